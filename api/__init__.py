@@ -1,0 +1,45 @@
+"""The Flask application: factory, extensions, REST API, pages, CLI."""
+from __future__ import annotations
+
+from flask import Flask
+
+from api import config as app_config
+from api.extensions import db, migrate, rest_api
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application (the embedded SQLite default unless DATABASE_URL says otherwise)."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
+    app.config.from_mapping(app_config.build(app.instance_path, test_config))
+    app.json.ensure_ascii = False
+
+    import engine.models  # noqa: F401  (register every table before migrations look)
+    from engine import sqlite
+
+    db.init_app(app)
+    with app.app_context():
+        sqlite.configure(db.engine)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    rest_api.init_app(app)
+
+    from api import auth, cli, errors, pages
+    from api.rest import register as register_rest
+
+    register_rest(rest_api)
+    auth.init_app(app)
+    errors.init_app(app)
+    pages.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _instance_path() -> str:
+    """instance/ at the repository root (Flask's default would sit inside the api package)."""
+    import os
+    from pathlib import Path
+    return os.environ.get("INSTANCE_PATH") or str(Path(__file__).resolve().parents[1] / "instance")
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+    return str(Path(__file__).resolve().parents[1] / "migrations")

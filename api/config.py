@@ -1,0 +1,72 @@
+"""Configuration, read in one place.
+
+`DATABASE_URL` (any SQLAlchemy URL) selects the database; without it the embedded default is a
+SQLite file in the instance folder. `SECRET_KEY` may come from the environment; otherwise one is
+generated once and kept in the instance folder.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from engine.db import json_dumps, json_loads
+
+
+def _secret_key(instance: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(instance: Path) -> str:
+    """The configured database URL; `postgres://` (Heroku style) is accepted too."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'hotline.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def build(instance_path: str, overrides: dict | None = None) -> dict:
+    """The app's configuration mapping."""
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    overrides = overrides or {}
+    url = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance)
+    engine_options = {"json_serializer": json_dumps, "json_deserializer": json_loads}
+    if url.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once with "database is locked".
+        engine_options["connect_args"] = {"timeout": 30}
+    else:
+        engine_options.update(pool_size=int(os.environ.get("DB_POOL_SIZE", 10)), max_overflow=20,
+                              pool_pre_ping=True)
+    config = {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "JSON_AS_ASCII": False,
+        "API_TITLE": "12345 Case Engine API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        # Served from our own static folder (copied from npm at set-up), never from a CDN.
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "API_SPEC_OPTIONS": {
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+            "info": {"description": "Cases, work items and urges of the 12345 hotline. "
+                                    "Authenticate with `Authorization: Bearer <token>` "
+                                    "(`flask --app wsgi users token create USERNAME`)."},
+        },
+        "MAX_PAGE_SIZE": 200,
+    }
+    config.update(overrides)
+    return config

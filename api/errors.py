@@ -1,0 +1,50 @@
+"""Domain errors become HTTP answers here, and only here. No stack trace ever reaches a user."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (DefinitionInvalid, DomainError, NotFound, PermissionDenied, ValidationFailed,
+                           WrongState)
+
+log = logging.getLogger(__name__)
+
+STATUS = [(ValidationFailed, 422), (DefinitionInvalid, 422), (NotFound, 404), (PermissionDenied, 403),
+          (WrongState, 409)]
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _body(code: int, status: str, message: str, **extra):
+    payload = {"code": code, "status": status, "message": message, **extra}
+    return jsonify(payload), code
+
+
+def _domain_error(exc: DomainError):
+    code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
+    extra = {}
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = {"json": exc.errors}
+    if isinstance(exc, DefinitionInvalid):
+        extra["errors"] = {"definition": exc.problems}
+    from werkzeug.http import HTTP_STATUS_CODES
+    return _body(code, HTTP_STATUS_CODES.get(code, ""), exc.message, **extra)
+
+
+def _http_error(exc: HTTPException):
+    extra = {}
+    messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+    if messages:
+        extra["errors"] = messages   # webargs/marshmallow: {"json": {"field": ["..."]}}
+    return _body(exc.code or 500, exc.name, exc.description or exc.name, **extra)
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _body(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

@@ -1,0 +1,65 @@
+"""/api/v1/cases: open, list, read, audit trail, urge."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from api.auth import current_actor
+from api.rest import presenters
+from api.rest.schemas import (CaseCreatedSchema, CaseCreateSchema, CaseDetailSchema, CaseListSchema,
+                              CaseQuerySchema, EventSchema, UrgeCreateSchema, UrgeSchema)
+from engine.db import db
+from engine.models import WorkItem
+from engine.services import cases, urges
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (工单)")
+
+
+@blp.route("")
+class Cases(MethodView):
+    @blp.arguments(CaseQuerySchema, location="query")
+    @blp.response(200, CaseListSchema)
+    def get(self, args):
+        """List cases in your scope (filters, paging, sorting)."""
+        actor = current_actor()
+        page, page_size, sort = args.pop("page"), args.pop("page_size"), args.pop("sort")
+        result = cases.list_cases(actor=actor, filters=args, page=page, page_size=page_size, sort=sort)
+        return {"items": [presenters.case_summary(c, actor) for c in result.items], "total": result.total,
+                "page": result.page, "page_size": result.page_size}
+
+    @blp.arguments(CaseCreateSchema)
+    @blp.response(201, CaseCreatedSchema)
+    def post(self, data):
+        """Register a citizen's request (intake); answers the case number and query code."""
+        return cases.open_case(actor=current_actor(), data=data)
+
+
+@blp.route("/<int:case_id>")
+class CaseOne(MethodView):
+    @blp.response(200, CaseDetailSchema)
+    def get(self, case_id):
+        """One case with its departments, urges and open work items."""
+        actor = current_actor()
+        case = cases.get_case(case_id=case_id, actor=actor)
+        items = db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id,
+                                                          WorkItem.state == "open")
+                                   .order_by(WorkItem.id)).scalars().all()
+        return presenters.case_detail(case, actor, items)
+
+
+@blp.route("/<int:case_id>/events")
+class CaseEvents(MethodView):
+    @blp.response(200, EventSchema(many=True))
+    def get(self, case_id):
+        """The case's audit trail, oldest first."""
+        return cases.list_events(case_id=case_id, actor=current_actor())
+
+
+@blp.route("/<int:case_id>/urge")
+class CaseUrge(MethodView):
+    @blp.arguments(UrgeCreateSchema)
+    @blp.response(201, UrgeSchema)
+    def post(self, data, case_id):
+        """Urge (督办) the department holding the case; lands in its inbox."""
+        return urges.urge(case_id=case_id, actor=current_actor(), data=data)

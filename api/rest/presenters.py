@@ -1,0 +1,67 @@
+"""Turn rows into response dicts, masking personal data the viewer may not see."""
+from __future__ import annotations
+
+from engine import roles as R
+from engine.models import Case, WorkItem
+from engine.services import cases as case_service
+from engine.services.actor import Actor
+
+SUMMARY_FIELDS = ("id", "case_no", "version", "status", "stage", "outcome", "category", "channel", "title",
+                  "citizen_name", "phone", "address", "confidential", "dispatch_mode", "lead_department_id",
+                  "sign_due_at", "handle_due_at", "urge_count", "reopen_count", "return_count",
+                  "extension_count", "created_at", "updated_at", "closed_at")
+
+
+def mask_phone(phone: str) -> str:
+    """138****8001: enough to recognise a caller, not to call them."""
+    digits = phone.strip()
+    if len(digits) <= 7:
+        return digits[:2] + "*" * max(len(digits) - 2, 0)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask_name(name: str) -> str:
+    return (name[:1] + "*" * (len(name) - 1)) if name else name
+
+
+def may_see_personal_data(actor: Actor, case: Case) -> bool:
+    """Center roles that call citizens see everything; departments lose it on confidential cases."""
+    if not actor.roles & R.PERSONAL_DATA_ROLES:
+        return False
+    if case.confidential and not actor.roles & (R.PERSONAL_DATA_ROLES - R.DEPARTMENT_ROLES):
+        return False
+    return True
+
+
+def case_summary(case: Case, actor: Actor) -> dict:
+    out = {name: getattr(case, name) for name in SUMMARY_FIELDS}
+    if not may_see_personal_data(actor, case):
+        out["phone"] = mask_phone(case.phone)
+        out["citizen_name"] = mask_name(case.citizen_name)
+        if case.confidential:
+            out["address"] = ""
+    return out
+
+
+def case_detail(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
+    out = case_summary(case, actor)
+    out["content"] = case.content
+    out["process_version_id"] = case.process_version_id
+    out["query_code"] = case.query_code if actor.is_center else None
+    out["departments"] = [{
+        "department_id": d.department_id, "department_name": d.department.name, "role": d.role,
+        "active": d.active, "dispatch_round": d.dispatch_round, "signed_at": d.signed_at,
+        "opinion": d.opinion, "opinion_at": d.opinion_at} for d in case_service.departments_of(case.id)]
+    out["urges"] = case_service.urges_of(case.id)
+    out["open_work_items"] = [work_item(i) for i in open_items]
+    return out
+
+
+def work_item(item: WorkItem, case_no: str | None = None, title: str | None = None,
+              category: str | None = None, version: int | None = None) -> dict:
+    return {"id": item.id, "case_id": item.case_id, "case_no": case_no, "case_title": title,
+            "category": category, "case_version": version, "kind": item.kind, "task_name": item.task_name,
+            "title": item.title, "form_key": item.form_key, "stage": item.stage, "role": item.role,
+            "department_id": item.department_id, "state": item.state, "claimed_by_id": item.claimed_by_id,
+            "created_at": item.created_at.isoformat() if item.created_at else None,
+            "due_at": item.due_at.isoformat() if item.due_at else None}

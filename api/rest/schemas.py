@@ -1,0 +1,187 @@
+"""Response and query schemas of the REST API."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.rest.form_schema import schema_for
+from engine.models.case import CATEGORIES, CHANNELS, STATUSES
+from forms import get_form
+
+CaseCreateSchema = schema_for(get_form("intake"), "CaseCreate")
+UrgeCreateSchema = schema_for(get_form("urge"), "UrgeCreate")
+
+
+class PagingSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class CaseQuerySchema(PagingSchema):
+    case_no = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    stage = fields.String()
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    lead_department_id = fields.Integer()
+    phone = fields.String()
+    created_from = fields.DateTime()
+    created_to = fields.DateTime()
+    sort = fields.String(load_default="-created_at")
+
+
+class CaseCreatedSchema(Schema):
+    id = fields.Integer()
+    case_no = fields.String()
+    query_code = fields.String()
+    status = fields.String()
+    stage = fields.String()
+    version = fields.Integer()
+
+
+class CaseDepartmentSchema(Schema):
+    department_id = fields.Integer()
+    department_name = fields.String()
+    role = fields.String()
+    active = fields.Boolean()
+    dispatch_round = fields.Integer()
+    signed_at = fields.DateTime()
+    opinion = fields.String(allow_none=True)
+    opinion_at = fields.DateTime(allow_none=True)
+
+
+class UrgeSchema(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    actor_id = fields.Integer()
+    department_id = fields.Integer(allow_none=True)
+    opinion = fields.String()
+    stage = fields.String()
+    created_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    response = fields.String(allow_none=True)
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer()
+    case_no = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    stage = fields.String()
+    outcome = fields.String(allow_none=True)
+    category = fields.String()
+    channel = fields.String()
+    title = fields.String()
+    citizen_name = fields.String()
+    phone = fields.String()
+    address = fields.String()
+    confidential = fields.Boolean()
+    dispatch_mode = fields.String(allow_none=True)
+    lead_department_id = fields.Integer(allow_none=True)
+    sign_due_at = fields.DateTime(allow_none=True)
+    handle_due_at = fields.DateTime(allow_none=True)
+    urge_count = fields.Integer()
+    reopen_count = fields.Integer()
+    return_count = fields.Integer()
+    extension_count = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class CaseDetailSchema(CaseSummarySchema):
+    query_code = fields.String(allow_none=True)
+    content = fields.String()
+    process_version_id = fields.Integer()
+    departments = fields.List(fields.Nested(CaseDepartmentSchema))
+    urges = fields.List(fields.Nested(UrgeSchema))
+    open_work_items = fields.List(fields.Dict())
+
+
+class CaseListSchema(Schema):
+    items = fields.List(fields.Nested(CaseSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    actor_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    from_stage = fields.String(allow_none=True)
+    to_stage = fields.String(allow_none=True)
+    data = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class WorkItemSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    case_no = fields.String()
+    case_title = fields.String()
+    category = fields.String()
+    case_version = fields.Integer()
+    kind = fields.String()
+    task_name = fields.String()
+    title = fields.String()
+    form_key = fields.String()
+    stage = fields.String()
+    role = fields.String()
+    department_id = fields.Integer(allow_none=True)
+    state = fields.String()
+    claimed_by_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+
+
+class WorkItemQuerySchema(PagingSchema):
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "department", "all"]))
+    state = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "cancelled"]))
+    stage = fields.String()
+    case_id = fields.Integer()
+    sort = fields.String(load_default="created_at")
+
+
+class WorkItemListSchema(Schema):
+    items = fields.List(fields.Nested(WorkItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class FormFieldSchema(Schema):
+    name = fields.String()
+    type = fields.String()
+    required = fields.Boolean()
+    label = fields.String()
+    options = fields.List(fields.Dict())
+    required_if = fields.Dict()
+    max_length = fields.Integer()
+    min_value = fields.Integer()
+    max_value = fields.Integer()
+    pattern = fields.String()
+    default = fields.Raw()
+
+
+class FormSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    fields = fields.List(fields.Nested(FormFieldSchema))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(load_default=dict, metadata={"description": "the task form's fields"})
+    version = fields.Integer(metadata={"description": "the case version you saw; 409 if it changed"})
+
+
+class LangSchema(Schema):
+    lang = fields.String(load_default="zh", validate=validate.OneOf(["zh", "en"]))
+
+
+class ProcessVersionSchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    sha256 = fields.String()
+    created_at = fields.DateTime()

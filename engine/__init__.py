@@ -1,0 +1,1 @@
+"""The case engine: models, BPMN runtime, services. Imports no Flask request globals."""

@@ -1,0 +1,2 @@
+"""SpiffWorkflow wrapper: spec registry and validation, runtime, serializer, restricted
+expressions, service-task registry. Imports no Flask."""

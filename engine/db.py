@@ -1,0 +1,62 @@
+"""The SQLAlchemy `db` object, shared column types and JSON codecs."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import orjson
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, MetaData
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names so Alembic migrations are reproducible on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# Objects stay readable after commit: services return the rows they committed, and every
+# action re-reads what it changes under a row lock (populate_existing), so nothing goes stale.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# Small JSON values (event data): JSON on SQLite, JSONB on PostgreSQL. Not for workflow blobs,
+# whose key order matters (see engine.models.case.Case).
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class RawJson:
+    """Already-encoded JSON (bytes) that the column codec passes through untouched.
+
+    The workflow serializer encodes with orjson itself (it needs a `default` hook for
+    SpiffWorkflow's types); wrapping its output avoids decoding and re-encoding a 10-20 KB blob.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+def json_dumps(value) -> str:
+    """Engine-wide JSON encoder (SQLAlchemy `json_serializer`, also used by psycopg)."""
+    if isinstance(value, RawJson):
+        return value.data.decode()
+    return orjson.dumps(value).decode()
+
+
+def json_loads(value):
+    """Engine-wide JSON decoder."""
+    return orjson.loads(value)
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: every timestamp column stores naive UTC (SQLite has no time zones)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,121 @@
+"""The case (工单) row with its projections, the departments it involves, and urges."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from engine.db import Json, db, utcnow
+from engine.models.org import Department
+
+CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")
+CHANNELS = ("phone", "web", "app", "wechat", "sms", "mailbox")
+STATUSES = ("registered", "dispatching", "handling", "reviewing", "visiting", "closed")
+OUTCOMES = ("direct_answer", "not_accepted", "archived")
+DISPATCH_MODES = ("transfer", "assign")
+
+
+class Case(db.Model):
+    """One row per case: the workflow blob plus every column lists and reports read.
+
+    The blob is deferred: lists, inboxes and reports never load it. It is `json`, not `jsonb`,
+    on PostgreSQL: SpiffWorkflow 3.2 stores task data as deltas and rebuilds them in the order of
+    the blob's keys, and jsonb re-sorts keys, which silently empties task data.
+    """
+
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_status_created", "status", "created_at"),
+        Index("ix_case_phone_created", "phone", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(20), unique=True)
+    query_code: Mapped[str] = mapped_column(String(16), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    blob = deferred(mapped_column(JSON))
+
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    citizen_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    dispatch_mode: Mapped[str | None] = mapped_column(String(16))
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    sign_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handle_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    urge_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    lead_department: Mapped[Department | None] = relationship(lazy="raise")
+
+
+class CaseDepartment(db.Model):
+    """A department involved in a case (lead or co-department), with its opinion.
+
+    Rows of an earlier dispatch stay (active=False) so the history of who held the case is kept;
+    department scoping reads only active rows.
+    """
+
+    __tablename__ = "case_department"
+    __table_args__ = (Index("ix_case_department_dept_active", "department_id", "active"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    role: Mapped[str] = mapped_column(String(8))  # lead | co
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    dispatch_round: Mapped[int] = mapped_column(Integer, default=1)
+    opinion: Mapped[str | None] = mapped_column(Text)
+    opinion_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    opinion_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class CaseNumberCounter(db.Model):
+    """Per-day sequence behind case numbers such as GD20261129000123."""
+
+    __tablename__ = "case_number_counter"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Urge(db.Model):
+    """One urge (督办) on a case: who urged whom, with which opinion, and the answer."""
+
+    __tablename__ = "urge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    opinion: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    response: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)

@@ -1,0 +1,98 @@
+"""Named use cases of the lifecycle, each a thin layer over completing the right work item.
+
+The REST API and the pages may call these (`dispatch(case_id=..., ...)`) or the generic
+`work_items.complete`; both run the same checks, hooks and transaction.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.db import db
+from engine.errors import WrongState
+from engine.models import Case, WorkItem
+from engine.services import work_items
+from engine.services.actor import Actor
+
+
+def _item_for(case_id: int, form_key: str, actor: Actor, department_id: int | None = None) -> int:
+    query = select(WorkItem.id).where(WorkItem.case_id == case_id, WorkItem.form_key == form_key,
+                                      WorkItem.state == "open")
+    if department_id is not None:
+        query = query.where(WorkItem.department_id == department_id)
+    item_id = db.session.execute(query.order_by(WorkItem.id).limit(1)).scalar()
+    if item_id is None:
+        raise WrongState(f"case {case_id} has no open '{form_key}' task")
+    return item_id
+
+
+def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: int | None = None,
+         expected_version: int | None = None) -> Case:
+    item_id = _item_for(case_id, form_key, actor, department_id)
+    return work_items.complete(item_id=item_id, actor=actor, data=data, expected_version=expected_version)
+
+
+def triage(*, case_id: int, actor: Actor, **data) -> Case:
+    """Direct answer, not accepted (with reason) or on to dispatch."""
+    return _act("triage", case_id, actor, data)
+
+
+def dispatch(*, case_id: int, actor: Actor, **data) -> Case:
+    """Transfer or assign to one lead department and zero or more co-departments."""
+    return _act("dispatch", case_id, actor, data)
+
+
+def sign_for(*, case_id: int, actor: Actor) -> Case:
+    """The lead department accepts the case."""
+    return _act("sign_for", case_id, actor, {"decision": "sign"})
+
+
+def return_case(*, case_id: int, actor: Actor, reason: str) -> Case:
+    """The lead department sends a misrouted case back to the center."""
+    return _act("sign_for", case_id, actor, {"decision": "return", "reason": reason})
+
+
+def decide_return(*, case_id: int, actor: Actor, approved: bool, opinion: str = "") -> Case:
+    """Approve a return (re-dispatch) or reject it (back to the department)."""
+    return _act("decide_return", case_id, actor, {"return_approved": approved, "opinion": opinion})
+
+
+def submit_opinion(*, case_id: int, actor: Actor, department_id: int, opinion: str) -> Case:
+    """A co-department submits its co-handling opinion."""
+    return _act("co_opinion", case_id, actor, {"opinion": opinion}, department_id=department_id)
+
+
+def request_extension(*, case_id: int, actor: Actor, days: int, reason: str) -> Case:
+    """The lead asks for more working days."""
+    return _act("handle", case_id, actor, {"action": "extension", "extension_days": days,
+                                           "extension_reason": reason})
+
+
+def decide_extension(*, case_id: int, actor: Actor, approved: bool, days: int | None = None,
+                     opinion: str = "") -> Case:
+    """A leader grants (adding working days) or refuses an extension."""
+    data = {"approved": approved, "opinion": opinion}
+    if days is not None:
+        data["approved_days"] = days
+    return _act("decide_extension", case_id, actor, data)
+
+
+def reply(*, case_id: int, actor: Actor, result: str, reply_text: str) -> Case:
+    """The lead replies (goes to its leader first where the department requires it)."""
+    return _act("handle", case_id, actor, {"action": "reply", "result": result, "reply_text": reply_text})
+
+
+def approve_reply(*, case_id: int, actor: Actor, approved: bool, opinion: str = "") -> Case:
+    """The department leader lets the reply out, or sends it back."""
+    return _act("approve_reply", case_id, actor, {"reply_approved": approved, "opinion": opinion})
+
+
+def review(*, case_id: int, actor: Actor, passed: bool, opinion: str = "") -> Case:
+    """Center review: pass on to the visit, or back to handling (重办)."""
+    return _act("review", case_id, actor, {"review_passed": passed, "opinion": opinion})
+
+
+def visit(*, case_id: int, actor: Actor, satisfaction: str, resolved: bool, reopen: bool = False,
+          note: str = "") -> Case:
+    """Record the satisfaction visit; a dissatisfied citizen's case may reopen."""
+    return _act("visit", case_id, actor, {"satisfaction": satisfaction, "resolved": resolved,
+                                          "reopen": reopen, "note": note})

@@ -1,0 +1,117 @@
+"""Cases: open one (intake), read one, list them, read the audit trail."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+
+from engine import roles as R
+from engine.bpmn.runtime import CaseWorkflow
+from engine.db import RawJson, db
+from engine.errors import NotFound, ValidationFailed
+from engine.models import Case, CaseDepartment, CaseEvent, Urge
+from engine.ports import now as clock_now
+from engine.services import audit, numbering, processes, projections, scope
+from engine.services.actor import Actor
+from engine.services.work_items import Page
+from forms import get_form
+
+INTAKE_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
+SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at": Case.handle_due_at,
+         "updated_at": Case.updated_at, "id": Case.id}
+
+
+def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:
+    """Register a citizen's request: start its workflow and complete intake, in one transaction."""
+    actor.require(*INTAKE_ROLES)
+    clean = get_form("intake").validate(data)
+    try:
+        version_id = processes.current_version_id(process_id)
+        workflow = CaseWorkflow.start(processes.parsed(version_id))
+        intake = _intake_task(workflow)
+        workflow.complete(intake.task_id, clean)
+        now = clock_now()
+        case = Case(process_version_id=version_id, query_code=numbering.new_query_code(),
+                    category=clean["category"], channel=clean["channel"],
+                    citizen_name=clean["citizen_name"], phone=clean["phone"], title=clean["title"],
+                    content=clean["content"], address=clean.get("address", ""),
+                    confidential=clean["confidential"], created_by_id=actor.user_id,
+                    created_at=now, updated_at=now, status="registered", stage="intake", version=1,
+                    blob=RawJson(workflow.dump()))
+        case.case_no = numbering.next_case_no(now)   # late: the day's counter row stays locked to commit
+        db.session.add(case)
+        db.session.flush()
+        projections.sync(case, workflow, actor_id=actor.user_id, completed_task_id=intake.task_id, now=now)
+        audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
+                     data={k: v for k, v in clean.items() if k not in ("content",)}, now=now)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return case
+
+
+def _intake_task(workflow: CaseWorkflow):
+    ready = [t for t in workflow.ready_tasks() if t.info.form_key == "intake"]
+    if not ready:
+        raise NotFound("the process has no ready intake task")
+    return ready[0]
+
+
+def get_case(*, case_id: int, actor: Actor) -> Case:
+    """One case the actor may see (the blob is not loaded)."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    scope.check_case_visible(actor, case)
+    return case
+
+
+def departments_of(case_id: int) -> list[CaseDepartment]:
+    """Departments involved in the case (current dispatch first)."""
+    return list(db.session.execute(select(CaseDepartment).where(CaseDepartment.case_id == case_id)
+                                   .order_by(CaseDepartment.active.desc(), CaseDepartment.id)).scalars())
+
+
+def urges_of(case_id: int) -> list[Urge]:
+    return list(db.session.execute(select(Urge).where(Urge.case_id == case_id).order_by(Urge.seq)).scalars())
+
+
+def list_events(*, case_id: int, actor: Actor) -> list[CaseEvent]:
+    """The case's audit trail, oldest first."""
+    get_case(case_id=case_id, actor=actor)
+    return list(db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                   .order_by(CaseEvent.id)).scalars())
+
+
+def list_cases(*, actor: Actor, filters: dict, page: int = 1, page_size: int = 50,
+               sort: str = "-created_at") -> Page:
+    """A page of cases in the actor's scope, filtered and sorted (never reads blobs)."""
+    where = and_(scope.case_visible(actor), *_conditions(filters))
+    total = db.session.execute(select(func.count()).select_from(Case).where(where)).scalar()
+    column = SORTS.get(sort.lstrip("-"))
+    if column is None:
+        raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
+    order = [column.desc(), Case.id.desc()] if sort.startswith("-") else [column.asc(), Case.id.asc()]
+    rows = db.session.execute(select(Case).where(where).order_by(*order)
+                              .limit(page_size).offset((page - 1) * page_size)).scalars().all()
+    return Page(items=list(rows), total=total, page=page, page_size=page_size)
+
+
+def _conditions(f: dict) -> list:
+    simple = {"case_no": Case.case_no, "category": Case.category, "status": Case.status,
+              "stage": Case.stage, "channel": Case.channel, "phone": Case.phone,
+              "lead_department_id": Case.lead_department_id}
+    out = [column == f[name] for name, column in simple.items() if f.get(name) not in (None, "")]
+    if f.get("created_from"):
+        out.append(Case.created_at >= _as_naive(f["created_from"]))
+    if f.get("created_to"):
+        out.append(Case.created_at < _as_naive(f["created_to"]))
+    return out
+
+
+def _as_naive(value: datetime) -> datetime:
+    from datetime import timezone
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value

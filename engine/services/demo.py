@@ -1,0 +1,116 @@
+"""A realistic demo city: departments, one user per role per place, the case process, cases."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine import roles as R
+from engine.db import db
+from engine.models import Department, ProcessVersion
+from engine.services import actions, cases, org, processes
+from engine.services.actor import actor_from_user
+
+DEMO_PASSWORD = "12345demo"
+WORKFLOW_FILE = Path(__file__).resolve().parents[2] / "workflows" / "case_handling.bpmn"
+
+CENTER_USERS = [  # (login, name, roles)
+    ("admin", "系统管理员", [R.ADMIN]), ("agent", "话务员 王芳", [R.AGENT]),
+    ("dispatcher", "派单员 李强", [R.DISPATCHER]), ("shift_lead", "值班长 赵敏", [R.SHIFT_LEAD]),
+    ("supervisor", "督办员 孙伟", [R.SUPERVISOR]), ("leader", "中心领导 周建国", [R.CENTER_LEADER]),
+    ("visitor", "回访员 吴静", [R.VISITOR]), ("designer", "流程设计员 郑涛", [R.DESIGNER]),
+]
+# (code, name, requires reply approval, [(street code, street name, [(community code, name)])])
+DISTRICTS = [
+    ("dh", "东湖区", True, [("dh_hb", "湖滨街道", [("dh_hb_xy", "湖滨街道新苑社区")]),
+                           ("dh_xh", "新华街道", [("dh_xh_gy", "新华街道光荣社区")])]),
+    ("xs", "西山区", False, [("xs_xs", "西山街道", [("xs_xs_ss", "西山街道松山社区")]),
+                            ("xs_qs", "青松镇", [("xs_qs_hq", "青松镇河桥村")])]),
+]
+BUREAUS = [  # (code, name, requires reply approval)
+    ("zjj", "市住房和城乡建设局", True), ("scj", "市市场监督管理局", False),
+    ("sthj", "市生态环境局", False), ("jtj", "市交通运输局", True),
+    ("rsj", "市人力资源和社会保障局", False), ("cgj", "市城市管理局", False),
+    ("jyj", "市教育局", False),
+]
+
+
+def is_seeded() -> bool:
+    return bool(db.session.execute(select(func.count()).select_from(Department)).scalar())
+
+
+def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
+    """Create the demo city; returns (login, password, roles, department) rows to print."""
+    logins: list[tuple[str, str, str, str]] = []
+    city = org.create_department(code="city", name="某市", kind="city")
+    center = org.create_department(code="center", name="12345 市民服务热线中心", kind="center", parent=city)
+    for login, name, roles in CENTER_USERS:
+        _user(logins, login, name, roles, center)
+    for code, name, approval, streets in DISTRICTS:
+        district = _place(logins, city, code, name, "district", approval)
+        for s_code, s_name, communities in streets:
+            street = _place(logins, district, s_code, s_name, "street", False)
+            for c_code, c_name in communities:
+                _place(logins, street, c_code, c_name, "community", False)
+    for code, name, approval in BUREAUS:
+        _place(logins, city, code, name, "bureau", approval)
+    db.session.commit()
+    if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
+        processes.load_version(xml=WORKFLOW_FILE.read_bytes())
+    if with_cases:
+        demo_cases()
+    return logins
+
+
+def _place(logins, parent, code, name, kind, approval) -> Department:
+    dept = org.create_department(code=code, name=name, kind=kind, parent=parent,
+                                 requires_reply_approval=approval)
+    _user(logins, f"{code}_handler", f"{name}经办人", [R.HANDLER], dept)
+    _user(logins, f"{code}_leader", f"{name}领导", [R.DEPT_LEADER], dept)
+    return dept
+
+
+def _user(logins, login, name, roles, dept) -> None:
+    org.create_user(username=login, display_name=name, password=DEMO_PASSWORD, department=dept, roles=roles)
+    logins.append((login, DEMO_PASSWORD, ",".join(roles), dept.name))
+
+
+def _actor(login: str):
+    return actor_from_user(org.get_user(login))
+
+
+def _dept(code: str) -> int:
+    return db.session.execute(select(Department.id).where(Department.code == code)).scalar_one()
+
+
+SAMPLES = [
+    ("complaint", "phone", "张先生", "13800138001", "小区电梯长期故障无人维修",
+     "新苑小区3栋电梯故障一个多月，物业多次推诿，老人上下楼困难，请求督促维修。", "东湖区湖滨街道新苑小区3栋"),
+    ("consult", "phone", "李女士", "13900139002", "咨询灵活就业社保缴费",
+     "咨询灵活就业人员如何办理社保缴费，需要哪些材料。", ""),
+    ("report", "web", "匿名", "13700137003", "举报餐馆后厨卫生问题",
+     "西山街道某餐馆后厨卫生条件差，存在过期食材。", "西山区西山街道松山路18号"),
+    ("help", "wechat", "王大爷", "13600136004", "路灯不亮夜间出行不便",
+     "青松镇河桥村村口路灯坏了半个月，夜里出行不便。", "西山区青松镇河桥村"),
+    ("suggestion", "mailbox", "赵先生", "13500135005", "建议增开公交夜班线路",
+     "建议在东湖区与西山区之间增开夜班公交线路，方便夜间下班人员。", ""),
+]
+
+
+def demo_cases() -> None:
+    """Open a handful of cases and move them to different stages."""
+    agent, dispatcher = _actor("agent"), _actor("dispatcher")
+    opened = []
+    for category, channel, name, phone, title, content, address in SAMPLES:
+        opened.append(cases.open_case(actor=agent, data={
+            "category": category, "channel": channel, "citizen_name": name, "phone": phone,
+            "title": title, "content": content, "address": address}))
+    actions.triage(case_id=opened[1].id, actor=agent, decision="direct_answer",
+                   answer="可携带身份证到社保经办窗口或通过政务服务网办理。")
+    leads = {0: ("dh_hb", ["zjj"]), 2: ("scj", []), 3: ("xs_qs", [])}
+    for index, (lead, co) in leads.items():
+        actions.triage(case_id=opened[index].id, actor=agent, decision="dispatch")
+        actions.dispatch(case_id=opened[index].id, actor=dispatcher, mode="transfer",
+                         lead_department_id=_dept(lead), co_department_ids=[_dept(c) for c in co])
+    actions.sign_for(case_id=opened[0].id, actor=_actor("dh_hb_handler"))
+    actions.sign_for(case_id=opened[2].id, actor=_actor("scj_handler"))

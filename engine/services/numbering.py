@@ -1,0 +1,35 @@
+"""Case numbers (GD + date + daily sequence) and unguessable query codes."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engine.calendar import local_date
+from engine.db import db
+from engine.models import CaseNumberCounter
+
+# No 0/O, 1/I/L: citizens read the code from an SMS and type it on a phone.
+QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+QUERY_CODE_LENGTH = 10   # 31^10 ≈ 8e14 codes: guessing one is hopeless even without rate limits
+
+
+def next_case_no(now_utc: datetime) -> str:
+    """Allocate the next case number of the local day, e.g. GD20261129000123.
+
+    One atomic upsert on the day's counter row; the row stays locked until commit, so callers
+    allocate as late in their transaction as they can.
+    """
+    day = local_date(now_utc)
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(CaseNumberCounter).values(day=day, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[CaseNumberCounter.day],
+                                      set_={"last": CaseNumberCounter.last + 1})
+    seq = db.session.execute(stmt.returning(CaseNumberCounter.last)).scalar_one()
+    return f"GD{day:%Y%m%d}{seq:06d}"
+
+
+def new_query_code() -> str:
+    """A random query code for the public status lookup."""
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))

@@ -1,0 +1,62 @@
+"""Department scoping: which cases and work items an actor may see and act on."""
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, select, true
+
+from engine.db import db
+from engine.errors import PermissionDenied
+from engine.models import Case, CaseDepartment, Department, WorkItem
+from engine.services.actor import Actor
+
+
+def subtree_department_ids(actor: Actor):
+    """Subquery of the ids of the actor's department and everything below it."""
+    return select(Department.id).where(Department.path.like(actor.department_path + "%"))
+
+
+def case_visible(actor: Actor):
+    """SQL condition on Case: the actor may see the case."""
+    if actor.is_center:
+        return true()
+    return exists().where(and_(
+        CaseDepartment.case_id == Case.id,
+        CaseDepartment.active.is_(True),
+        CaseDepartment.department_id.in_(subtree_department_ids(actor)),
+    ))
+
+
+def work_item_visible(actor: Actor):
+    """SQL condition on WorkItem: the item lies in the actor's scope."""
+    if actor.is_center:
+        return true()
+    return WorkItem.department_id.in_(subtree_department_ids(actor))
+
+
+def check_case_visible(actor: Actor, case: Case) -> None:
+    """Raise PermissionDenied unless the actor may see the case (ids are not secret)."""
+    if actor.is_center:
+        return
+    found = db.session.execute(
+        select(Case.id).where(Case.id == case.id, case_visible(actor))).first()
+    if not found:
+        raise PermissionDenied(f"case {case.id} is outside your department's scope")
+
+
+def in_subtree(actor: Actor, department_id: int | None) -> bool:
+    """Whether a department lies in the actor's department subtree."""
+    if department_id is None:
+        return False
+    path = db.session.execute(select(Department.path).where(Department.id == department_id)).scalar()
+    return bool(path) and path.startswith(actor.department_path)
+
+
+def check_can_act(actor: Actor, item: WorkItem) -> None:
+    """Raise unless the actor holds the item's role and the item lies in their scope."""
+    if item.role not in actor.roles:
+        raise PermissionDenied(f"work item {item.id} needs the role '{item.role}'")
+    if item.department_id is None:
+        if not actor.is_center:
+            raise PermissionDenied(f"work item {item.id} belongs to the 12345 center")
+        return
+    if not in_subtree(actor, item.department_id):
+        raise PermissionDenied(f"work item {item.id} belongs to another department")

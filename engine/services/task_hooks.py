@@ -1,0 +1,187 @@
+"""Per-form business rules around completing a user task.
+
+Keyed by form key (the contract between definitions and code), not by BPMN element id, so a
+designer may rename or move tasks freely. A `before` hook validates against the database and
+adds engine-only data (e.g. whether the lead department needs reply approval) that gateway
+conditions read; an `after` hook updates the case's own columns in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import func, select, update
+
+from engine import calendar, parameters
+from engine.db import db
+from engine.errors import ValidationFailed
+from engine.models import CaseDepartment, Department, WorkItem
+from engine.services.actor import Actor
+from engine.services.unit import CaseAction
+
+
+@dataclass
+class TaskContext:
+    action: CaseAction
+    actor: Actor
+    item: WorkItem
+
+    @property
+    def case(self):
+        return self.action.case
+
+    def task_data(self) -> dict:
+        return self.action.load_workflow().task_data(self.item.task_id)
+
+
+BEFORE: dict[str, Callable[[TaskContext, dict], dict]] = {}
+AFTER: dict[str, Callable[[TaskContext, dict], None]] = {}
+
+
+def before(key: str):
+    def register(fn):
+        BEFORE[key] = fn
+        return fn
+    return register
+
+
+def after(key: str):
+    def register(fn):
+        AFTER[key] = fn
+        return fn
+    return register
+
+
+def run_before(ctx: TaskContext, data: dict) -> dict:
+    """Data to hand to the engine: the clean form data plus what the hook adds."""
+    hook = BEFORE.get(ctx.item.form_key)
+    return hook(ctx, data) if hook else data
+
+
+def run_after(ctx: TaskContext, data: dict) -> None:
+    hook = AFTER.get(ctx.item.form_key)
+    if hook:
+        hook(ctx, data)
+
+
+# ---------------------------------------------------------------- dispatch, sign-for, return
+
+HANDLING_KINDS = frozenset({"district", "street", "community", "bureau"})
+
+
+@before("dispatch")
+def _check_dispatch(ctx: TaskContext, data: dict) -> dict:
+    lead_id, co_ids = data["lead_department_id"], data.get("co_department_ids", [])
+    rows = {d.id: d for d in db.session.execute(
+        select(Department).where(Department.id.in_([lead_id, *co_ids]))).scalars()}
+    errors: dict[str, list[str]] = {}
+    lead = rows.get(lead_id)
+    if lead is None or not lead.active:
+        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
+    elif lead.kind not in HANDLING_KINDS:
+        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
+    bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
+    if lead_id in co_ids:
+        errors["co_department_ids"] = ["must not include the lead department"]
+    elif bad_co:
+        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
+    if errors:
+        raise ValidationFailed(errors)
+    return {**data, "co_department_ids": co_ids, "reply_needs_approval": bool(lead.requires_reply_approval)}
+
+
+@after("dispatch")
+def _record_dispatch(ctx: TaskContext, data: dict) -> None:
+    case = ctx.case
+    _deactivate_departments(case.id)
+    last_round = db.session.execute(select(func.max(CaseDepartment.dispatch_round)).where(
+        CaseDepartment.case_id == case.id)).scalar() or 0
+    for dept_id, role in [(data["lead_department_id"], "lead")] + [(d, "co") for d in data["co_department_ids"]]:
+        db.session.add(CaseDepartment(case_id=case.id, department_id=dept_id, role=role, active=True,
+                                      dispatch_round=last_round + 1, created_at=ctx.action.now))
+    case.dispatch_mode = data["mode"]
+    case.lead_department_id = data["lead_department_id"]
+    case.sign_due_at = calendar.due_after(ctx.action.now, int(parameters.get("sign_for_days")),
+                                          str(parameters.get("office_end")))
+
+
+@after("sign_for")
+def _record_sign_for(ctx: TaskContext, data: dict) -> None:
+    case = ctx.case
+    if data["decision"] == "return":
+        case.return_count += 1
+        return
+    db.session.execute(update(CaseDepartment).where(
+        CaseDepartment.case_id == case.id, CaseDepartment.active.is_(True),
+        CaseDepartment.role == "lead").values(signed_at=ctx.action.now))
+    case.handle_due_at = calendar.due_after(ctx.action.now, parameters.handling_days(case.category),
+                                            str(parameters.get("office_end")))
+
+
+@after("decide_return")
+def _record_return_decision(ctx: TaskContext, data: dict) -> None:
+    if data["return_approved"]:
+        _deactivate_departments(ctx.case.id)
+        ctx.case.lead_department_id = None
+        ctx.case.sign_due_at = None
+
+
+def _deactivate_departments(case_id: int) -> None:
+    db.session.execute(update(CaseDepartment).where(
+        CaseDepartment.case_id == case_id, CaseDepartment.active.is_(True)).values(active=False))
+
+
+# ---------------------------------------------------------------- handling
+
+@before("decide_extension")
+def _default_extension_days(ctx: TaskContext, data: dict) -> dict:
+    if data["approved"] and "approved_days" not in data:
+        requested = ctx.task_data().get("extension_days")
+        data = {**data, "approved_days": int(requested or 0)}
+    return data
+
+
+@after("decide_extension")
+def _apply_extension(ctx: TaskContext, data: dict) -> None:
+    case = ctx.case
+    if not data["approved"] or case.handle_due_at is None:
+        return
+    old = case.handle_due_at
+    case.handle_due_at = calendar.extend(old, data["approved_days"], str(parameters.get("office_end")))
+    case.extension_count += 1
+    ctx.action.event("due_changed", actor_id=ctx.actor.user_id, data={
+        "reason": "extension", "days": data["approved_days"],
+        "from": old.isoformat(), "to": case.handle_due_at.isoformat()})
+
+
+@before("co_opinion")
+def _attach_co_result(ctx: TaskContext, data: dict) -> dict:
+    dept_id = ctx.item.department_id
+    return {**data, "co_result": {"department_id": dept_id, "opinion": data["opinion"]}}
+
+
+@after("co_opinion")
+def _record_co_opinion(ctx: TaskContext, data: dict) -> None:
+    db.session.execute(update(CaseDepartment).where(
+        CaseDepartment.case_id == ctx.case.id, CaseDepartment.active.is_(True),
+        CaseDepartment.role == "co", CaseDepartment.department_id == ctx.item.department_id,
+    ).values(opinion=data["opinion"], opinion_by_id=ctx.actor.user_id, opinion_at=ctx.action.now))
+
+
+# ---------------------------------------------------------------- visit
+
+@before("visit")
+def _check_reopen(ctx: TaskContext, data: dict) -> dict:
+    limit = int(parameters.get("max_reopens"))
+    if data.get("reopen"):
+        if data["satisfaction"] != "dissatisfied":
+            raise ValidationFailed({"reopen": ["only a dissatisfied citizen's case can be reopened"]})
+        if ctx.case.reopen_count >= limit:
+            raise ValidationFailed({"reopen": [f"the case was already reopened {limit} times (the limit)"]})
+    return {**data, "reopen_count": ctx.case.reopen_count, "max_reopens": limit}
+
+
+@after("visit")
+def _count_reopen(ctx: TaskContext, data: dict) -> None:
+    if not ctx.action.load_workflow().completed:
+        ctx.case.reopen_count += 1

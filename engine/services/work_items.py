@@ -1,0 +1,157 @@
+"""Work items: list an inbox, describe a form, claim/release, complete (the generic action)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select, update
+
+from engine.db import db
+from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
+from engine.models import Case, Urge, WorkItem
+from engine.ports import now as clock_now
+from engine.services import audit, scope, task_hooks
+from engine.services.actor import Actor
+from engine.services.unit import case_action
+from forms import get_form
+
+SCOPES = ("mine", "department", "all")
+SORTS = {"created_at": WorkItem.created_at, "due_at": WorkItem.due_at, "id": WorkItem.id}
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    page_size: int
+
+
+def get(*, item_id: int, actor: Actor) -> WorkItem:
+    """One work item the actor may see."""
+    item = db.session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound(f"work item {item_id} not found")
+    if not actor.is_center and not scope.in_subtree(actor, item.department_id):
+        raise PermissionDenied(f"work item {item_id} belongs to another department")
+    return item
+
+
+def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
+    """The fields the item's task expects."""
+    item = get(item_id=item_id, actor=actor)
+    return get_form(item.form_key).describe(lang)
+
+
+def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", case_id: int | None = None,
+               stage: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at") -> Page:
+    """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`."""
+    if scope_name not in SCOPES:
+        raise ValidationFailed({"scope": ["must be one of: " + ", ".join(SCOPES)]})
+    conditions = [WorkItem.state == state, scope.work_item_visible(actor)]
+    if scope_name == "mine":
+        conditions += [WorkItem.role.in_(actor.roles),
+                       or_(WorkItem.claimed_by_id.is_(None), WorkItem.claimed_by_id == actor.user_id)]
+        if actor.is_center:
+            conditions.append(WorkItem.department_id.is_(None))
+    elif scope_name == "department" and actor.is_center:
+        conditions.append(WorkItem.department_id.is_(None))
+    if case_id is not None:
+        conditions.append(WorkItem.case_id == case_id)
+    if stage:
+        conditions.append(WorkItem.stage == stage)
+    where = and_(*conditions)
+    total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
+    order = _order(sort)
+    rows = db.session.execute(
+        select(WorkItem, Case.case_no, Case.title, Case.category, Case.version)
+        .join(Case, Case.id == WorkItem.case_id).where(where)
+        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
+    return Page(items=rows, total=total, page=page, page_size=page_size)
+
+
+def _order(sort: str):
+    desc = sort.startswith("-")
+    column = SORTS.get(sort.lstrip("-"))
+    if column is None:
+        raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
+    return [column.desc() if desc else column.asc(), WorkItem.id.desc() if desc else WorkItem.id.asc()]
+
+
+def claim(*, item_id: int, actor: Actor) -> WorkItem:
+    """Take an open item so colleagues see it is being worked on."""
+    item = get(item_id=item_id, actor=actor)
+    scope.check_can_act(actor, item)
+    now = clock_now()
+    # One conditional UPDATE: of two simultaneous claims exactly one matches.
+    result = db.session.execute(update(WorkItem).where(
+        WorkItem.id == item_id, WorkItem.state == "open",
+        or_(WorkItem.claimed_by_id.is_(None), WorkItem.claimed_by_id == actor.user_id),
+    ).values(claimed_by_id=actor.user_id, claimed_at=now))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise WrongState(_why_not_open(item_id))
+    audit.record(item.case_id, actor_id=actor.user_id, action="claim", from_stage=item.stage,
+                 to_stage=item.stage, data={"work_item_id": item_id}, now=now)
+    db.session.commit()
+    return db.session.get(WorkItem, item_id, populate_existing=True)
+
+
+def release(*, item_id: int, actor: Actor) -> WorkItem:
+    """Give back an item I claimed."""
+    item = get(item_id=item_id, actor=actor)
+    now = clock_now()
+    result = db.session.execute(update(WorkItem).where(
+        WorkItem.id == item_id, WorkItem.state == "open", WorkItem.claimed_by_id == actor.user_id,
+    ).values(claimed_by_id=None, claimed_at=None))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise WrongState(f"work item {item_id} is not claimed by you")
+    audit.record(item.case_id, actor_id=actor.user_id, action="release", from_stage=item.stage,
+                 to_stage=item.stage, data={"work_item_id": item_id}, now=now)
+    db.session.commit()
+    return db.session.get(WorkItem, item_id, populate_existing=True)
+
+
+def _why_not_open(item_id: int) -> str:
+    item = db.session.get(WorkItem, item_id, populate_existing=True)
+    if item.state != "open":
+        return f"work item {item_id} is already {item.state}"
+    return f"work item {item_id} is claimed by another user"
+
+
+def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version: int | None = None) -> Case:
+    """Complete a work item with its form's data; returns the updated case."""
+    case_id = get(item_id=item_id, actor=actor).case_id
+    with case_action(case_id, expected_version=expected_version, with_blob=True,
+                     actor_id=actor.user_id) as action:
+        item = db.session.get(WorkItem, item_id, populate_existing=True)
+        scope.check_can_act(actor, item)
+        if item.state != "open":
+            raise WrongState(f"work item {item_id} is already {item.state}")
+        if item.claimed_by_id not in (None, actor.user_id):
+            raise WrongState(f"work item {item_id} is claimed by another user")
+        clean = get_form(item.form_key).validate(data)
+        if item.kind == "urge":
+            _answer_urge(action, item, actor, clean)
+        else:
+            _complete_task(action, item, actor, clean)
+    return action.case
+
+
+def _complete_task(action, item: WorkItem, actor: Actor, clean: dict) -> None:
+    ctx = task_hooks.TaskContext(action=action, actor=actor, item=item)
+    engine_data = task_hooks.run_before(ctx, clean)
+    action.load_workflow().complete(item.task_id, engine_data)
+    action.completed_task_id = item.task_id
+    task_hooks.run_after(ctx, clean)
+    action.event(item.form_key, actor_id=actor.user_id, data={"work_item_id": item.id, **clean})
+
+
+def _answer_urge(action, item: WorkItem, actor: Actor, clean: dict) -> None:
+    urge = db.session.get(Urge, item.urge_id)
+    urge.acknowledged_at = action.now
+    urge.acknowledged_by_id = actor.user_id
+    urge.response = clean["response"]
+    item.state, item.completed_at, item.completed_by_id = "done", action.now, actor.user_id
+    action.event("urge_answered", actor_id=actor.user_id,
+                 data={"work_item_id": item.id, "urge_seq": urge.seq, **clean})

@@ -1,0 +1,127 @@
+"""The form of every user task in workflows/case_handling.bpmn, plus the non-task forms."""
+from __future__ import annotations
+
+from engine.errors import NotFound
+from forms.fields import Field, Form
+
+CATEGORY_OPTIONS = (
+    ("consult", "咨询", "Consultation"), ("complaint", "投诉", "Complaint"),
+    ("report", "举报", "Report"), ("help", "求助", "Help request"),
+    ("suggestion", "建议", "Suggestion"), ("praise", "表扬", "Praise"),
+)
+CHANNEL_OPTIONS = (
+    ("phone", "电话", "Phone"), ("web", "网站", "Web"), ("app", "APP", "App"),
+    ("wechat", "微信", "WeChat"), ("sms", "短信", "SMS"), ("mailbox", "市长信箱", "Mayor's mailbox"),
+)
+PHONE_PATTERN = r"\+?[0-9][0-9\- ]{4,19}"
+
+
+def _text(name, label, label_en, **kw):
+    return Field(name, "text", label, label_en, max_length=kw.pop("max_length", 4000), **kw)
+
+
+INTAKE = Form("intake", "受理登记", "Intake", (
+    Field("category", "choice", "诉求类型", "Category", required=True, options=CATEGORY_OPTIONS),
+    Field("channel", "choice", "来源渠道", "Channel", required=True, options=CHANNEL_OPTIONS),
+    Field("citizen_name", "string", "来电人", "Citizen", required=True, max_length=100),
+    Field("phone", "string", "联系电话", "Phone", required=True, max_length=32, pattern=PHONE_PATTERN),
+    Field("title", "string", "标题", "Title", required=True, max_length=200),
+    _text("content", "诉求内容", "Content", required=True, max_length=20000),
+    Field("address", "string", "地址", "Address", max_length=300),
+    Field("confidential", "boolean", "保密", "Confidential", default=False),
+))
+
+TRIAGE = Form("triage", "分类处置", "Triage", (
+    Field("decision", "choice", "处置方式", "Decision", required=True, options=(
+        ("dispatch", "派单", "Dispatch"), ("direct_answer", "直接答复", "Direct answer"),
+        ("not_accepted", "不予受理", "Not accepted"))),
+    _text("answer", "答复内容", "Answer", required_if=("decision", ("direct_answer",))),
+    Field("not_accepted_reason", "choice", "不予受理原因", "Reason not accepted",
+          required_if=("decision", ("not_accepted",)), options=(
+              ("emergency", "紧急警情(110/119/120/122)", "Emergency (110/119/120/122)"),
+              ("legal_route", "涉诉涉法/仲裁/信访事项", "Court, arbitration or petition matter"),
+              ("out_of_scope", "非政务服务范围", "Outside government services"),
+              ("duplicate", "重复诉求", "Duplicate"), ("other", "其他", "Other"))),
+    _text("note", "说明", "Note"),
+))
+
+DISPATCH = Form("dispatch", "派单", "Dispatch", (
+    Field("mode", "choice", "派单方式", "Mode", required=True, options=(
+        ("transfer", "转送", "Transfer"), ("assign", "交办", "Assign"))),
+    Field("lead_department_id", "department", "主办单位", "Lead department", required=True),
+    Field("co_department_ids", "departments", "协办单位", "Co-departments", default=[]),
+    _text("instruction", "领导批示", "Leader's instruction", required_if=("mode", ("assign",))),
+    _text("opinion", "派单意见", "Dispatch opinion"),
+))
+
+SIGN_FOR = Form("sign_for", "签收", "Sign for", (
+    Field("decision", "choice", "签收或退回", "Sign or return", required=True, options=(
+        ("sign", "签收", "Sign for"), ("return", "退回", "Return"))),
+    _text("reason", "退回理由", "Reason for return", required_if=("decision", ("return",))),
+))
+
+DECIDE_RETURN = Form("decide_return", "退回审核", "Decide return", (
+    Field("return_approved", "boolean", "同意退回", "Approve return", required=True),
+    _text("opinion", "审核意见", "Opinion", required_if=("return_approved", (False,))),
+))
+
+HANDLE = Form("handle", "办理", "Handle", (
+    Field("action", "choice", "操作", "Action", required=True, options=(
+        ("reply", "答复办结", "Reply"), ("extension", "申请延期", "Request extension"))),
+    Field("result", "choice", "办理结果", "Result", required_if=("action", ("reply",)), options=(
+        ("resolved", "已解决", "Resolved"), ("explained", "已解释说明", "Explained"),
+        ("unresolvable", "暂无法解决", "Cannot be resolved now"))),
+    _text("reply_text", "答复内容", "Reply", required_if=("action", ("reply",)), max_length=10000),
+    Field("extension_days", "integer", "延期天数(工作日)", "Extension (working days)",
+          required_if=("action", ("extension",)), min_value=1, max_value=60),
+    _text("extension_reason", "延期理由", "Reason for extension", required_if=("action", ("extension",))),
+))
+
+DECIDE_EXTENSION = Form("decide_extension", "延期审批", "Decide extension", (
+    Field("approved", "boolean", "批准延期", "Approve", required=True),
+    Field("approved_days", "integer", "批准天数(工作日)", "Days granted", min_value=1, max_value=60),
+    _text("opinion", "审批意见", "Opinion", required_if=("approved", (False,))),
+))
+
+APPROVE_REPLY = Form("approve_reply", "答复审核", "Approve reply", (
+    Field("reply_approved", "boolean", "同意答复", "Approve reply", required=True),
+    _text("opinion", "审核意见", "Opinion", required_if=("reply_approved", (False,))),
+))
+
+CO_OPINION = Form("co_opinion", "协办意见", "Co-handling opinion", (
+    _text("opinion", "协办意见", "Opinion", required=True),
+))
+
+REVIEW = Form("review", "中心审核", "Center review", (
+    Field("review_passed", "boolean", "审核通过", "Passed", required=True),
+    _text("opinion", "审核意见", "Opinion", required_if=("review_passed", (False,))),
+))
+
+VISIT = Form("visit", "回访", "Satisfaction visit", (
+    Field("satisfaction", "choice", "满意度", "Satisfaction", required=True, options=(
+        ("satisfied", "满意", "Satisfied"), ("basically_satisfied", "基本满意", "Basically satisfied"),
+        ("dissatisfied", "不满意", "Dissatisfied"))),
+    Field("resolved", "boolean", "问题是否解决", "Resolved", required=True),
+    Field("reopen", "boolean", "重新办理", "Reopen handling", default=False),
+    _text("note", "回访记录", "Notes"),
+))
+
+URGE = Form("urge", "督办", "Urge", (
+    _text("opinion", "督办意见", "Opinion", required=True),
+))
+
+URGE_ACK = Form("urge_ack", "督办反馈", "Answer an urge", (
+    _text("response", "反馈", "Response", required=True),
+))
+
+FORMS: dict[str, Form] = {f.key: f for f in (
+    INTAKE, TRIAGE, DISPATCH, SIGN_FOR, DECIDE_RETURN, HANDLE, DECIDE_EXTENSION, APPROVE_REPLY,
+    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK)}
+
+
+def get_form(key: str) -> Form:
+    """The form with this key, or NotFound."""
+    try:
+        return FORMS[key]
+    except KeyError:
+        raise NotFound(f"form '{key}' does not exist") from None

@@ -1,0 +1,158 @@
+"""Field and form types, and the validation that turns raw input into clean task data."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import ValidationFailed
+
+TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments")
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form. `required_if` = (other field, values that make this one required)."""
+
+    name: str
+    type: str
+    label: str
+    label_en: str
+    required: bool = False
+    options: tuple[tuple[str, str, str], ...] = ()   # (value, 中文, English)
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    pattern: str | None = None
+    required_if: tuple[str, tuple] | None = None
+    default: Any = None
+
+    def describe(self, lang: str = "zh") -> dict:
+        """The field as API clients and pages see it."""
+        out = {"name": self.name, "type": self.type, "required": self.required,
+               "label": self.label if lang == "zh" else self.label_en}
+        if self.options:
+            out["options"] = [{"value": v, "label": zh if lang == "zh" else en} for v, zh, en in self.options]
+        if self.required_if:
+            out["required_if"] = {"field": self.required_if[0], "values": list(self.required_if[1])}
+        for key in ("max_length", "min_value", "max_value", "pattern", "default"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+
+@dataclass(frozen=True)
+class Form:
+    """A named set of fields."""
+
+    key: str
+    title: str
+    title_en: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+
+    def describe(self, lang: str = "zh") -> dict:
+        return {"key": self.key, "title": self.title if lang == "zh" else self.title_en,
+                "fields": [f.describe(lang) for f in self.fields]}
+
+    def validate(self, data: dict | None) -> dict:
+        """Return clean data holding only this form's fields, or raise ValidationFailed."""
+        data = data or {}
+        errors: dict[str, list[str]] = {}
+        clean: dict[str, Any] = {}
+        unknown = sorted(set(data) - {f.name for f in self.fields})
+        for name in unknown:
+            errors[name] = ["unknown field"]
+        for f in self.fields:
+            present = f.name in data and data[f.name] not in (None, "", [])
+            if present:
+                try:
+                    clean[f.name] = _convert(f, data[f.name])
+                except ValueError as exc:
+                    errors[f.name] = [str(exc)]
+            elif f.default is not None:
+                clean[f.name] = f.default
+        for f in self.fields:
+            if f.name in clean or f.name in errors:
+                continue
+            if f.required or _condition_met(f, clean):
+                errors[f.name] = ["required"]
+        if errors:
+            raise ValidationFailed(errors)
+        return clean
+
+
+def _condition_met(f: Field, clean: dict) -> bool:
+    if not f.required_if:
+        return False
+    other, values = f.required_if
+    return other in clean and clean[other] in values
+
+
+def _convert(f: Field, value: Any) -> Any:
+    converter = _CONVERTERS[f.type]
+    return converter(f, value)
+
+
+def _string(f: Field, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    value = value.strip()
+    if not value and f.required:
+        raise ValueError("required")
+    if f.max_length and len(value) > f.max_length:
+        raise ValueError(f"at most {f.max_length} characters")
+    if f.pattern and not re.fullmatch(f.pattern, value):
+        raise ValueError("has an invalid format")
+    return value
+
+
+def _choice(f: Field, value: Any) -> str:
+    allowed = [v for v, _zh, _en in f.options]
+    if value not in allowed:
+        raise ValueError("must be one of: " + ", ".join(allowed))
+    return value
+
+
+def _boolean(f: Field, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise ValueError("must be true or false")
+
+
+def _integer(f: Field, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("must be an integer")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be an integer") from None
+    if isinstance(value, float) and value != number:
+        raise ValueError("must be an integer")
+    if f.min_value is not None and number < f.min_value:
+        raise ValueError(f"must be at least {f.min_value}")
+    if f.max_value is not None and number > f.max_value:
+        raise ValueError(f"must be at most {f.max_value}")
+    return number
+
+
+def _departments(f: Field, value: Any) -> list[int]:
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("must be a list of department ids")
+    ids = [_integer(Field("x", "integer", "", "", min_value=1), v) for v in value]
+    if len(set(ids)) != len(ids):
+        raise ValueError("lists a department twice")
+    return ids
+
+
+_CONVERTERS = {
+    "string": _string,
+    "text": _string,
+    "choice": _choice,
+    "boolean": _boolean,
+    "integer": _integer,
+    "department": lambda f, v: _integer(Field(f.name, "integer", "", "", min_value=1), v),
+    "departments": _departments,
+}
