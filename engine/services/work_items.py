@@ -143,7 +143,7 @@ def _complete_task(action, item: WorkItem, actor: Actor, clean: dict) -> None:
     engine_data = task_hooks.run_before(ctx, clean)
     action.load_workflow().complete(item.task_id, engine_data)
     action.completed_task_id = item.task_id
-    task_hooks.run_after(ctx, clean)
+    task_hooks.run_after(ctx, engine_data)
     action.event(item.form_key, actor_id=actor.user_id, data={"work_item_id": item.id, **clean})
 
 
