@@ -63,5 +63,4 @@ def work_item(item: WorkItem, case_no: str | None = None, title: str | None = No
             "category": category, "case_version": version, "kind": item.kind, "task_name": item.task_name,
             "title": item.title, "form_key": item.form_key, "stage": item.stage, "role": item.role,
             "department_id": item.department_id, "state": item.state, "claimed_by_id": item.claimed_by_id,
-            "created_at": item.created_at.isoformat() if item.created_at else None,
-            "due_at": item.due_at.isoformat() if item.due_at else None}
+            "created_at": item.created_at, "due_at": item.due_at}

@@ -1,0 +1,225 @@
+"""Shared set-up for the benchmarks: the app on a throwaway database, demo data, small helpers.
+
+Database selection (mirrors tests/conftest.py, never touches a real database by default):
+
+* no ``DATABASE_URL``          -> a fresh SQLite file in a temporary directory;
+* ``DATABASE_URL=postgresql://user@host/NAME`` -> a fresh database ``NAME_bench`` on that server
+  (dropped and created through the server's ``postgres`` database);
+* ``DATABASE_URL=sqlite:///path/x.db`` -> a fresh ``x_bench.db`` beside it;
+* ``--reuse``                  -> the database of ``DATABASE_URL`` itself, as it is (migrated and
+  seeded only if needed; the benchmark's cases stay in it).
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy.engine import make_url  # noqa: E402
+
+_TMP = tempfile.mkdtemp(prefix="hotline-bench-")
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+# Keep the app's instance folder (secret key) out of the repository.
+os.environ.setdefault("INSTANCE_PATH", os.path.join(_TMP, "instance"))
+
+WORKFLOW_FILE = ROOT / "workflows" / "case_handling.bpmn"
+
+# Intake data like tests/factories.py; title and phone vary per case.
+INTAKE = {
+    "category": "complaint", "channel": "phone", "citizen_name": "张三", "phone": "13800138000",
+    "title": "小区电梯长期故障", "content": "电梯故障一个多月无人维修，请求督促。",
+    "address": "东湖区湖滨街道新苑小区3栋",
+}
+
+
+def intake_data(i: int) -> dict:
+    """The i-th case's intake form (distinct title and phone)."""
+    return {**INTAKE, "title": f"{INTAKE['title']}（第{i}号）", "phone": f"138{i % 100_000_000:08d}"}
+
+
+# ---------------------------------------------------------------- command line / database URL
+
+def arg_parser(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the DATABASE_URL database as it is instead of a fresh *_bench copy")
+    return parser
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """postgres:// and postgresql:// use psycopg 3, as api/config.py does."""
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _fresh_postgres(url: str) -> str:
+    import psycopg
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_bench"
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+
+
+def _fresh_sqlite(url: str) -> str:
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:":
+        return _temp_sqlite()
+    path = Path(parsed.database)
+    target = path.with_name(f"{path.stem}_bench{path.suffix or '.db'}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return parsed.set(database=str(target)).render_as_string(hide_password=False)
+
+
+def _temp_sqlite() -> str:
+    return f"sqlite:///{Path(_TMP) / 'bench.db'}"
+
+
+def database_url(reuse: bool) -> str:
+    """The SQLAlchemy URL the benchmark runs against (see the module docstring)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return _temp_sqlite()
+    url = _sqlalchemy_url(url)
+    if reuse:
+        return url
+    if url.startswith("postgresql"):
+        return _fresh_postgres(url)
+    if url.startswith("sqlite"):
+        return _fresh_sqlite(url)
+    return url   # another dialect: used as given
+
+
+# ---------------------------------------------------------------- the app
+
+def make_app(reuse: bool = False):
+    """The Flask app on the benchmark database, migrated and seeded (demo city, no cases)."""
+    from flask_migrate import upgrade
+
+    from api import create_app
+    from engine.services import demo
+
+    url = database_url(reuse)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        if not demo.is_seeded():
+            demo.seed(with_cases=False)
+    import logging
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return app
+
+
+def actor(login: str):
+    """The Actor of a demo login (inside an app context)."""
+    from engine.services import org
+    from engine.services.actor import actor_from_user
+    return actor_from_user(org.get_user(login))
+
+
+def dept(code: str) -> int:
+    """The id of a demo department by code (inside an app context)."""
+    from engine.db import db
+    from engine.models import Department
+    return db.session.execute(db.select(Department.id).where(Department.code == code)).scalar_one()
+
+
+# ---------------------------------------------------------------- raw engine (no database)
+
+RAW_SPEC_REF = "bench-raw"
+
+
+def raw_process():
+    """The case process parsed straight from workflows/, for engine-only timings (no database).
+
+    Its blobs carry spec_ref 'bench-raw'; a resolver in front of the app's registry resolves it,
+    so blobs of the service layer keep resolving as before.
+    """
+    from engine.bpmn import serializer
+    from engine.bpmn.registry import parse_process
+    from engine.services import processes
+
+    parsed = parse_process(WORKFLOW_FILE.read_bytes(), validate=False)
+    parsed.spec_ref = RAW_SPEC_REF
+    registry = processes.REGISTRY
+
+    def resolve(spec_ref: str):
+        if spec_ref == RAW_SPEC_REF:
+            return parsed.spec, parsed.subprocess_specs
+        return registry.resolve(spec_ref)
+
+    serializer.set_spec_resolver(resolve)
+    return parsed
+
+
+# ---------------------------------------------------------------- figures
+
+def percentile(values, p: float) -> float:
+    """The p-th percentile (0-100), linear interpolation between closest ranks."""
+    xs = sorted(values)
+    if not xs:
+        return float("nan")
+    if len(xs) == 1:
+        return xs[0]
+    k = (len(xs) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def ms(seconds_list) -> list[float]:
+    return [s * 1000 for s in seconds_list]
+
+
+def summary(values_ms) -> str:
+    """'p50 1.9 ms, p95 2.6 ms, max 7.0 ms'"""
+    return (f"p50 {percentile(values_ms, 50):.2f} ms, p95 {percentile(values_ms, 95):.2f} ms, "
+            f"max {max(values_ms):.2f} ms")
+
+
+def header(app, title: str) -> None:
+    """What ran where: database (password hidden), Python, SpiffWorkflow, CPUs."""
+    from importlib.metadata import version
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    print(f"== {title} ==")
+    print(f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})")
+    print(f"python {platform.python_version()}, SpiffWorkflow {version('SpiffWorkflow')}, "
+          f"SQLAlchemy {version('SQLAlchemy')}, {os.cpu_count()} CPUs ({platform.machine()}), "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def blob_avg(ids: list[int]) -> float:
+    """Average stored blob size in bytes (the text of the json column), inside an app context."""
+    from sqlalchemy import LargeBinary, Text, cast, func, select
+
+    from engine.db import db
+    from engine.models import Case
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        size = func.octet_length(cast(Case.blob, Text))
+    else:
+        size = func.length(cast(Case.blob, LargeBinary))
+    return float(db.session.execute(select(func.avg(size)).where(Case.id.in_(ids))).scalar() or 0)
