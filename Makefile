@@ -1,0 +1,57 @@
+# Every target sets up what it needs: a fresh Debian machine only runs `make run` or `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-postgres system venv vendor db seed bench clean
+
+run: venv vendor db seed  ## set up, migrate, seed demo data if empty, serve on http://127.0.0.1:5000
+	@echo "12345 case engine on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: venv vendor  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: venv vendor
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/hotline_test} \
+		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+system:
+	@bash scripts/setup-system.sh
+
+$(BIN)/activate: | system
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when the dependency pins change.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+api/static/vendor/.installed: package.json | system
+	npm install --no-audit --no-fund --silent --prefix .npm-vendor swagger-ui-dist@$$(node -p "require('./package.json').dependencies['swagger-ui-dist']")
+	mkdir -p api/static/vendor/swagger-ui
+	cp .npm-vendor/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   .npm-vendor/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   .npm-vendor/node_modules/swagger-ui-dist/swagger-ui.css api/static/vendor/swagger-ui/
+	@touch $@
+
+vendor: api/static/vendor/.installed
+
+db: venv
+	$(FLASK) db upgrade
+
+seed: venv
+	$(FLASK) seed demo --if-empty
+
+bench: venv  ## figures for the configured DATABASE_URL (SQLite by default)
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/lifecycle.py
+
+clean:
+	rm -rf $(VENV) .npm-vendor api/static/vendor
