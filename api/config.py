@@ -44,8 +44,11 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # Writers wait for each other instead of failing at once with "database is locked".
         engine_options["connect_args"] = {"timeout": 30}
     else:
+        # No pre-ping by default: it costs a round trip per request (as much as a whole statement);
+        # connections are recycled instead. DB_POOL_PRE_PING=1 turns it on where the database or
+        # a proxy drops idle connections.
         engine_options.update(pool_size=int(os.environ.get("DB_POOL_SIZE", 10)), max_overflow=20,
-                              pool_pre_ping=True)
+                              pool_recycle=300, pool_pre_ping=os.environ.get("DB_POOL_PRE_PING") == "1")
     config = {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": url,

@@ -1,18 +1,23 @@
 """Shared set-up for the benchmarks: the app on a throwaway database, demo data, small helpers.
 
-Database selection (mirrors tests/conftest.py, never touches a real database by default):
+Database selection (like tests/conftest.py; a benchmark never writes into a real database):
 
-* no ``DATABASE_URL``          -> a fresh SQLite file in a temporary directory;
-* ``DATABASE_URL=postgresql://user@host/NAME`` -> a fresh database ``NAME_bench`` on that server
-  (dropped and created through the server's ``postgres`` database);
+* no ``DATABASE_URL``            -> a fresh SQLite file in a temporary directory, removed at exit;
+* ``DATABASE_URL=postgresql://user@host/NAME`` -> the database ``NAME_bench`` on that server,
+  dropped and created anew through the server's ``postgres`` database;
 * ``DATABASE_URL=sqlite:///path/x.db`` -> a fresh ``x_bench.db`` beside it;
-* ``--reuse``                  -> the database of ``DATABASE_URL`` itself, as it is (migrated and
-  seeded only if needed; the benchmark's cases stay in it).
+* ``--reuse``                    -> keep the ``*_bench`` database of an earlier run (created if
+  missing): no drop/create, migrations and demo data only where missing. Cases accumulate, so
+  this also benchmarks a fuller database. Without ``DATABASE_URL`` it reuses
+  ``<tmp>/hotline_bench.db``.
 """
 from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
+import gc
+import io
 import os
 import platform
 import shutil
@@ -53,7 +58,7 @@ def intake_data(i: int) -> dict:
 def arg_parser(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--reuse", action="store_true",
-                        help="use the DATABASE_URL database as it is instead of a fresh *_bench copy")
+                        help="keep the *_bench database of an earlier run instead of recreating it")
     return parser
 
 
@@ -66,30 +71,36 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
-def _fresh_postgres(url: str) -> str:
+def _bench_postgres(url: str, reuse: bool) -> str:
     import psycopg
 
     parsed = make_url(url)
-    name = f"{parsed.database}_bench"
+    name = f"{parsed.database or 'hotline'}_bench"
     admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not reuse:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not reuse or not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     return parsed.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
-def _fresh_sqlite(url: str) -> str:
+def _bench_sqlite(url: str, reuse: bool) -> str:
     parsed = make_url(url)
     if not parsed.database or parsed.database == ":memory:":
-        return _temp_sqlite()
+        return _temp_sqlite(reuse)
     path = Path(parsed.database)
     target = path.with_name(f"{path.stem}_bench{path.suffix or '.db'}")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
     return parsed.set(database=str(target)).render_as_string(hide_password=False)
 
 
-def _temp_sqlite() -> str:
+def _temp_sqlite(reuse: bool) -> str:
+    if reuse:
+        return f"sqlite:///{Path(tempfile.gettempdir()) / 'hotline_bench.db'}"
     return f"sqlite:///{Path(_TMP) / 'bench.db'}"
 
 
@@ -97,15 +108,14 @@ def database_url(reuse: bool) -> str:
     """The SQLAlchemy URL the benchmark runs against (see the module docstring)."""
     url = os.environ.get("DATABASE_URL")
     if not url:
-        return _temp_sqlite()
+        return _temp_sqlite(reuse)
     url = _sqlalchemy_url(url)
-    if reuse:
-        return url
     if url.startswith("postgresql"):
-        return _fresh_postgres(url)
+        return _bench_postgres(url, reuse)
     if url.startswith("sqlite"):
-        return _fresh_sqlite(url)
-    return url   # another dialect: used as given
+        return _bench_sqlite(url, reuse)
+    raise SystemExit(f"bench: unsupported database URL {make_url(url).render_as_string(hide_password=True)} "
+                     "(PostgreSQL or SQLite)")
 
 
 # ---------------------------------------------------------------- the app
@@ -120,11 +130,17 @@ def make_app(reuse: bool = False):
     url = database_url(reuse)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        chatter = io.StringIO()          # alembic's INFO lines; shown only if migrating fails
+        try:
+            with contextlib.redirect_stderr(chatter):
+                upgrade()
+        except BaseException:
+            sys.stderr.write(chatter.getvalue())
+            raise
         if not demo.is_seeded():
             demo.seed(with_cases=False)
-    import logging
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    gc.collect()
+    gc.freeze()          # as wsgi.py does for the served app
     return app
 
 
@@ -189,12 +205,6 @@ def ms(seconds_list) -> list[float]:
     return [s * 1000 for s in seconds_list]
 
 
-def summary(values_ms) -> str:
-    """'p50 1.9 ms, p95 2.6 ms, max 7.0 ms'"""
-    return (f"p50 {percentile(values_ms, 50):.2f} ms, p95 {percentile(values_ms, 95):.2f} ms, "
-            f"max {max(values_ms):.2f} ms")
-
-
 def header(app, title: str) -> None:
     """What ran where: database (password hidden), Python, SpiffWorkflow, CPUs."""
     from importlib.metadata import version
@@ -205,10 +215,32 @@ def header(app, title: str) -> None:
     print(f"python {platform.python_version()}, SpiffWorkflow {version('SpiffWorkflow')}, "
           f"SQLAlchemy {version('SQLAlchemy')}, {os.cpu_count()} CPUs ({platform.machine()}), "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"database round trip (SELECT 1 on a raw DBAPI connection, median): {round_trip_ms(app):.3f} ms")
 
 
-def median(values) -> float:
-    return statistics.median(values)
+def round_trip_ms(app, count: int = 500) -> float:
+    """Median time of `SELECT 1` through the driver: the floor under every statement.
+
+    On a shared VM this moves (0.02-0.06 ms on the same loopback has been seen); PostgreSQL
+    figures move with it, so it is printed with every run.
+    """
+    from engine.db import db
+
+    with app.app_context():
+        conn = db.engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            times = []
+            for _ in range(count):
+                t0 = time.perf_counter()
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+                times.append(time.perf_counter() - t0)
+            cursor.close()
+            conn.rollback()
+        finally:
+            conn.close()
+    return statistics.median(times) * 1000
 
 
 def blob_avg(ids: list[int]) -> float:

@@ -195,10 +195,10 @@ def main(argv=None) -> None:
           f"p95 {common.percentile(raw_ms, 95):.2f} ms; full lifecycle {args.cases / raw_s:,.0f} cases/s")
     print("  raw per action, p50 ms:  "
           + ", ".join(f"{label} {common.percentile(common.ms(v), 50):.2f}" for label, v in raw_actions.items()))
-    print(f"a service completion costs {p50 / raw_p50:.1f}x the raw engine's "
-          f"(service is {raw_p50 / p50:.2f}x the raw engine; +{p50 - raw_p50:.2f} ms at p50)")
+    print(f"a service completion costs {p50 / raw_p50:.1f}× the raw engine's "
+          f"(service is {raw_p50 / p50:.2f}× the raw engine; +{p50 - raw_p50:.2f} ms at p50)")
     print(f"peer (spiff-arena, PostgreSQL): {PEER_COMPLETION_MS:.0f} ms per completion -> "
-          f"{PEER_COMPLETION_MS / p50:.1f}x slower than this run's p50")
+          f"{PEER_COMPLETION_MS / p50:.1f}× slower than this run's p50")
     print(f"average blob size after the lifecycle: {blob / 1024:.1f} KB ({blob:,.0f} bytes)")
     print(f"checked: {len(ids)} cases archived and closed, 9 done work items and 10 audit events each")
 

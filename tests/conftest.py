@@ -63,6 +63,7 @@ def _clean(app):
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))
         db.session.commit()
         processes.REGISTRY.clear()      # SQLite may reuse a deleted version's id
+        processes.forget_current()
 
 
 @pytest.fixture

@@ -5,30 +5,23 @@ The REST API and the pages may call these (`dispatch(case_id=..., ...)`) or the 
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from engine.db import db
 from engine.errors import WrongState
 from engine.models import Case, WorkItem
 from engine.services import work_items
 from engine.services.actor import Actor
 
 
-def _item_for(case_id: int, form_key: str, actor: Actor, department_id: int | None = None) -> int:
-    query = select(WorkItem.id).where(WorkItem.case_id == case_id, WorkItem.form_key == form_key,
-                                      WorkItem.state == "open")
-    if department_id is not None:
-        query = query.where(WorkItem.department_id == department_id)
-    item_id = db.session.execute(query.order_by(WorkItem.id).limit(1)).scalar()
-    if item_id is None:
-        raise WrongState(f"case {case_id} has no open '{form_key}' task")
-    return item_id
-
-
 def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: int | None = None,
          expected_version: int | None = None) -> Case:
-    item_id = _item_for(case_id, form_key, actor, department_id)
-    return work_items.complete(item_id=item_id, actor=actor, data=data, expected_version=expected_version)
+    def pick(action) -> WorkItem:
+        for item in action.open_items:
+            if item.form_key == form_key and item.kind == "task" and (
+                    department_id is None or item.department_id == department_id):
+                return item
+        raise WrongState(f"case {case_id} has no open '{form_key}' task")
+
+    return work_items.complete_on_case(case_id=case_id, actor=actor, data=data, pick=pick,
+                                       expected_version=expected_version)
 
 
 def triage(*, case_id: int, actor: Actor, **data) -> Case:

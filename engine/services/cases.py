@@ -22,7 +22,10 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
 
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:
-    """Register a citizen's request: start its workflow and complete intake, in one transaction."""
+    """Register a citizen's request: start its workflow and complete intake, in one transaction.
+
+    Four statements: the day's counter, the case row, its first work item, its audit event.
+    """
     actor.require(*INTAKE_ROLES)
     clean = get_form("intake").validate(data)
     try:
@@ -36,14 +39,14 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
                     citizen_name=clean["citizen_name"], phone=clean["phone"], title=clean["title"],
                     content=clean["content"], address=clean.get("address", ""),
                     confidential=clean["confidential"], created_by_id=actor.user_id,
-                    created_at=now, updated_at=now, status="registered", stage="intake", version=1,
-                    blob=RawJson(workflow.dump()))
+                    created_at=now, updated_at=now, version=1, blob=RawJson(workflow.dump()))
+        projections.set_stage(case, workflow)
         case.case_no = numbering.next_case_no(now)   # late: the day's counter row stays locked to commit
         db.session.add(case)
         db.session.flush()
-        projections.sync(case, workflow, actor_id=actor.user_id, completed_task_id=intake.task_id, now=now)
+        projections.insert_items(case, workflow, now)
         audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
-                     data={k: v for k, v in clean.items() if k not in ("content",)}, now=now)
+                     data={k: v for k, v in clean.items() if k != "content"}, now=now)
         db.session.commit()
     except BaseException:
         db.session.rollback()

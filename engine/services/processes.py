@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from sqlalchemy import func, select
 
@@ -33,14 +34,29 @@ def parsed(version_id: int) -> ParsedProcess:
     return REGISTRY.get(version_id)
 
 
+# process id -> (version id, monotonic time read). Other processes (web workers) see a newly
+# loaded version within CURRENT_TTL seconds; this process sees its own loads at once.
+_current: dict[str, tuple[int, float]] = {}
+CURRENT_TTL = 5.0
+
+
 def current_version_id(process_id: str = DEFAULT_PROCESS) -> int:
     """The id of the newest version of a process; new cases start on it."""
+    cached = _current.get(process_id)
+    if cached and time.monotonic() - cached[1] < CURRENT_TTL:
+        return cached[0]
     version_id = db.session.execute(
         select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
         .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
     if version_id is None:
         raise NotFound(f"process '{process_id}' has no version loaded; run `flask workflows load`")
+    _current[process_id] = (version_id, time.monotonic())
     return version_id
+
+
+def forget_current() -> None:
+    """Drop the cached current versions (after a load, or when tests reset the database)."""
+    _current.clear()
 
 
 def load_version(*, xml: bytes, actor: Actor | None = None) -> ProcessVersion:
@@ -65,6 +81,7 @@ def load_version(*, xml: bytes, actor: Actor | None = None) -> ProcessVersion:
                              created_by_id=actor.user_id if actor else None)
     db.session.add(version)
     db.session.commit()
+    forget_current()
     return version
 
 

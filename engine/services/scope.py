@@ -50,13 +50,20 @@ def in_subtree(actor: Actor, department_id: int | None) -> bool:
     return bool(path) and path.startswith(actor.department_path)
 
 
-def check_can_act(actor: Actor, item: WorkItem) -> None:
-    """Raise unless the actor holds the item's role and the item lies in their scope."""
+def check_can_act(actor: Actor, item: WorkItem, department_path: str | None = None) -> None:
+    """Raise unless the actor holds the item's role and the item lies in their scope.
+
+    Pass the item's department path when it was read already (saves a query).
+    """
     if item.role not in actor.roles:
         raise PermissionDenied(f"work item {item.id} needs the role '{item.role}'")
     if item.department_id is None:
         if not actor.is_center:
             raise PermissionDenied(f"work item {item.id} belongs to the 12345 center")
         return
-    if not in_subtree(actor, item.department_id):
+    if department_path is None:
+        inside = in_subtree(actor, item.department_id)
+    else:
+        inside = department_path.startswith(actor.department_path)
+    if not inside:
         raise PermissionDenied(f"work item {item.id} belongs to another department")

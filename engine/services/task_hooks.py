@@ -16,6 +16,7 @@ from engine import calendar, parameters
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import CaseDepartment, Department, WorkItem
+from engine.services import projections
 from engine.services.actor import Actor
 from engine.services.unit import CaseAction
 
@@ -149,6 +150,7 @@ def _apply_extension(ctx: TaskContext, data: dict) -> None:
     old = case.handle_due_at
     case.handle_due_at = calendar.extend(old, data["approved_days"], str(parameters.get("office_end")))
     case.extension_count += 1
+    projections.refresh_due_dates(case, ctx.action.open_items)
     ctx.action.event("due_changed", actor_id=ctx.actor.user_id, data={
         "reason": "extension", "days": data["approved_days"],
         "from": old.isoformat(), "to": case.handle_due_at.isoformat()})

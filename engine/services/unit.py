@@ -1,4 +1,10 @@
-"""The unit of work around every case action: lock the row, act, project, audit, commit once."""
+"""The unit of work around every case action: lock the row, act, project, audit, commit once.
+
+Statements are kept to the minimum (each costs ~0.3 ms on PostgreSQL, more than the engine):
+the case row (with its blob) under lock, the case's open work items with their departments'
+paths in one query, the action's own writes, then one flush at commit. Autoflush is off inside
+an action so the case row is updated once, not after every query.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -8,20 +14,22 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from engine.bpmn.runtime import CaseWorkflow, EngineFailure
+from engine.bpmn.runtime import CaseWorkflow, EngineFailure, TaskNotReady
 from engine.db import RawJson, db
 from engine.errors import NotFound, StaleVersion, WrongState
-from engine.models import Case
+from engine.models import Case, Department, WorkItem
 from engine.ports import now as clock_now
 from engine.services import audit, processes, projections
 
 
 @dataclass
 class CaseAction:
-    """What an action works on: the locked case, its workflow, and the time it happens."""
+    """What an action works on: the locked case, its open work items, its workflow, the time."""
 
     case: Case
     now: object
+    open_items: list[WorkItem] = field(default_factory=list)
+    item_paths: dict[int, str | None] = field(default_factory=dict)   # work item id -> department path
     workflow: CaseWorkflow | None = None
     completed_task_id: str | None = None
     events: list[dict] = field(default_factory=list)
@@ -35,9 +43,18 @@ class CaseAction:
             self.workflow = CaseWorkflow.load(process, self.case.blob)
         return self.workflow
 
+    def open_item(self, item_id: int) -> WorkItem:
+        """One of the case's open items, or WrongState saying what became of it."""
+        for item in self.open_items:
+            if item.id == item_id:
+                return item
+        state = db.session.execute(select(WorkItem.state).where(WorkItem.id == item_id)).scalar()
+        raise WrongState(f"work item {item_id} is already {state}" if state else
+                         f"work item {item_id} does not belong to this case")
+
     def event(self, action: str, *, actor_id: int | None, data: dict | None = None) -> None:
         """Queue an audit event; stages are filled in when the action commits."""
-        self.events.append(dict(action=action, actor_id=actor_id, data=data))
+        self.events.append(dict(action=action, actor_id=actor_id, data=data or {}))
 
 
 def lock_case(case_id: int, *, with_blob: bool = False) -> Case:
@@ -51,21 +68,34 @@ def lock_case(case_id: int, *, with_blob: bool = False) -> Case:
     return case
 
 
+def _open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
+    rows = db.session.execute(
+        select(WorkItem, Department.path).outerjoin(Department, Department.id == WorkItem.department_id)
+        .where(WorkItem.case_id == case_id, WorkItem.state == "open").order_by(WorkItem.id)
+        .execution_options(populate_existing=True)).all()
+    return [item for item, _ in rows], {item.id: path for item, path in rows}
+
+
 @contextmanager
 def case_action(case_id: int, *, expected_version: int | None = None, with_blob: bool = False,
                 actor_id: int | None = None) -> Iterator[CaseAction]:
     """Run one action on a locked case and commit it with its projections, or roll back."""
     try:
-        case = lock_case(case_id, with_blob=with_blob)
-        if expected_version is not None and expected_version != case.version:
-            raise StaleVersion(expected_version, case.version)
-        action = CaseAction(case=case, now=clock_now())
-        yield action
-        _finish(action, actor_id=actor_id)
+        with db.session.no_autoflush:
+            case = lock_case(case_id, with_blob=with_blob)
+            if expected_version is not None and expected_version != case.version:
+                raise StaleVersion(expected_version, case.version)
+            items, paths = _open_items(case_id)
+            action = CaseAction(case=case, now=clock_now(), open_items=items, item_paths=paths)
+            yield action
+            _finish(action, actor_id=actor_id)
         db.session.commit()
     except EngineFailure as exc:
         db.session.rollback()
         raise WrongState(f"the process could not continue: {exc}") from exc
+    except TaskNotReady as exc:
+        db.session.rollback()
+        raise WrongState(f"task {exc} is no longer ready") from exc
     except BaseException:
         db.session.rollback()
         raise
@@ -74,9 +104,9 @@ def case_action(case_id: int, *, expected_version: int | None = None, with_blob:
 def _finish(action: CaseAction, *, actor_id: int | None) -> None:
     case = action.case
     if action.workflow is not None:
-        projections.sync(case, action.workflow, actor_id=actor_id,
+        projections.sync(case, action.workflow, open_items=action.open_items, actor_id=actor_id,
                          completed_task_id=action.completed_task_id, now=action.now)
         case.blob = RawJson(action.workflow.dump())
     case.version += 1
-    for ev in action.events:
-        audit.record(case.id, now=action.now, from_stage=action.start_stage, to_stage=case.stage, **ev)
+    audit.record_many([dict(case_id=case.id, created_at=action.now, from_stage=action.start_stage,
+                            to_stage=case.stage, **ev) for ev in action.events])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import and_, func, or_, select, update
 
@@ -121,15 +122,22 @@ def _why_not_open(item_id: int) -> str:
 
 def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version: int | None = None) -> Case:
     """Complete a work item with its form's data; returns the updated case."""
-    case_id = get(item_id=item_id, actor=actor).case_id
+    case_id = db.session.execute(select(WorkItem.case_id).where(WorkItem.id == item_id)).scalar()
+    if case_id is None:
+        raise NotFound(f"work item {item_id} not found")
+    return complete_on_case(case_id=case_id, actor=actor, data=data, expected_version=expected_version,
+                            pick=lambda action: action.open_item(item_id))
+
+
+def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Callable,
+                     expected_version: int | None = None) -> Case:
+    """Complete the open item that `pick(action)` chooses among the locked case's open items."""
     with case_action(case_id, expected_version=expected_version, with_blob=True,
                      actor_id=actor.user_id) as action:
-        item = db.session.get(WorkItem, item_id, populate_existing=True)
-        scope.check_can_act(actor, item)
-        if item.state != "open":
-            raise WrongState(f"work item {item_id} is already {item.state}")
+        item = pick(action)
+        scope.check_can_act(actor, item, action.item_paths.get(item.id) or "")
         if item.claimed_by_id not in (None, actor.user_id):
-            raise WrongState(f"work item {item_id} is claimed by another user")
+            raise WrongState(f"work item {item.id} is claimed by another user")
         clean = get_form(item.form_key).validate(data)
         if item.kind == "urge":
             _answer_urge(action, item, actor, clean)
