@@ -144,6 +144,17 @@ def make_app(reuse: bool = False):
     return app
 
 
+LIFECYCLE_LOGINS = ("agent", "dispatcher", "visitor", "dh_handler", "dh_leader", "zjj_handler", "scj_handler")
+LIFECYCLE_DEPARTMENTS = ("dh", "zjj", "scj")
+
+
+def lifecycle_people(app) -> tuple[dict, dict]:
+    """(actors by login, department ids by code) of the benchmark's lifecycle walk."""
+    with app.app_context():
+        return ({login: actor(login) for login in LIFECYCLE_LOGINS},
+                {code: dept(code) for code in LIFECYCLE_DEPARTMENTS})
+
+
 def actor(login: str):
     """The Actor of a demo login (inside an app context)."""
     from engine.services import org

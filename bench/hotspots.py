@@ -63,7 +63,7 @@ def install_phases(timer: "PhaseTimer") -> None:
     from sqlalchemy.orm import Session
 
     from engine.bpmn import runtime
-    from engine.services import actions, numbering, processes, projections, task_hooks, unit, work_items
+    from engine.services import numbering, processes, projections, task_hooks, unit
     from forms.fields import Form
 
     timer.wrap(runtime.CaseWorkflow, "start", "engine: start instance")
@@ -71,10 +71,9 @@ def install_phases(timer: "PhaseTimer") -> None:
     timer.wrap(runtime.CaseWorkflow, "complete", "engine: complete task + engine steps")
     timer.wrap(runtime.CaseWorkflow, "dump", "engine: dump blob")
     timer.wrap(runtime.CaseWorkflow, "ready_tasks", "engine: ready_tasks (projections)")
-    timer.wrap(actions, "_item_for", "sql: find the open item (1st query: + pool checkout, pre-ping, BEGIN)")
-    timer.wrap(work_items, "get", "sql: item + scope check (work_items.get)")
-    timer.wrap(unit, "lock_case", "sql: lock case row + blob")
-    timer.wrap(projections, "sync", "projections.sync (select open items, add/close)")
+    timer.wrap(unit, "lock_case", "sql: lock case row + blob (1st query: + pool checkout, BEGIN)")
+    timer.wrap(unit, "_open_items", "sql: the case's open work items + department paths")
+    timer.wrap(projections, "sync", "projections.sync (close done items, insert new ones)")
     timer.wrap(task_hooks, "run_before", "task hooks: before")
     timer.wrap(task_hooks, "run_after", "task hooks: after")
     timer.wrap(Form, "validate", "form validation")
@@ -132,10 +131,8 @@ def main(argv=None) -> None:
     from engine.db import db
     from engine.services import cases
 
-    logins = ("agent", "dispatcher", "visitor", "dh_handler", "dh_leader", "zjj_handler", "scj_handler")
+    A, D = common.lifecycle_people(app)
     with app.app_context():
-        A = {login: common.actor(login) for login in logins}
-        D = {code: common.dept(code) for code in ("dh", "zjj", "scj")}
         counter = StatementCounter(db.engine)
     steps = service_steps(A, D)
     timer = PhaseTimer()

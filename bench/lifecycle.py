@@ -159,10 +159,7 @@ def main(argv=None) -> None:
 
     from forms import get_form
 
-    logins = ("agent", "dispatcher", "visitor", "dh_handler", "dh_leader", "zjj_handler", "scj_handler")
-    with app.app_context():
-        A = {login: common.actor(login) for login in logins}
-        D = {code: common.dept(code) for code in ("dh", "zjj", "scj")}
+    A, D = common.lifecycle_people(app)
     parsed = common.raw_process()
 
     # raw engine (no database)
