@@ -1,28 +1,45 @@
-"""Business parameters with their statutory defaults (DOMAIN.md, "Deadlines").
+"""Business parameters: names, statutory defaults and value rules (DOMAIN.md, "Deadlines").
 
-The deadline issue moves these into an admin-edited table; callers already go through `get`.
+Values live in the `parameter` table (engine.services.settings), edited by admins and read
+fresh by every action that needs them; a name without a row has its default here.
 """
 from __future__ import annotations
 
+import re
+
+CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")
+
 DEFAULTS: dict[str, object] = {
-    # Handling limit in working days by category; praise closes directly.
-    "handling_days.consult": 5,
-    "handling_days.complaint": 15,
-    "handling_days.report": 30,
-    "handling_days.help": 5,
-    "handling_days.suggestion": 15,
-    "handling_days.praise": 5,
+    # Handling limit in working days by category; praise closes directly but gets a limit anyway.
+    **{f"handling_days.{c}": d for c, d in
+       zip(CATEGORIES, (5, 15, 30, 5, 15, 5))},
+    # Yellow from this many working days before the due day ends (1 = during the last working day).
+    **{f"warn_days.{c}": 1 for c in CATEGORIES},
     "sign_for_days": 1,
+    "sign_for_warn_days": 1,
     "office_end": "17:30",
     "max_reopens": 2,
+    "digest_time": "08:30",          # each working morning, Asia/Shanghai
+    "digest_days": 2,                # items due within this many working days
+    "recolour_seconds": 60,
+    # Bumped by every calendar change: actions reload the calendar when it moves.
+    "calendar.revision": 0,
 }
 
-
-def get(name: str):
-    """The current value of a parameter."""
-    return DEFAULTS[name]
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
-def handling_days(category: str) -> int:
-    """Working days allowed for handling a case of this category."""
-    return int(get(f"handling_days.{category}"))
+def validate(name: str, value: object) -> object:
+    """The value, checked against the parameter's type and range; ValueError says why not."""
+    if name not in DEFAULTS:
+        raise ValueError(f"unknown parameter '{name}'")
+    default = DEFAULTS[name]
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be an integer")
+        if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1):
+            raise ValueError("out of range")
+        return value
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        raise ValueError("must be a time HH:MM")
+    return value

@@ -54,6 +54,12 @@ class Case(db.Model):
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     sign_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     handle_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # The binding deadline now (sign-for, then handling), its warning point and colour.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    warn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    colour: Mapped[str | None] = mapped_column(String(8), index=True)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     urge_count: Mapped[int] = mapped_column(Integer, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     return_count: Mapped[int] = mapped_column(Integer, default=0)

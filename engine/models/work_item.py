@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import db, utcnow
 
-KINDS = ("task", "urge")
+KINDS = ("task", "urge", "escalation")
 STATES = ("open", "done", "cancelled")
 
 
@@ -42,5 +42,8 @@ class WorkItem(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    warn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    colour: Mapped[str | None] = mapped_column(String(8))
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

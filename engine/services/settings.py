@@ -1,0 +1,63 @@
+"""Parameters: read fresh per action (one small query), edited by admins, every change audited."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import parameters, roles as R
+from engine.db import db
+from engine.errors import ValidationFailed
+from engine.models import ConfigChange, Parameter
+from engine.ports import now as clock_now
+from engine.services.actor import Actor
+
+
+class Params(dict):
+    """A snapshot of every parameter (defaults overlaid with the table)."""
+
+    def handling_days(self, category: str) -> int:
+        return int(self[f"handling_days.{category}"])
+
+    def warn_days(self, category: str) -> int:
+        return int(self[f"warn_days.{category}"])
+
+    @property
+    def office_end(self) -> str:
+        return str(self["office_end"])
+
+
+def snapshot() -> Params:
+    """All parameters as they are now (takes effect at once: no process caches them)."""
+    values = Params(parameters.DEFAULTS)
+    values.update(dict(db.session.execute(select(Parameter.name, Parameter.value)).all()))
+    return values
+
+
+def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -> object:
+    """Change one parameter; audited; effective for the next action anywhere."""
+    actor.require(R.ADMIN)
+    try:
+        value = parameters.validate(name, value)
+    except ValueError as exc:
+        raise ValidationFailed({name: [str(exc)]}) from None
+    _write(name, value, actor_id=actor.user_id, reason=reason)
+    db.session.commit()
+    return value
+
+
+def bump(name: str, *, actor_id: int | None, reason: str = "") -> None:
+    """Increment a counter parameter in the current transaction (no commit)."""
+    current = db.session.get(Parameter, name, with_for_update=True)
+    value = (current.value if current else parameters.DEFAULTS[name]) + 1
+    _write(name, value, actor_id=actor_id, reason=reason)
+
+
+def _write(name: str, value: object, *, actor_id: int | None, reason: str) -> None:
+    row = db.session.get(Parameter, name)
+    old = row.value if row else parameters.DEFAULTS.get(name)
+    now = clock_now()
+    if row is None:
+        db.session.add(Parameter(name=name, value=value, updated_at=now, updated_by_id=actor_id))
+    else:
+        row.value, row.updated_at, row.updated_by_id = value, now, actor_id
+    db.session.add(ConfigChange(area="parameter", key=name, old=old, new=value, reason=reason,
+                                actor_id=actor_id, created_at=now))
