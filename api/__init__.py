@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir())
     rest_api.init_app(app)
 
-    from api import auth, cli, errors, pages
+    from api import auth, cli, cli_scheduler, errors, pages
     from api.rest import register as register_rest
 
     register_rest(rest_api)
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     pages.init_app(app)
     cli.init_app(app)
+    cli_scheduler.init_app(app)
     return app
 
 

@@ -88,5 +88,6 @@ def _fail(message: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (seed_cli, users_cli, workflows_cli):
+    from api.cli_calendar import calendar_cli
+    for group in (seed_cli, users_cli, workflows_cli, calendar_cli):
         app.cli.add_command(group)

@@ -33,6 +33,17 @@ def database_url(instance: Path) -> str:
     return url
 
 
+def _sms_settings() -> dict:
+    """SMS gateway: `log` (default: record and log, send nothing) or `http` (POST to SMS_HTTP_URL)."""
+    return {
+        "SMS_GATEWAY": os.environ.get("SMS_GATEWAY", "log").strip().lower() or "log",
+        "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL") or None,
+        "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN") or None,
+        "SMS_HTTP_TIMEOUT": float(os.environ.get("SMS_HTTP_TIMEOUT") or 5),
+        "SMS_SIGNATURE": os.environ.get("SMS_SIGNATURE") or "【12345】",
+    }
+
+
 def build(instance_path: str, overrides: dict | None = None) -> dict:
     """The app's configuration mapping."""
     instance = Path(instance_path)
@@ -70,6 +81,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
                                     "(`flask --app wsgi users token create USERNAME`)."},
         },
         "MAX_PAGE_SIZE": 200,
+        **_sms_settings(),
     }
     config.update(overrides)
     return config

@@ -2,13 +2,16 @@
 
 Counting follows DOMAIN.md: the limit starts the day after acceptance and the due moment is the
 end of office hours on the Nth working day, Asia/Shanghai. Holidays and make-up working days
-(调休) come from the calendar table of the deadlines issue; until then `is_working_day`
-applies the Mon-Fri rule, which that table overrides.
+(调休) are the exceptions a `WorkCalendar` holds (loaded from the calendar table by
+engine.services.calendar); the module-level functions apply the Mon-Fri rule unless given another
+`is_working_day`, e.g. `WorkCalendar.is_working_day`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -53,3 +56,57 @@ def extend(due_utc: datetime, days: int, office_end: str = "17:30",
            is_working_day: Callable[[date], bool] = mon_to_fri) -> datetime:
     """A due moment moved `days` working days later (extension approval)."""
     return end_of_office(add_working_days(local_date(due_utc), days, is_working_day), office_end)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The statutory calendar: exceptions to Mon-Fri (True = workday) and each year's status.
+
+    Immutable, so one instance can be cached and shared by every request of a process.
+    """
+
+    exceptions: Mapping[date, bool] = field(default_factory=dict)
+    years: Mapping[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Read-only copies: the caller's dicts may change, a cached calendar must not.
+        object.__setattr__(self, "exceptions", MappingProxyType(dict(self.exceptions)))
+        object.__setattr__(self, "years", MappingProxyType(dict(self.years)))
+
+    def is_working_day(self, day: date) -> bool:
+        """The stored exception for `day` if any, else the Mon-Fri rule."""
+        return self.exceptions.get(day, mon_to_fri(day))
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The `days`-th working day after `start`, counting from the next day (0 -> start)."""
+        return add_working_days(start, days, self.is_working_day)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days d there are with start < d <= end (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+    def is_provisional(self, day: date) -> bool:
+        """True when `day`'s year has no data or is not confirmed (Mon-Fri may be wrong there)."""
+        return self.years.get(day.year) != "confirmed"
+
+    def span_provisional(self, start: date, end: date) -> bool:
+        """True when a count from `start` to `end` relied on a provisional year.
+
+        The due day's year always counts; so does every year a counted day (start < d <= end) is in.
+        """
+        first = min((start + timedelta(days=1)).year, end.year)
+        return any(self.years.get(year) != "confirmed" for year in range(first, end.year + 1))
+
+    def due_after(self, moment_utc: datetime, days: int, office_end: str = "17:30") -> tuple[datetime, bool]:
+        """(due moment, provisional) `days` working days after the local day of `moment_utc`."""
+        start = local_date(moment_utc)
+        due_day = self.add_working_days(start, days)
+        return end_of_office(due_day, office_end), self.span_provisional(start, due_day)
+
+    def extend(self, due_utc: datetime, days: int, office_end: str = "17:30") -> tuple[datetime, bool]:
+        """(due moment, provisional) moved `days` working days after the day of `due_utc`."""
+        return self.due_after(due_utc, days, office_end)

@@ -53,10 +53,23 @@ def json_dumps(value) -> str:
 
 
 def json_loads(value):
-    """Engine-wide JSON decoder."""
+    """Engine-wide JSON decoder.
+
+    SQLite gives a JSON column NUMERIC affinity, so a stored `15` comes back as the integer 15,
+    not the text '15': numbers pass through as they are.
+    """
+    if isinstance(value, (int, float)):
+        return value
     return orjson.loads(value)
 
 
 def utcnow() -> datetime:
     """Naive UTC now: every timestamp column stores naive UTC (SQLite has no time zones)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def naive_utc(value: datetime) -> datetime:
+    """A client's datetime as stored: naive UTC (an aware value is converted, a naive one is UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value

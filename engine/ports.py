@@ -1,6 +1,22 @@
-"""Interfaces to the outside world. Tests swap the clock; later issues add SMS and telephony."""
+"""Interfaces to the outside world: the clock and the SMS gateway (telephony comes later).
+
+Each port is an abstract base with a real implementation beside it; tests swap the clock.
+"""
 from __future__ import annotations
 
+import http.client
+import itertools
+import json
+import logging
+import socket
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 
@@ -34,3 +50,118 @@ def set_clock(new: Clock) -> Clock:
 def now() -> datetime:
     """Current time from the installed clock."""
     return clock.now()
+
+
+# ---------------------------------------------------------------------------------------- SMS
+
+log = logging.getLogger(__name__)
+
+
+class SmsError(Exception):
+    """A message was not accepted; `retryable` says whether trying again later may help."""
+
+    def __init__(self, message: str, retryable: bool):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class SmsGateway(ABC):
+    """Sends one text message to one phone number."""
+
+    @abstractmethod
+    def send(self, phone: str, text: str) -> str:
+        """Send `text` to `phone`; returns the provider's message id or raises SmsError."""
+
+
+def mask_phone(phone: str) -> str:
+    """138****8000: enough to recognise a number in a log or list, not to call it."""
+    digits = phone.strip()
+    if len(digits) <= 7:
+        return digits[:2] + "*" * max(len(digits) - 2, 0)
+    return digits[:3] + "****" + digits[-4:]
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What LogGateway recorded."""
+
+    id: str
+    phone: str
+    text: str
+
+
+class LogGateway(SmsGateway):
+    """The default gateway: keeps the newest messages in memory and logs each (phone masked)."""
+
+    def __init__(self, keep: int = 1000):
+        self.messages: deque[SentMessage] = deque(maxlen=keep)   # bounded: a long-running process
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()                            # deliverers may run in threads
+
+    def send(self, phone: str, text: str) -> str:
+        """Record and log the message; never fails."""
+        with self._lock:
+            message = SentMessage(id=f"log-{next(self._ids)}", phone=phone, text=text)
+            self.messages.append(message)
+        log.info("SMS %s to %s: %s", message.id, mask_phone(phone), text)
+        return message.id
+
+
+class HttpGateway(SmsGateway):
+    """POSTs {"to", "text"} as JSON to a URL (an SMS provider or an in-house relay)."""
+
+    def __init__(self, url: str, token: str | None = None, timeout: float = 5):
+        self.url = url
+        self.token = token
+        self.timeout = timeout
+
+    def send(self, phone: str, text: str) -> str:
+        """2xx → the answer's `id`; 4xx → SmsError(retryable=False); 5xx, network → retryable."""
+        request = urllib.request.Request(self.url, method="POST", data=json.dumps(
+            {"to": phone, "text": text}, ensure_ascii=False).encode(), headers=self._headers())
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return _provider_id(response.read())
+        except urllib.error.HTTPError as exc:
+            detail = exc.read()[:200].decode(errors="replace")
+            raise SmsError(f"HTTP {exc.code} from gateway: {detail}", retryable=exc.code >= 500) from exc
+        except (TimeoutError, socket.timeout) as exc:
+            raise SmsError(f"gateway timeout after {self.timeout} s", retryable=True) from exc
+        except http.client.HTTPException as exc:   # a garbled or cut-off answer: try again later
+            raise SmsError(f"bad answer from gateway: {exc!r}", retryable=True) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise SmsError(f"gateway timeout after {self.timeout} s", retryable=True) from exc
+            raise SmsError(f"gateway unreachable: {reason}", retryable=True) from exc
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+
+def _provider_id(raw: bytes) -> str:
+    """The `id` of a JSON answer; a generated one when the provider sends none."""
+    try:
+        answer = json.loads(raw or b"null")
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict) and answer.get("id") not in (None, ""):
+        return str(answer["id"])[:64]
+    return f"http-{uuid.uuid4().hex}"
+
+
+def sms_gateway_from_config(config: Mapping) -> SmsGateway:
+    """The gateway named by SMS_GATEWAY (`log`, the default, or `http` with SMS_HTTP_*)."""
+    kind = (config.get("SMS_GATEWAY") or "log").lower()
+    if kind == "log":
+        return LogGateway()
+    if kind == "http":
+        if not config.get("SMS_HTTP_URL"):
+            raise ValueError("SMS_GATEWAY=http needs SMS_HTTP_URL")
+        return HttpGateway(config["SMS_HTTP_URL"], token=config.get("SMS_HTTP_TOKEN") or None,
+                           timeout=float(config.get("SMS_HTTP_TIMEOUT") or 5))
+    raise ValueError(f"unknown SMS_GATEWAY '{kind}' (use 'log' or 'http')")

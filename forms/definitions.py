@@ -67,14 +67,43 @@ DECIDE_RETURN = Form("decide_return", "退回审核", "Decide return", (
 
 HANDLE = Form("handle", "办理", "Handle", (
     Field("action", "choice", "操作", "Action", required=True, options=(
-        ("reply", "答复办结", "Reply"), ("extension", "申请延期", "Request extension"))),
+        ("reply", "答复办结", "Reply"), ("extension", "申请延期", "Request extension"),
+        ("suspension", "申请挂起", "Request suspension"),
+        ("natural_completion", "自然办结(市民未补充材料)", "Natural completion (no materials from the citizen)"))),
     Field("result", "choice", "办理结果", "Result", required_if=("action", ("reply",)), options=(
         ("resolved", "已解决", "Resolved"), ("explained", "已解释说明", "Explained"),
         ("unresolvable", "暂无法解决", "Cannot be resolved now"))),
-    _text("reply_text", "答复内容", "Reply", required_if=("action", ("reply",)), max_length=10000),
+    _text("reply_text", "答复内容", "Reply", required_if=("action", ("reply", "natural_completion")),
+          max_length=10000),
     Field("extension_days", "integer", "延期天数(工作日)", "Extension (working days)",
           required_if=("action", ("extension",)), min_value=1, max_value=60),
     _text("extension_reason", "延期理由", "Reason for extension", required_if=("action", ("extension",))),
+    _text("suspension_reason", "挂起理由", "Reason for suspension", required_if=("action", ("suspension",))),
+))
+
+DECIDE_SUSPENSION = Form("decide_suspension", "挂起审批", "Decide suspension", (
+    Field("suspension_approved", "boolean", "批准挂起", "Approve", required=True),
+    _text("opinion", "审批意见", "Opinion", required_if=("suspension_approved", (False,))),
+))
+
+RESUME = Form("resume", "恢复办理", "Resume handling", (
+    _text("note", "恢复说明", "What changed", required=True),
+))
+
+ESCALATION = Form("escalation", "超期处置", "Overdue escalation", (
+    Field("decision", "choice", "处置决定", "Decision", required=True, options=(
+        ("urge", "督办", "Urge"), ("extend", "延期", "Extend"),
+        ("reassign", "改派主办单位", "Reassign the lead"), ("accept", "接受说明", "Accept the explanation"))),
+    Field("days", "integer", "延期天数(工作日)", "Days", required_if=("decision", ("extend",)),
+          min_value=1, max_value=60),
+    Field("lead_department_id", "department", "新主办单位", "New lead department",
+          required_if=("decision", ("reassign",))),
+    _text("opinion", "处置意见", "Opinion", required=True),
+))
+
+OVERTIME_REPORT = Form("overtime_report", "超时办结情况报告", "Overtime report", (
+    _text("reason", "超时原因", "Reason", required=True),
+    _text("measures", "整改措施", "Measures", required=True),
 ))
 
 DECIDE_EXTENSION = Form("decide_extension", "延期审批", "Decide extension", (
@@ -116,7 +145,7 @@ URGE_ACK = Form("urge_ack", "督办反馈", "Answer an urge", (
 
 FORMS: dict[str, Form] = {f.key: f for f in (
     INTAKE, TRIAGE, DISPATCH, SIGN_FOR, DECIDE_RETURN, HANDLE, DECIDE_EXTENSION, APPROVE_REPLY,
-    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK)}
+    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK, DECIDE_SUSPENSION, RESUME, ESCALATION, OVERTIME_REPORT)}
 
 
 def get_form(key: str) -> Form:

@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from engine.db import db
-from engine.models import (ApiToken, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Department,
-                           ProcessVersion, Urge, WorkItem)
+from engine.models import (ApiToken, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
+                           Notification, OvertimeReport, ProcessVersion, Urge, WorkItem)
 from engine.services import demo, org, processes
 from engine.services.actor import actor_from_user
 
@@ -57,7 +57,8 @@ def _clean(app):
     with app.app_context():
         yield
         db.session.rollback()
-        for model in (WorkItem, Urge, CaseEvent, CaseDepartment, Case, CaseNumberCounter, ApiToken):
+        for model in (WorkItem, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+                      CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))

@@ -3,7 +3,6 @@ from flask_smorest import Api
 
 
 def register(api: Api) -> None:
-    from api.rest import cases, processes, work_items
-    api.register_blueprint(cases.blp)
-    api.register_blueprint(work_items.blp)
-    api.register_blueprint(processes.blp)
+    from api.rest import calendar, cases, notifications, parameters, processes, work_items
+    for module in (cases, work_items, processes, calendar, parameters, notifications):
+        api.register_blueprint(module.blp)

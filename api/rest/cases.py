@@ -8,10 +8,11 @@ from sqlalchemy import select
 from api.auth import current_actor
 from api.rest import presenters
 from api.rest.schemas import (CaseCreatedSchema, CaseCreateSchema, CaseDetailSchema, CaseListSchema,
-                              CaseQuerySchema, EventSchema, UrgeCreateSchema, UrgeSchema)
+                              CaseQuerySchema, DeadlineSchema, EventSchema, OvertimeReportCreateSchema,
+                              OvertimeReportSchema, UrgeCreateSchema, UrgeSchema)
 from engine.db import db
 from engine.models import WorkItem
-from engine.services import cases, urges
+from engine.services import cases, deadlines, overtime, urges
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (工单)")
 
@@ -63,3 +64,31 @@ class CaseUrge(MethodView):
     def post(self, data, case_id):
         """Urge (督办) the department holding the case; lands in its inbox."""
         return urges.urge(case_id=case_id, actor=current_actor(), data=data)
+
+
+@blp.route("/<int:case_id>/deadlines")
+class CaseDeadlines(MethodView):
+    @blp.response(200, DeadlineSchema(many=True))
+    def get(self, case_id):
+        """Every deadline of the case: per stage, department and round, with colour and state."""
+        cases.get_case(case_id=case_id, actor=current_actor())
+        rows = deadlines.open_deadlines(case_id, states=("open", "paused", "met", "missed", "natural", "cancelled"))
+        names = {d.department_id: d.department.name for d in cases.departments_of(case_id)}
+        fields = [f for f in DeadlineSchema().fields if f != "department_name"]
+        return [{**{c: getattr(r, c) for c in fields}, "department_name": names.get(r.department_id)}
+                for r in rows]
+
+
+@blp.route("/<int:case_id>/overtime-report")
+class CaseOvertimeReport(MethodView):
+    @blp.response(200, OvertimeReportSchema(many=True))
+    def get(self, case_id):
+        """The case's overtime reports."""
+        cases.get_case(case_id=case_id, actor=current_actor())
+        return overtime.list_for(case_id)
+
+    @blp.arguments(OvertimeReportCreateSchema)
+    @blp.response(201, OvertimeReportSchema)
+    def post(self, data, case_id):
+        """The lead department explains an overdue case (needed before its reply)."""
+        return overtime.submit(case_id=case_id, actor=current_actor(), data=data)

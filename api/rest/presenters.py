@@ -8,7 +8,8 @@ from engine.services.actor import Actor
 
 SUMMARY_FIELDS = ("id", "case_no", "version", "status", "stage", "outcome", "category", "channel", "title",
                   "citizen_name", "phone", "address", "confidential", "dispatch_mode", "lead_department_id",
-                  "sign_due_at", "handle_due_at", "urge_count", "reopen_count", "return_count",
+                  "sign_due_at", "handle_due_at", "due_at", "warn_at", "colour", "due_provisional", "suspended",
+                  "urge_count", "reopen_count", "return_count",
                   "extension_count", "created_at", "updated_at", "closed_at")
 
 
@@ -63,4 +64,5 @@ def work_item(item: WorkItem, case_no: str | None = None, title: str | None = No
             "category": category, "case_version": version, "kind": item.kind, "task_name": item.task_name,
             "title": item.title, "form_key": item.form_key, "stage": item.stage, "role": item.role,
             "department_id": item.department_id, "state": item.state, "claimed_by_id": item.claimed_by_id,
-            "created_at": item.created_at, "due_at": item.due_at}
+            "created_at": item.created_at, "due_at": item.due_at, "warn_at": item.warn_at, "colour": item.colour,
+            "due_provisional": item.due_provisional}

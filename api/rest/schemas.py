@@ -26,6 +26,8 @@ class CaseQuerySchema(PagingSchema):
     phone = fields.String()
     created_from = fields.DateTime()
     created_to = fields.DateTime()
+    colour = fields.String(validate=validate.OneOf(["green", "yellow", "red"]))
+    due_before = fields.DateTime()
     sort = fields.String(load_default="-created_at")
 
 
@@ -79,6 +81,11 @@ class CaseSummarySchema(Schema):
     lead_department_id = fields.Integer(allow_none=True)
     sign_due_at = fields.DateTime(allow_none=True)
     handle_due_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "the binding deadline now (UTC)"})
+    warn_at = fields.DateTime(allow_none=True)
+    colour = fields.String(allow_none=True, metadata={"description": "green | yellow | red"})
+    due_provisional = fields.Boolean(metadata={"description": "due date falls in a year without a confirmed calendar"})
+    suspended = fields.Boolean()
     urge_count = fields.Integer()
     reopen_count = fields.Integer()
     return_count = fields.Integer()
@@ -132,6 +139,9 @@ class WorkItemSchema(Schema):
     claimed_by_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
+    warn_at = fields.DateTime(allow_none=True)
+    colour = fields.String(allow_none=True)
+    due_provisional = fields.Boolean()
 
 
 class WorkItemQuerySchema(PagingSchema):
@@ -139,6 +149,8 @@ class WorkItemQuerySchema(PagingSchema):
     state = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "cancelled"]))
     stage = fields.String()
     case_id = fields.Integer()
+    colour = fields.String(validate=validate.OneOf(["green", "yellow", "red"]))
+    due_before = fields.DateTime()
     sort = fields.String(load_default="created_at")
 
 
@@ -185,3 +197,45 @@ class ProcessVersionSchema(Schema):
     name = fields.String()
     sha256 = fields.String()
     created_at = fields.DateTime()
+
+
+class DeadlineSchema(Schema):
+    id = fields.Integer()
+    stage = fields.String()
+    department_id = fields.Integer()
+    department_name = fields.String()
+    role = fields.String()
+    round = fields.Integer()
+    started_at = fields.DateTime()
+    working_days = fields.Integer()
+    due_at = fields.DateTime()
+    warn_at = fields.DateTime()
+    provisional = fields.Boolean()
+    colour = fields.String()
+    state = fields.String()
+    paused_days = fields.Integer()
+    completed_at = fields.DateTime(allow_none=True)
+
+
+OvertimeReportCreateSchema = schema_for(get_form("overtime_report"), "OvertimeReportCreate")
+
+
+class OvertimeReportSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    deadline_id = fields.Integer()
+    reason = fields.String()
+    measures = fields.String()
+    actor_id = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class ParameterSchema(Schema):
+    name = fields.String()
+    value = fields.Raw()
+    default = fields.Raw()
+
+
+class ParameterUpdateSchema(Schema):
+    value = fields.Raw(required=True)
+    reason = fields.String(load_default="")

@@ -21,6 +21,7 @@ class WorkItems(MethodView):
         """An inbox: `mine` (what you can act on now), `department` (your subtree), `all`."""
         result = work_items.list_items(actor=current_actor(), scope_name=args["scope"], state=args["state"],
                                        case_id=args.get("case_id"), stage=args.get("stage"),
+                                       colour=args.get("colour"), due_before=args.get("due_before"),
                                        page=args["page"], page_size=args["page_size"], sort=args["sort"])
         rows = [presenters.work_item(item, no, title, category, version)
                 for item, no, title, category, version in result.items]

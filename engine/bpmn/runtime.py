@@ -90,6 +90,11 @@ class CaseWorkflow:
         except WorkflowException as exc:
             raise EngineFailure(str(exc)) from exc
 
+    def update_ready_data(self, values: dict) -> None:
+        """Change data of every ready task (e.g. the lead department after a reassignment)."""
+        for task in self.wf.get_tasks(state=TaskState.READY):
+            task.set_data(**values)
+
     def outcome(self) -> str | None:
         """How the process ended (the `outcome` property of the end event reached)."""
         if not self.wf.completed:

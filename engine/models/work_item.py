@@ -28,7 +28,7 @@ class WorkItem(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
-    kind: Mapped[str] = mapped_column(String(8), default="task")
+    kind: Mapped[str] = mapped_column(String(16), default="task")
     task_id: Mapped[str | None] = mapped_column(String(36))  # SpiffWorkflow task UUID
     task_name: Mapped[str] = mapped_column(String(100))      # BPMN element id
     title: Mapped[str] = mapped_column(String(200))

@@ -7,18 +7,18 @@ from sqlalchemy import and_, func, select
 
 from engine import roles as R
 from engine.bpmn.runtime import CaseWorkflow
-from engine.db import RawJson, db
+from engine.db import RawJson, db, naive_utc
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, CaseDepartment, CaseEvent, Urge
 from engine.ports import now as clock_now
-from engine.services import audit, numbering, processes, projections, scope
+from engine.services import audit, notifications, numbering, processes, projections, scope
 from engine.services.actor import Actor
 from engine.services.work_items import Page
 from forms import get_form
 
 INTAKE_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at": Case.handle_due_at,
-         "updated_at": Case.updated_at, "id": Case.id}
+         "due_at": Case.due_at, "updated_at": Case.updated_at, "id": Case.id}
 
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:
@@ -47,6 +47,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         projections.insert_items(case, workflow, now)
         audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
                      data={k: v for k, v in clean.items() if k != "content"}, now=now)
+        notifications.queue_receipt(case)   # in this transaction: no case without its receipt
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -104,17 +105,12 @@ def list_cases(*, actor: Actor, filters: dict, page: int = 1, page_size: int = 5
 def _conditions(f: dict) -> list:
     simple = {"case_no": Case.case_no, "category": Case.category, "status": Case.status,
               "stage": Case.stage, "channel": Case.channel, "phone": Case.phone,
-              "lead_department_id": Case.lead_department_id}
+              "lead_department_id": Case.lead_department_id, "colour": Case.colour}
     out = [column == f[name] for name, column in simple.items() if f.get(name) not in (None, "")]
     if f.get("created_from"):
-        out.append(Case.created_at >= _as_naive(f["created_from"]))
+        out.append(Case.created_at >= naive_utc(f["created_from"]))
     if f.get("created_to"):
-        out.append(Case.created_at < _as_naive(f["created_to"]))
+        out.append(Case.created_at < naive_utc(f["created_to"]))
+    if f.get("due_before"):
+        out.append(Case.due_at < naive_utc(f["due_before"]))
     return out
-
-
-def _as_naive(value: datetime) -> datetime:
-    from datetime import timezone
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value

@@ -9,6 +9,7 @@ from engine import roles as R
 from engine.db import db
 from engine.models import Department, ProcessVersion
 from engine.services import actions, cases, org, processes
+from engine.services import calendar as work_calendar
 from engine.services.actor import actor_from_user
 
 DEMO_PASSWORD = "12345demo"
@@ -41,6 +42,7 @@ def is_seeded() -> bool:
 
 def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
     """Create the demo city; returns (login, password, roles, department) rows to print."""
+    work_calendar.import_library()      # first: every deadline computed below needs the holidays
     logins: list[tuple[str, str, str, str]] = []
     city = org.create_department(code="city", name="某市", kind="city")
     center = org.create_department(code="center", name="12345 市民服务热线中心", kind="center", parent=city)
@@ -71,7 +73,10 @@ def _place(logins, parent, code, name, kind, approval) -> Department:
 
 
 def _user(logins, login, name, roles, dept) -> None:
-    org.create_user(username=login, display_name=name, password=DEMO_PASSWORD, department=dept, roles=roles)
+    # 139 + 8 digits: one made-up mobile number per demo user, for reminders and digests.
+    phone = f"139{len(logins) + 1:08d}"
+    org.create_user(username=login, display_name=name, password=DEMO_PASSWORD, department=dept, roles=roles,
+                    phone=phone)
     logins.append((login, DEMO_PASSWORD, ",".join(roles), dept.name))
 
 

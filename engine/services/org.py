@@ -31,13 +31,13 @@ def create_department(*, code: str, name: str, kind: str, parent: Department | N
 
 
 def create_user(*, username: str, display_name: str, password: str, department: Department,
-                roles: list[str]) -> User:
-    """Add a user with hashed password and roles (flushes)."""
+                roles: list[str], phone: str | None = None) -> User:
+    """Add a user with hashed password, roles and the phone reminders go to (flushes)."""
     unknown = [r for r in roles if r not in R.ALL_ROLES]
     if unknown:
         raise ValidationFailed({"roles": ["unknown roles: " + ", ".join(unknown)]})
     user = User(username=username, display_name=display_name, password_hash=generate_password_hash(password),
-                department_id=department.id, role_rows=[UserRole(role=r) for r in roles])
+                department_id=department.id, phone=phone, role_rows=[UserRole(role=r) for r in roles])
     db.session.add(user)
     db.session.flush()
     return user

@@ -13,16 +13,17 @@ from engine.models import Case, WorkItem
 
 # When several tasks are ready (parallel handling) the case shows the most advanced stage.
 STAGE_ORDER = ("intake", "triage", "dispatch", "return_review", "sign_for", "handling",
-               "extension_review", "reply_approval", "review", "visit")
+               "extension_review", "suspension_review", "suspended", "reply_approval", "review", "visit")
 STATUS_BY_STAGE = {
     "intake": "registered", "triage": "registered",
     "dispatch": "dispatching", "return_review": "dispatching",
     "sign_for": "handling", "handling": "handling", "extension_review": "handling",
+    "suspension_review": "handling", "suspended": "handling",
     "reply_approval": "handling", "review": "reviewing", "visit": "visiting",
     "closed": "closed",
 }
 # Department work on these stages is due by the handling deadline.
-HANDLING_STAGES = frozenset({"handling", "extension_review", "reply_approval"})
+HANDLING_STAGES = frozenset({"handling", "extension_review", "suspension_review", "reply_approval"})
 
 
 def case_stage(ready: list[ReadyTask]) -> str:
@@ -33,13 +34,17 @@ def case_stage(ready: list[ReadyTask]) -> str:
     return max(stages, key=lambda s: STAGE_ORDER.index(s) if s in STAGE_ORDER else -1)
 
 
-def due_for(case: Case, task: ReadyTask):
-    """The due moment of a work item for this task."""
-    if task.info.stage == "sign_for":
-        return case.sign_due_at
-    if task.info.stage in HANDLING_STAGES and task.department_id is not None:
-        return case.handle_due_at
-    return None
+def _has_clock(stage: str | None, department_id: int | None) -> bool:
+    """Department work in sign-for and handling stages runs on the case's binding deadline."""
+    return department_id is not None and (stage == "sign_for" or stage in HANDLING_STAGES)
+
+
+def due_fields(case: Case, stage: str | None, department_id: int | None) -> dict:
+    """due_at, warn_at, colour and provisional flag of a work item, from the case's deadline."""
+    if not _has_clock(stage, department_id):
+        return {"due_at": None, "warn_at": None, "colour": None, "due_provisional": False}
+    return {"due_at": case.due_at, "warn_at": case.warn_at, "colour": case.colour,
+            "due_provisional": case.due_provisional}
 
 
 def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], actor_id: int | None,
@@ -67,7 +72,7 @@ def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], acto
         case.outcome = workflow.outcome()
         case.closed_at = now
         for item in open_items:
-            if item.kind == "urge" and item.state == "open":
+            if item.kind in ("urge", "escalation") and item.state == "open":
                 _close_item(item, "cancelled", None, now)
 
 
@@ -85,14 +90,11 @@ def insert_items(case: Case, workflow: CaseWorkflow, now) -> None:
 
 
 def refresh_due_dates(case: Case, open_items: list[WorkItem]) -> None:
-    """Propagate the case's due dates to its open task items (after an extension)."""
+    """Propagate the case's deadline to its open task items (after an extension or resumption)."""
     for item in open_items:
-        if item.kind != "task" or item.state != "open":
-            continue
-        if item.stage == "sign_for":
-            item.due_at = case.sign_due_at
-        elif item.stage in HANDLING_STAGES and item.department_id is not None:
-            item.due_at = case.handle_due_at
+        if item.kind == "task" and item.state == "open" and _has_clock(item.stage, item.department_id):
+            for name, value in due_fields(case, item.stage, item.department_id).items():
+                setattr(item, name, value)
 
 
 def _new_item(case: Case, task: ReadyTask, now) -> dict:
@@ -100,7 +102,7 @@ def _new_item(case: Case, task: ReadyTask, now) -> dict:
     return dict(case_id=case.id, kind="task", task_id=task.task_id, task_name=info.bpmn_id,
                 title=info.title, form_key=info.form_key or "", stage=info.stage or "",
                 role=info.role or "", department_id=task.department_id, state="open",
-                created_at=now, due_at=due_for(case, task))
+                created_at=now, **due_fields(case, info.stage, task.department_id))
 
 
 def _close_item(item: WorkItem, state: str, actor_id: int | None, now) -> None:

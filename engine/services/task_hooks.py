@@ -7,16 +7,15 @@ conditions read; an `after` hook updates the case's own columns in the same tran
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import func, select, update
 
-from engine import calendar, parameters
 from engine.db import db
-from engine.errors import ValidationFailed
-from engine.models import CaseDepartment, Department, WorkItem
-from engine.services import projections
+from engine.errors import ValidationFailed, WrongState
+from engine.models import CaseDepartment, Department, OvertimeReport, WorkItem
+from engine.services import deadlines, projections, settings
 from engine.services.actor import Actor
 from engine.services.unit import CaseAction
 
@@ -26,6 +25,8 @@ class TaskContext:
     action: CaseAction
     actor: Actor
     item: WorkItem
+    # What a before hook learns from the task's data for its after hook (the task is gone then).
+    carry: dict = field(default_factory=dict)
 
     @property
     def case(self):
@@ -102,8 +103,9 @@ def _record_dispatch(ctx: TaskContext, data: dict) -> None:
                                       dispatch_round=last_round + 1, created_at=ctx.action.now))
     case.dispatch_mode = data["mode"]
     case.lead_department_id = data["lead_department_id"]
-    case.sign_due_at = calendar.due_after(ctx.action.now, int(parameters.get("sign_for_days")),
-                                          str(parameters.get("office_end")))
+    deadlines.cancel(ctx.action, deadlines.open_deadlines(case.id))
+    deadlines.open_for(ctx.action, stage="sign_for", departments=[(data["lead_department_id"], "lead")],
+                       actor_id=ctx.actor.user_id)
 
 
 @after("sign_for")
@@ -115,16 +117,26 @@ def _record_sign_for(ctx: TaskContext, data: dict) -> None:
     db.session.execute(update(CaseDepartment).where(
         CaseDepartment.case_id == case.id, CaseDepartment.active.is_(True),
         CaseDepartment.role == "lead").values(signed_at=ctx.action.now))
-    case.handle_due_at = calendar.due_after(ctx.action.now, parameters.handling_days(case.category),
-                                            str(parameters.get("office_end")))
+    deadlines.close(ctx.action, deadlines.open_deadlines(case.id, stage="sign_for"))
+    _start_handling(ctx)
+
+
+def _start_handling(ctx: TaskContext) -> None:
+    """A new handling round for the lead and every active co-department."""
+    rows = db.session.execute(select(CaseDepartment.department_id, CaseDepartment.role).where(
+        CaseDepartment.case_id == ctx.case.id, CaseDepartment.active.is_(True))).all()
+    departments = sorted(((d, r) for d, r in rows), key=lambda dr: dr[1] != "lead")
+    deadlines.open_for(ctx.action, stage="handling", departments=departments, actor_id=ctx.actor.user_id)
 
 
 @after("decide_return")
 def _record_return_decision(ctx: TaskContext, data: dict) -> None:
     if data["return_approved"]:
         _deactivate_departments(ctx.case.id)
-        ctx.case.lead_department_id = None
-        ctx.case.sign_due_at = None
+        case = ctx.case
+        case.lead_department_id = None
+        deadlines.cancel(ctx.action, deadlines.open_deadlines(case.id, stage="sign_for"))
+        case.sign_due_at = case.due_at = case.warn_at = case.colour = None
 
 
 def _deactivate_departments(case_id: int) -> None:
@@ -144,16 +156,57 @@ def _default_extension_days(ctx: TaskContext, data: dict) -> dict:
 
 @after("decide_extension")
 def _apply_extension(ctx: TaskContext, data: dict) -> None:
-    case = ctx.case
-    if not data["approved"] or case.handle_due_at is None:
-        return
-    old = case.handle_due_at
-    case.handle_due_at = calendar.extend(old, data["approved_days"], str(parameters.get("office_end")))
-    case.extension_count += 1
-    projections.refresh_due_dates(case, ctx.action.open_items)
-    ctx.action.event("due_changed", actor_id=ctx.actor.user_id, data={
-        "reason": "extension", "days": data["approved_days"],
-        "from": old.isoformat(), "to": case.handle_due_at.isoformat()})
+    if data["approved"]:
+        ctx.case.extension_count += 1
+        deadlines.extend(ctx.action, days=data["approved_days"], reason="extension", actor_id=ctx.actor.user_id)
+        projections.refresh_due_dates(ctx.case, ctx.action.open_items)
+
+
+@after("decide_suspension")
+def _pause_clock(ctx: TaskContext, data: dict) -> None:
+    if data["suspension_approved"]:
+        deadlines.pause(ctx.action, actor_id=ctx.actor.user_id)
+
+
+@after("resume")
+def _resume_clock(ctx: TaskContext, data: dict) -> None:
+    deadlines.resume(ctx.action, actor_id=ctx.actor.user_id)
+    projections.refresh_due_dates(ctx.case, ctx.action.open_items)
+
+
+# ---------------------------------------------------------------- reply leaves the department
+
+@before("handle")
+def _check_overtime_report(ctx: TaskContext, data: dict) -> dict:
+    if data["action"] == "reply":
+        late = deadlines.overdue_lead(ctx.case.id, ctx.action.now)
+        if late is not None and not db.session.execute(select(OvertimeReport.id).where(
+                OvertimeReport.deadline_id == late.id)).first():
+            raise WrongState("the case is overdue: submit an overtime report (reason and measures) "
+                             "before replying")
+    return data
+
+
+@after("handle")
+def _reply_submitted(ctx: TaskContext, data: dict) -> None:
+    if data["action"] in ("reply", "natural_completion") and not _awaits_approval(ctx):
+        deadlines.leave_department(ctx.action, natural=data["action"] == "natural_completion")
+
+
+@before("approve_reply")
+def _remember_reply_kind(ctx: TaskContext, data: dict) -> dict:
+    ctx.carry["natural"] = ctx.task_data().get("action") == "natural_completion"
+    return data
+
+
+@after("approve_reply")
+def _reply_approved(ctx: TaskContext, data: dict) -> None:
+    if data["reply_approved"]:
+        deadlines.leave_department(ctx.action, natural=ctx.carry.get("natural", False))
+
+
+def _awaits_approval(ctx: TaskContext) -> bool:
+    return any(t.info.form_key == "approve_reply" for t in ctx.action.load_workflow().ready_tasks())
 
 
 @before("co_opinion")
@@ -164,6 +217,8 @@ def _attach_co_result(ctx: TaskContext, data: dict) -> dict:
 
 @after("co_opinion")
 def _record_co_opinion(ctx: TaskContext, data: dict) -> None:
+    deadlines.close(ctx.action, deadlines.open_deadlines(
+        ctx.case.id, stage="handling", role="co", department_id=ctx.item.department_id))
     db.session.execute(update(CaseDepartment).where(
         CaseDepartment.case_id == ctx.case.id, CaseDepartment.active.is_(True),
         CaseDepartment.role == "co", CaseDepartment.department_id == ctx.item.department_id,
@@ -172,9 +227,15 @@ def _record_co_opinion(ctx: TaskContext, data: dict) -> None:
 
 # ---------------------------------------------------------------- visit
 
+@after("review")
+def _rework(ctx: TaskContext, data: dict) -> None:
+    if not data["review_passed"]:
+        _start_handling(ctx)
+
+
 @before("visit")
 def _check_reopen(ctx: TaskContext, data: dict) -> dict:
-    limit = int(parameters.get("max_reopens"))
+    limit = int(settings.snapshot()["max_reopens"])
     if data.get("reopen"):
         if data["satisfaction"] != "dissatisfied":
             raise ValidationFailed({"reopen": ["only a dissatisfied citizen's case can be reopened"]})
@@ -187,3 +248,4 @@ def _check_reopen(ctx: TaskContext, data: dict) -> dict:
 def _count_reopen(ctx: TaskContext, data: dict) -> None:
     if not ctx.action.load_workflow().completed:
         ctx.case.reopen_count += 1
+        _start_handling(ctx)

@@ -78,8 +78,12 @@ def _open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
 
 @contextmanager
 def case_action(case_id: int, *, expected_version: int | None = None, with_blob: bool = False,
-                actor_id: int | None = None) -> Iterator[CaseAction]:
-    """Run one action on a locked case and commit it with its projections, or roll back."""
+                actor_id: int | None = None, touch: bool = True) -> Iterator[CaseAction]:
+    """Run one action on a locked case and commit it with its projections, or roll back.
+
+    `touch=False` (the scheduler's reminders) leaves the case's version alone: nothing a client
+    edits changed, so its next write must not fail as stale.
+    """
     try:
         with db.session.no_autoflush:
             case = lock_case(case_id, with_blob=with_blob)
@@ -88,7 +92,7 @@ def case_action(case_id: int, *, expected_version: int | None = None, with_blob:
             items, paths = _open_items(case_id)
             action = CaseAction(case=case, now=clock_now(), open_items=items, item_paths=paths)
             yield action
-            _finish(action, actor_id=actor_id)
+            _finish(action, actor_id=actor_id, touch=touch)
         db.session.commit()
     except EngineFailure as exc:
         db.session.rollback()
@@ -101,12 +105,13 @@ def case_action(case_id: int, *, expected_version: int | None = None, with_blob:
         raise
 
 
-def _finish(action: CaseAction, *, actor_id: int | None) -> None:
+def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
     case = action.case
     if action.workflow is not None:
         projections.sync(case, action.workflow, open_items=action.open_items, actor_id=actor_id,
                          completed_task_id=action.completed_task_id, now=action.now)
         case.blob = RawJson(action.workflow.dump())
-    case.version += 1
+    if touch:
+        case.version += 1
     audit.record_many([dict(case_id=case.id, created_at=action.now, from_stage=action.start_stage,
                             to_stage=case.stage, **ev) for ev in action.events])

@@ -16,7 +16,8 @@ from forms import get_form
 
 URGE_ROLES = (R.SUPERVISOR, R.CENTER_LEADER)
 # Stages in which a department holds the case and an urge has someone to land on.
-URGEABLE_STAGES = frozenset({"sign_for", "handling", "extension_review", "reply_approval"})
+URGEABLE_STAGES = frozenset({"sign_for", "handling", "extension_review", "suspension_review", "suspended",
+                             "reply_approval"})
 
 
 def urge(*, case_id: int, actor: Actor, data: dict) -> Urge:
@@ -24,20 +25,26 @@ def urge(*, case_id: int, actor: Actor, data: dict) -> Urge:
     actor.require(*URGE_ROLES)
     clean = get_form("urge").validate(data)
     with case_action(case_id, actor_id=actor.user_id) as action:
-        case: Case = action.case
-        scope.check_case_visible(actor, case)
-        if case.stage not in URGEABLE_STAGES or case.lead_department_id is None:
-            raise WrongState(f"case {case.case_no} is in stage '{case.stage}': only a case a department "
-                             "holds can be urged")
-        case.urge_count += 1
-        row = Urge(case_id=case.id, seq=case.urge_count, actor_id=actor.user_id,
-                   department_id=case.lead_department_id, opinion=clean["opinion"], stage=case.stage,
-                   created_at=action.now)
-        db.session.add(row)
-        db.session.flush()
-        db.session.add(WorkItem(case_id=case.id, kind="urge", task_name="urge", title=f"督办(第{row.seq}次)",
-                                form_key="urge_ack", stage=case.stage, role=R.HANDLER,
-                                department_id=case.lead_department_id, state="open", urge_id=row.id,
-                                created_at=action.now, due_at=case.handle_due_at or case.sign_due_at))
-        action.event("urge", actor_id=actor.user_id, data={"seq": row.seq, **clean})
+        scope.check_case_visible(actor, action.case)
+        row = add_urge(action, actor_id=actor.user_id, opinion=clean["opinion"])
+    return row
+
+
+def add_urge(action, *, actor_id: int, opinion: str) -> Urge:
+    """Record an urge inside a running case action (also used by overdue escalations)."""
+    case: Case = action.case
+    if case.stage not in URGEABLE_STAGES or case.lead_department_id is None:
+        raise WrongState(f"case {case.case_no} is in stage '{case.stage}': only a case a department "
+                         "holds can be urged")
+    case.urge_count += 1
+    row = Urge(case_id=case.id, seq=case.urge_count, actor_id=actor_id, department_id=case.lead_department_id,
+               opinion=opinion, stage=case.stage, created_at=action.now)
+    db.session.add(row)
+    db.session.flush()
+    db.session.add(WorkItem(case_id=case.id, kind="urge", task_name="urge", title=f"督办(第{row.seq}次)",
+                            form_key="urge_ack", stage=case.stage, role=R.HANDLER,
+                            department_id=case.lead_department_id, state="open", urge_id=row.id,
+                            created_at=action.now, due_at=case.due_at, warn_at=case.warn_at, colour=case.colour,
+                            due_provisional=case.due_provisional))
+    action.event("urge", actor_id=actor_id, data={"seq": row.seq, "opinion": opinion})
     return row

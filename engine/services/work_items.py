@@ -6,11 +6,11 @@ from typing import Callable
 
 from sqlalchemy import and_, func, or_, select, update
 
-from engine.db import db
+from engine.db import db, naive_utc
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
 from engine.models import Case, Urge, WorkItem
 from engine.ports import now as clock_now
-from engine.services import audit, scope, task_hooks
+from engine.services import audit, escalations, scope, task_hooks
 from engine.services.actor import Actor
 from engine.services.unit import case_action
 from forms import get_form
@@ -44,7 +44,8 @@ def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
 
 
 def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", case_id: int | None = None,
-               stage: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at") -> Page:
+               stage: str | None = None, colour: str | None = None, due_before=None, page: int = 1,
+               page_size: int = 50, sort: str = "created_at") -> Page:
     """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`."""
     if scope_name not in SCOPES:
         raise ValidationFailed({"scope": ["must be one of: " + ", ".join(SCOPES)]})
@@ -60,6 +61,10 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
         conditions.append(WorkItem.case_id == case_id)
     if stage:
         conditions.append(WorkItem.stage == stage)
+    if colour:
+        conditions.append(WorkItem.colour == colour)
+    if due_before is not None:
+        conditions.append(WorkItem.due_at < naive_utc(due_before))
     where = and_(*conditions)
     total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
     order = _order(sort)
@@ -141,6 +146,8 @@ def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Cal
         clean = get_form(item.form_key).validate(data)
         if item.kind == "urge":
             _answer_urge(action, item, actor, clean)
+        elif item.kind == "escalation":
+            escalations.decide(action, item, actor, clean)
         else:
             _complete_task(action, item, actor, clean)
     return action.case
@@ -151,8 +158,9 @@ def _complete_task(action, item: WorkItem, actor: Actor, clean: dict) -> None:
     engine_data = task_hooks.run_before(ctx, clean)
     action.load_workflow().complete(item.task_id, engine_data)
     action.completed_task_id = item.task_id
-    task_hooks.run_after(ctx, engine_data)
+    # The action's own event first; what its hook sets off (deadlines, ...) follows it.
     action.event(item.form_key, actor_id=actor.user_id, data={"work_item_id": item.id, **clean})
+    task_hooks.run_after(ctx, engine_data)
 
 
 def _answer_urge(action, item: WorkItem, actor: Actor, clean: dict) -> None:

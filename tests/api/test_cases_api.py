@@ -99,7 +99,8 @@ def test_department_scoping_403_and_masking(api, actor, dept):
 def test_events_are_the_audit_trail(api, actor, dept):
     case = to_handling(actor, dept, lead="xs_xs")
     res = api("dispatcher").get(f"/api/v1/cases/{case.id}/events")
-    assert [e["action"] for e in res.json] == ["intake", "triage", "dispatch", "sign_for"]
+    assert [e["action"] for e in res.json] == ["intake", "triage", "dispatch", "deadline_started", "sign_for",
+                                               "deadline_started"]
     dispatch = res.json[2]
     assert (dispatch["from_stage"], dispatch["to_stage"]) == ("dispatch", "sign_for")
     assert dispatch["actor_id"] == actor("dispatcher").user_id

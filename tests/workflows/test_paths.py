@@ -71,7 +71,8 @@ def test_transfer_without_co_departments_to_archive(actor, dept):
     assert (case.status, case.stage) == ("visiting", "visit")
     case = actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="satisfied", resolved=True)
     assert (case.status, case.outcome) == ("closed", "archived")
-    assert events(case.id) == ["intake", "triage", "dispatch", "sign_for", "handle", "review", "visit"]
+    assert events(case.id) == ["intake", "triage", "dispatch", "deadline_started", "sign_for",
+                               "deadline_started", "handle", "review", "visit"]
 
 
 def test_assign_requires_a_leader_instruction(actor, dept):

@@ -1,0 +1,133 @@
+"""The scheduler process: deadline colours, reminders, digests, SMS delivery — one leader per database.
+
+Run it as its own process (`flask --app wsgi scheduler run`), never inside web workers: measured,
+an APScheduler in each of 3 gunicorn workers ran every tick 3 times. On PostgreSQL the leader
+holds an advisory lock on a dedicated connection; a second scheduler polls and takes over within
+seconds when the leader dies (the server drops the lock with the connection). On SQLite a file
+lock plays that part. Jobs are idempotent anyway (dedupe keys, row locks), so even two leaders
+would not send a reminder twice.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from contextlib import AbstractContextManager
+from typing import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine.calendar import TZ
+
+log = logging.getLogger("scheduler")
+LOCK_KEY = 12345_0001   # pg advisory lock id of the scheduler leader
+
+ContextFactory = Callable[[], AbstractContextManager]
+
+
+class LeaderLock:
+    """Leadership: a PostgreSQL advisory lock on its own connection, or a file lock."""
+
+    def __init__(self, engine, lock_path: str):
+        self.engine, self.lock_path = engine, lock_path
+        self._conn = self._fd = None
+
+    def try_acquire(self) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            self._conn = self._conn or self.engine.raw_connection()
+            cur = self._conn.cursor()
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            got = bool(cur.fetchone()[0])
+            self._conn.commit()
+            return got
+        self._fd = self._fd or os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def held(self) -> bool:
+        """Still leader? (On PostgreSQL: is the lock's connection alive?)"""
+        if self._conn is None:
+            return self._fd is not None
+        try:
+            cur = self._conn.cursor()
+            cur.execute("SELECT 1")
+            self._conn.commit()
+            return True
+        except Exception:
+            return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._fd is not None:
+            os.close(self._fd)
+        self._conn = self._fd = None
+
+
+def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
+    """(id, function, interval seconds) of every job."""
+    from engine.services import colours, reminders
+    return [
+        ("recolour", colours.recolour, seconds.get("recolour", 60)),
+        ("reminders", reminders.send_reminders, seconds.get("reminders", 30)),
+        ("digests", reminders.send_digests, seconds.get("digests", 60)),
+        ("deliver", deliver, seconds.get("deliver", 10)),
+    ]
+
+
+def _in_context(context: ContextFactory, name: str, fn: Callable) -> Callable[[], None]:
+    def run() -> None:
+        with context():
+            try:
+                result = fn()
+                if result:
+                    log.info("%s: %s", name, result)
+            except Exception:
+                log.exception("job %s failed; it runs again at its next tick", name)
+    return run
+
+
+def tick(context: ContextFactory, jobs) -> None:
+    """Run every job once (cron, tests)."""
+    for name, fn, _seconds in jobs:
+        _in_context(context, name, fn)()
+
+
+def run(context: ContextFactory, engine, jobs, *, lock_path: str, poll: float = 2.0,
+        stop: threading.Event | None = None) -> None:
+    """Wait for leadership, then run the jobs until leadership is lost or `stop` is set."""
+    stop = stop or threading.Event()
+    lock = LeaderLock(engine, lock_path)
+    announced = False
+    while not stop.is_set() and not lock.try_acquire():
+        if not announced:
+            log.info("waiting: another scheduler leads (pid %s)", os.getpid())
+            announced = True
+        stop.wait(poll)
+    if stop.is_set():
+        return
+    log.info("leader (pid %s)", os.getpid())
+    scheduler = BlockingScheduler(timezone=TZ)
+    for name, fn, seconds in jobs:
+        scheduler.add_job(_in_context(context, name, fn), "interval", seconds=seconds, id=name,
+                          replace_existing=True, coalesce=True, max_instances=1, next_run_time=_now_local())
+
+    def watch() -> None:
+        if stop.is_set() or not lock.held():
+            log.warning("leadership lost or stop requested: shutting down")
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_job(watch, "interval", seconds=max(poll, 1.0), id="leadership", replace_existing=True)
+    try:
+        scheduler.start()
+    finally:
+        lock.release()
+
+
+def _now_local():
+    from datetime import datetime
+    return datetime.now(TZ)

@@ -1,0 +1,166 @@
+"""Deadlines per case, stage and department: opened, extended, paused, resumed, closed.
+
+Everything here runs inside a case action's transaction (engine.services.unit), so a due date
+never changes without the action that changed it, and every change is an audit event. Due moments
+come from the working-day calendar (engine.services.calendar) and the parameters, both read fresh.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from engine import calendar as cal_math
+from engine.db import db
+from engine.models import Case, Deadline
+from engine.services import calendar as calendar_service
+from engine.services import settings
+
+OPEN_STATES = ("open", "paused")
+
+
+def colour_of(now: datetime, due_at: datetime | None, warn_at: datetime | None) -> str | None:
+    """Green within the limit, yellow from the warning point, red once overdue."""
+    if due_at is None:
+        return None
+    if now > due_at:
+        return "red"
+    if warn_at is not None and now > warn_at:
+        return "yellow"
+    return "green"
+
+
+def _rules():
+    params = settings.snapshot()
+    return params, calendar_service.current(params["calendar.revision"])
+
+
+def warn_point(cal, due_at: datetime, warn_days: int, office_end: str) -> datetime:
+    """End of office hours `warn_days` working days before the due day (yellow after it)."""
+    day = cal_math.local_date(due_at)
+    left = warn_days
+    while left > 0:
+        day -= timedelta(days=1)
+        if cal.is_working_day(day):
+            left -= 1
+    return cal_math.end_of_office(day, office_end)
+
+
+def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id: int | None) -> list[Deadline]:
+    """Start the clock of `stage` for each (department, lead|co) from now."""
+    params, cal = _rules()
+    case: Case = action.case
+    if stage == "sign_for":
+        days, warn_days = int(params["sign_for_days"]), int(params["sign_for_warn_days"])
+    else:
+        days, warn_days = params.handling_days(case.category), params.warn_days(case.category)
+    due, provisional = cal.due_after(action.now, days, params.office_end)
+    warn = warn_point(cal, due, warn_days, params.office_end)
+    last_round = db.session.execute(select(func.max(Deadline.round)).where(
+        Deadline.case_id == case.id, Deadline.stage == stage)).scalar() or 0
+    rows = [Deadline(case_id=case.id, stage=stage, department_id=dept, role=role, round=last_round + 1,
+                     started_at=action.now, working_days=days, due_at=due, warn_at=warn,
+                     provisional=provisional, colour=colour_of(action.now, due, warn), state="open")
+            for dept, role in departments]
+    db.session.add_all(rows)
+    _mirror(case, stage, due, warn, provisional, action.now)
+    action.event("deadline_started", actor_id=actor_id, data={
+        "stage": stage, "working_days": days, "due_at": due.isoformat(), "provisional": provisional})
+    return rows
+
+
+def open_deadlines(case_id: int, *, stage: str | None = None, role: str | None = None,
+                   department_id: int | None = None, states=OPEN_STATES) -> list[Deadline]:
+    """The case's running (open or paused) deadlines, optionally narrowed."""
+    query = select(Deadline).where(Deadline.case_id == case_id, Deadline.state.in_(states))
+    if stage:
+        query = query.where(Deadline.stage == stage)
+    if role:
+        query = query.where(Deadline.role == role)
+    if department_id is not None:
+        query = query.where(Deadline.department_id == department_id)
+    return list(db.session.execute(query.order_by(Deadline.id)).scalars())
+
+
+def close(action, deadlines: list[Deadline], *, natural: bool = False) -> None:
+    """Stop deadlines: met or missed by now, or `natural` (counts as on time)."""
+    for d in deadlines:
+        d.state = "natural" if natural else ("met" if action.now <= d.due_at else "missed")
+        d.completed_at = action.now
+
+
+def cancel(action, deadlines: list[Deadline]) -> None:
+    """Deadlines that no longer apply (a return approved, a re-dispatch)."""
+    for d in deadlines:
+        d.state, d.completed_at = "cancelled", action.now
+
+
+def leave_department(action, *, natural: bool) -> None:
+    """The reply left the lead department: its handling deadline stops; the case has no clock."""
+    case = action.case
+    close(action, open_deadlines(case.id, stage="handling", role="lead"), natural=natural)
+    case.due_at = case.warn_at = case.colour = None
+    case.due_provisional = False
+
+
+def extend(action, *, days: int, reason: str, actor_id: int | None) -> None:
+    """Add working days to every running handling deadline (extension, escalation)."""
+    params, cal = _rules()
+    changed = None
+    for d in open_deadlines(action.case.id, stage="handling"):
+        old = d.due_at
+        d.due_at, d.provisional = cal.extend(d.due_at, days, params.office_end)
+        d.warn_at = warn_point(cal, d.due_at, params.warn_days(action.case.category), params.office_end)
+        d.colour = colour_of(action.now, d.due_at, d.warn_at)
+        if d.role == "lead":
+            changed = (old, d)
+    if changed:
+        old, lead = changed
+        _mirror(action.case, "handling", lead.due_at, lead.warn_at, lead.provisional, action.now)
+        action.event("due_changed", actor_id=actor_id, data={
+            "reason": reason, "days": days, "from": old.isoformat(), "to": lead.due_at.isoformat()})
+
+
+def pause(action, *, actor_id: int | None) -> None:
+    """Suspension approved: the handling clock stops."""
+    for d in open_deadlines(action.case.id, stage="handling", states=("open",)):
+        d.state, d.paused_at = "paused", action.now
+    action.case.suspended = True
+    action.event("clock_paused", actor_id=actor_id, data={})
+
+
+def resume(action, *, actor_id: int | None) -> None:
+    """Resumption adds the working days the clock stood still to every paused deadline."""
+    params, cal = _rules()
+    for d in open_deadlines(action.case.id, stage="handling", states=("paused",)):
+        paused = cal.working_days_between(cal_math.local_date(d.paused_at), cal_math.local_date(action.now))
+        d.state, d.paused_days, d.paused_at = "open", d.paused_days + paused, None
+        if paused:
+            old = d.due_at
+            d.due_at, d.provisional = cal.extend(d.due_at, paused, params.office_end)
+            d.warn_at = warn_point(cal, d.due_at, params.warn_days(action.case.category), params.office_end)
+            if d.role == "lead":
+                _mirror(action.case, "handling", d.due_at, d.warn_at, d.provisional, action.now)
+                action.event("due_changed", actor_id=actor_id, data={
+                    "reason": "suspension", "days": paused, "from": old.isoformat(), "to": d.due_at.isoformat()})
+        d.colour = colour_of(action.now, d.due_at, d.warn_at)
+    action.case.suspended = False
+
+
+def overdue_lead(case_id: int, now: datetime) -> Deadline | None:
+    """The lead's running handling deadline if it has passed."""
+    for d in open_deadlines(case_id, stage="handling", role="lead"):
+        if now > d.due_at:
+            return d
+    return None
+
+
+def _mirror(case: Case, stage: str, due: datetime, warn: datetime, provisional: bool, now: datetime) -> None:
+    """The case's own columns show its binding deadline (lists and the scheduler read them)."""
+    if stage == "sign_for":
+        case.sign_due_at = due
+    else:
+        case.handle_due_at = due
+    case.due_at, case.warn_at, case.due_provisional = due, warn, provisional
+    case.colour = colour_of(now, due, warn)
+

@@ -1,0 +1,38 @@
+"""Overtime reports (超时办结情况报告): an overdue case explains itself before it may reply."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import roles as R
+from engine.db import db
+from engine.errors import PermissionDenied, WrongState
+from engine.models import OvertimeReport
+from engine.services import deadlines, scope
+from engine.services.actor import Actor
+from engine.services.unit import case_action
+from forms import get_form
+
+
+def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
+    """The lead department reports why it is late and what it does about it (once per deadline)."""
+    actor.require(R.HANDLER, R.DEPT_LEADER)
+    clean = get_form("overtime_report").validate(data)
+    with case_action(case_id, actor_id=actor.user_id) as action:
+        case = action.case
+        if not scope.in_subtree(actor, case.lead_department_id):
+            raise PermissionDenied("only the lead department reports on its overdue case")
+        late = deadlines.overdue_lead(case.id, action.now)
+        if late is None:
+            raise WrongState(f"case {case.case_no} is not overdue")
+        if db.session.execute(select(OvertimeReport.id).where(OvertimeReport.deadline_id == late.id)).first():
+            raise WrongState(f"case {case.case_no} already has an overtime report for this deadline")
+        report = OvertimeReport(case_id=case.id, deadline_id=late.id, actor_id=actor.user_id,
+                                created_at=action.now, **clean)
+        db.session.add(report)
+        action.event("overtime_report", actor_id=actor.user_id, data=clean)
+    return report
+
+
+def list_for(case_id: int) -> list[OvertimeReport]:
+    return list(db.session.execute(select(OvertimeReport).where(OvertimeReport.case_id == case_id)
+                                   .order_by(OvertimeReport.id)).scalars())
