@@ -37,6 +37,7 @@ def run(scale: float, poll: float) -> None:
     from engine.db import db
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)   # one line per job run is noise
     app = current_app._get_current_object()
     with app.app_context():
         engine = db.engine

@@ -108,6 +108,10 @@ class LogGateway(SmsGateway):
         return message.id
 
 
+# Client errors that say "not now" rather than "never": rate limited, or the request timed out.
+RETRYABLE_4XX = frozenset({408, 429})
+
+
 class HttpGateway(SmsGateway):
     """POSTs {"to", "text"} as JSON to a URL (an SMS provider or an in-house relay)."""
 
@@ -117,15 +121,15 @@ class HttpGateway(SmsGateway):
         self.timeout = timeout
 
     def send(self, phone: str, text: str) -> str:
-        """2xx → the answer's `id`; 4xx → SmsError(retryable=False); 5xx, network → retryable."""
+        """2xx → the answer's `id`; 4xx → SmsError(retryable=False); 5xx, 408, 429, network → retryable."""
         request = urllib.request.Request(self.url, method="POST", data=json.dumps(
             {"to": phone, "text": text}, ensure_ascii=False).encode(), headers=self._headers())
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return _provider_id(response.read())
         except urllib.error.HTTPError as exc:
-            detail = exc.read()[:200].decode(errors="replace")
-            raise SmsError(f"HTTP {exc.code} from gateway: {detail}", retryable=exc.code >= 500) from exc
+            raise SmsError(f"HTTP {exc.code} from gateway: {_detail(exc)}",
+                           retryable=exc.code >= 500 or exc.code in RETRYABLE_4XX) from exc
         except (TimeoutError, socket.timeout) as exc:
             raise SmsError(f"gateway timeout after {self.timeout} s", retryable=True) from exc
         except http.client.HTTPException as exc:   # a garbled or cut-off answer: try again later
@@ -141,6 +145,14 @@ class HttpGateway(SmsGateway):
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
+
+
+def _detail(error: urllib.error.HTTPError) -> str:
+    """The start of an error answer's body, for last_error; empty if it cannot be read."""
+    try:
+        return error.read()[:200].decode(errors="replace")
+    except (OSError, http.client.HTTPException):
+        return ""
 
 
 def _provider_id(raw: bytes) -> str:

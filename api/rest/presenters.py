@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from engine import roles as R
 from engine.models import Case, WorkItem
+from engine.ports import mask_phone, now as clock_now
+from engine.services.colours import colour_of
 from engine.services import cases as case_service
 from engine.services.actor import Actor
 
@@ -11,14 +13,6 @@ SUMMARY_FIELDS = ("id", "case_no", "version", "status", "stage", "outcome", "cat
                   "sign_due_at", "handle_due_at", "due_at", "warn_at", "colour", "due_provisional", "suspended",
                   "urge_count", "reopen_count", "return_count",
                   "extension_count", "created_at", "updated_at", "closed_at")
-
-
-def mask_phone(phone: str) -> str:
-    """138****8001: enough to recognise a caller, not to call them."""
-    digits = phone.strip()
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 2, 0)
-    return digits[:3] + "****" + digits[-4:]
 
 
 def mask_name(name: str) -> str:
@@ -35,7 +29,9 @@ def may_see_personal_data(actor: Actor, case: Case) -> bool:
 
 
 def case_summary(case: Case, actor: Actor) -> dict:
-    out = {name: getattr(case, name) for name in SUMMARY_FIELDS}
+    out = {name: getattr(case, name) for name in SUMMARY_FIELDS if name != "colour"}
+    # A suspended case's clock stands still: it shows no colour until it resumes.
+    out["colour"] = None if case.suspended else colour_of(clock_now(), case.due_at, case.warn_at)
     if not may_see_personal_data(actor, case):
         out["phone"] = mask_phone(case.phone)
         out["citizen_name"] = mask_name(case.citizen_name)
@@ -64,5 +60,6 @@ def work_item(item: WorkItem, case_no: str | None = None, title: str | None = No
             "category": category, "case_version": version, "kind": item.kind, "task_name": item.task_name,
             "title": item.title, "form_key": item.form_key, "stage": item.stage, "role": item.role,
             "department_id": item.department_id, "state": item.state, "claimed_by_id": item.claimed_by_id,
-            "created_at": item.created_at, "due_at": item.due_at, "warn_at": item.warn_at, "colour": item.colour,
+            "created_at": item.created_at, "due_at": item.due_at, "warn_at": item.warn_at,
+            "colour": colour_of(clock_now(), item.due_at, item.warn_at),
             "due_provisional": item.due_provisional}

@@ -54,10 +54,11 @@ class Case(db.Model):
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     sign_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     handle_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    # The binding deadline now (sign-for, then handling), its warning point and colour.
+    # The binding deadline now (sign-for, then handling) and its warning point. The colour is not
+    # stored: it is a function of these and the time (engine.services.colours), so nothing has to
+    # rewrite 100,000 case rows when the clock moves.
     due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     warn_at: Mapped[datetime | None] = mapped_column(DateTime)
-    colour: Mapped[str | None] = mapped_column(String(8), index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     urge_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -42,8 +42,7 @@ class WorkItem(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
-    warn_at: Mapped[datetime | None] = mapped_column(DateTime)
-    colour: Mapped[str | None] = mapped_column(String(8))
+    warn_at: Mapped[datetime | None] = mapped_column(DateTime)   # colour is computed, see Case
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

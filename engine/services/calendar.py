@@ -127,7 +127,7 @@ def set_day(*, actor: Actor | None, day: date, kind: str, label: str = "", reaso
     actor_id = actor.user_id if actor else None
     # Bumping first locks the revision row (PostgreSQL): concurrent calendar edits run one by one.
     settings.bump("calendar.revision", actor_id=actor_id, reason=reason or f"calendar {day.isoformat()}")
-    row = db.session.get(CalendarDay, day)
+    row = db.session.get(CalendarDay, day, populate_existing=True)     # fresh, not the identity map's
     old, new = describe_day(day, row), {"kind": kind, "label": label}
     if kind == ("workday" if mon_to_fri(day) else "holiday"):
         new["label"] = ""
@@ -149,7 +149,7 @@ def set_day(*, actor: Actor | None, day: date, kind: str, label: str = "", reaso
 
 
 def _mark_year_edited(year: int, actor_id: int | None, reason: str) -> None:
-    row = db.session.get(CalendarYear, year)
+    row = db.session.get(CalendarYear, year, populate_existing=True)
     if row is None:
         db.session.add(CalendarYear(year=year, status="provisional", source="admin", updated_at=clock_now()))
         _audit("calendar_year", str(year), None, {"status": "provisional", "source": "admin"}, actor_id, reason)
@@ -165,7 +165,7 @@ def confirm_year(*, actor: Actor | None, year: int, reason: str = "") -> dict:
     to confirm until its holidays are entered. Confirming a confirmed year changes nothing.
     """
     _require_admin(actor)
-    row = db.session.get(CalendarYear, year)
+    row = db.session.get(CalendarYear, year, populate_existing=True, with_for_update=True)
     if row is None:
         raise ValidationFailed({"year": [f"no calendar data for {year}: enter its holidays first"]})
     if row.status != "confirmed":

@@ -12,6 +12,7 @@ from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, CaseDepartment, CaseEvent, Urge
 from engine.ports import now as clock_now
 from engine.services import audit, notifications, numbering, processes, projections, scope
+from engine.services.colours import colour_condition
 from engine.services.actor import Actor
 from engine.services.work_items import Page
 from forms import get_form
@@ -24,7 +25,8 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:
     """Register a citizen's request: start its workflow and complete intake, in one transaction.
 
-    Four statements: the day's counter, the case row, its first work item, its audit event.
+    Five statements: the day's counter, the case row, its first work item, its audit event, the
+    citizen's SMS receipt in the outbox.
     """
     actor.require(*INTAKE_ROLES)
     clean = get_form("intake").validate(data)
@@ -105,12 +107,14 @@ def list_cases(*, actor: Actor, filters: dict, page: int = 1, page_size: int = 5
 def _conditions(f: dict) -> list:
     simple = {"case_no": Case.case_no, "category": Case.category, "status": Case.status,
               "stage": Case.stage, "channel": Case.channel, "phone": Case.phone,
-              "lead_department_id": Case.lead_department_id, "colour": Case.colour}
+              "lead_department_id": Case.lead_department_id}
     out = [column == f[name] for name, column in simple.items() if f.get(name) not in (None, "")]
     if f.get("created_from"):
         out.append(Case.created_at >= naive_utc(f["created_from"]))
     if f.get("created_to"):
         out.append(Case.created_at < naive_utc(f["created_to"]))
+    if f.get("colour"):
+        out += [colour_condition(Case, f["colour"], clock_now()), Case.suspended.is_(False)]
     if f.get("due_before"):
         out.append(Case.due_at < naive_utc(f["due_before"]))
     return out

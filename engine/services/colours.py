@@ -1,7 +1,9 @@
-"""Recolouring: set-based UPDATEs over every open deadline, work item and case.
+"""Deadline colours: green within the limit, yellow from the warning point, red once overdue.
 
-One statement per table, touching only rows whose colour changes; never a Python loop over rows
-(100,000 open deadlines recolour in well under a second on PostgreSQL, bench/deadlines.py).
+Only the `deadline` table stores a colour, because reminders fire on its transitions; the
+scheduler recolours it with one set-based UPDATE touching only rows whose colour changes. Cases
+and work items carry due_at/warn_at, and their colour is computed when read (`colour_of`, and
+`colour_condition` for filters), so the clock moving rewrites no case or work-item rows.
 """
 from __future__ import annotations
 
@@ -10,27 +12,38 @@ from datetime import datetime
 from sqlalchemy import and_, case as sql_case, update
 
 from engine.db import db
-from engine.models import Case, Deadline, WorkItem
+from engine.models import Deadline
 from engine.ports import now as clock_now
 
+COLOURS = ("green", "yellow", "red")
 
-def _colour(table, now: datetime):
-    return sql_case((table.due_at < now, "red"), (table.warn_at < now, "yellow"), else_="green")
+
+def colour_of(now: datetime, due_at: datetime | None, warn_at: datetime | None) -> str | None:
+    """The colour of a due date at `now` (None without a due date)."""
+    if due_at is None:
+        return None
+    if now > due_at:
+        return "red"
+    if warn_at is not None and now > warn_at:
+        return "yellow"
+    return "green"
+
+
+def colour_condition(table, colour: str, now: datetime):
+    """SQL condition on a table with due_at/warn_at: its colour at `now` is `colour`."""
+    if colour == "red":
+        return table.due_at < now
+    if colour == "yellow":
+        return and_(table.due_at >= now, table.warn_at < now)
+    return and_(table.due_at >= now, table.warn_at >= now)
 
 
 def recolour(now: datetime | None = None) -> dict[str, int]:
-    """Bring every open colour up to `now`; returns how many rows changed per table."""
+    """Bring every open deadline's colour up to `now`; returns how many changed."""
     now = now or clock_now()
-    changed = {}
-    for name, table, open_rows in (
-        ("deadlines", Deadline, Deadline.state == "open"),
-        ("work_items", WorkItem, and_(WorkItem.state == "open", WorkItem.due_at.is_not(None))),
-        ("cases", Case, and_(Case.status != "closed", Case.due_at.is_not(None), Case.suspended.is_(False))),
-    ):
-        colour = _colour(table, now)
-        result = db.session.execute(
-            update(table).where(open_rows, table.colour.is_distinct_from(colour)).values(colour=colour)
-            .execution_options(synchronize_session=False))
-        changed[name] = result.rowcount
+    colour = sql_case((Deadline.due_at < now, "red"), (Deadline.warn_at < now, "yellow"), else_="green")
+    result = db.session.execute(
+        update(Deadline).where(Deadline.state == "open", Deadline.colour != colour).values(colour=colour)
+        .execution_options(synchronize_session=False))
     db.session.commit()
-    return changed
+    return {"deadlines": result.rowcount}

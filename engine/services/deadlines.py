@@ -14,20 +14,10 @@ from engine import calendar as cal_math
 from engine.db import db
 from engine.models import Case, Deadline
 from engine.services import calendar as calendar_service
+from engine.services.colours import colour_of
 from engine.services import settings
 
 OPEN_STATES = ("open", "paused")
-
-
-def colour_of(now: datetime, due_at: datetime | None, warn_at: datetime | None) -> str | None:
-    """Green within the limit, yellow from the warning point, red once overdue."""
-    if due_at is None:
-        return None
-    if now > due_at:
-        return "red"
-    if warn_at is not None and now > warn_at:
-        return "yellow"
-    return "green"
 
 
 def _rules():
@@ -99,7 +89,7 @@ def leave_department(action, *, natural: bool) -> None:
     """The reply left the lead department: its handling deadline stops; the case has no clock."""
     case = action.case
     close(action, open_deadlines(case.id, stage="handling", role="lead"), natural=natural)
-    case.due_at = case.warn_at = case.colour = None
+    case.due_at = case.warn_at = None
     case.due_provisional = False
 
 
@@ -162,5 +152,4 @@ def _mirror(case: Case, stage: str, due: datetime, warn: datetime, provisional: 
     else:
         case.handle_due_at = due
     case.due_at, case.warn_at, case.due_provisional = due, warn, provisional
-    case.colour = colour_of(now, due, warn)
 

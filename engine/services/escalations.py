@@ -21,7 +21,7 @@ def raise_item(action, deadline) -> None:
     db.session.add(WorkItem(case_id=case.id, kind="escalation", task_name="escalation",
                             title=f"超期处置: {case.case_no}", form_key="escalation", stage=case.stage,
                             role=R.CENTER_LEADER, department_id=None, state="open", created_at=action.now,
-                            due_at=deadline.due_at, warn_at=deadline.warn_at, colour="red"))
+                            due_at=deadline.due_at, warn_at=deadline.warn_at))
     action.event("escalated", actor_id=None, data={"deadline_id": deadline.id, "due_at": deadline.due_at.isoformat()})
 
 

@@ -42,9 +42,8 @@ def _has_clock(stage: str | None, department_id: int | None) -> bool:
 def due_fields(case: Case, stage: str | None, department_id: int | None) -> dict:
     """due_at, warn_at, colour and provisional flag of a work item, from the case's deadline."""
     if not _has_clock(stage, department_id):
-        return {"due_at": None, "warn_at": None, "colour": None, "due_provisional": False}
-    return {"due_at": case.due_at, "warn_at": case.warn_at, "colour": case.colour,
-            "due_provisional": case.due_provisional}
+        return {"due_at": None, "warn_at": None, "due_provisional": False}
+    return {"due_at": case.due_at, "warn_at": case.warn_at, "due_provisional": case.due_provisional}
 
 
 def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], actor_id: int | None,
@@ -95,6 +94,13 @@ def refresh_due_dates(case: Case, open_items: list[WorkItem]) -> None:
         if item.kind == "task" and item.state == "open" and _has_clock(item.stage, item.department_id):
             for name, value in due_fields(case, item.stage, item.department_id).items():
                 setattr(item, name, value)
+
+
+def clear_due_dates(open_items: list[WorkItem]) -> None:
+    """While the clock is paused, department items show no due date (and no colour)."""
+    for item in open_items:
+        if item.kind == "task" and item.state == "open" and _has_clock(item.stage, item.department_id):
+            item.due_at = item.warn_at = None
 
 
 def _new_item(case: Case, task: ReadyTask, now) -> dict:

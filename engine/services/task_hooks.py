@@ -136,7 +136,7 @@ def _record_return_decision(ctx: TaskContext, data: dict) -> None:
         case = ctx.case
         case.lead_department_id = None
         deadlines.cancel(ctx.action, deadlines.open_deadlines(case.id, stage="sign_for"))
-        case.sign_due_at = case.due_at = case.warn_at = case.colour = None
+        case.sign_due_at = case.due_at = case.warn_at = None
 
 
 def _deactivate_departments(case_id: int) -> None:
@@ -166,6 +166,7 @@ def _apply_extension(ctx: TaskContext, data: dict) -> None:
 def _pause_clock(ctx: TaskContext, data: dict) -> None:
     if data["suspension_approved"]:
         deadlines.pause(ctx.action, actor_id=ctx.actor.user_id)
+        projections.clear_due_dates(ctx.action.open_items)
 
 
 @after("resume")

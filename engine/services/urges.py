@@ -44,7 +44,7 @@ def add_urge(action, *, actor_id: int, opinion: str) -> Urge:
     db.session.add(WorkItem(case_id=case.id, kind="urge", task_name="urge", title=f"督办(第{row.seq}次)",
                             form_key="urge_ack", stage=case.stage, role=R.HANDLER,
                             department_id=case.lead_department_id, state="open", urge_id=row.id,
-                            created_at=action.now, due_at=case.due_at, warn_at=case.warn_at, colour=case.colour,
+                            created_at=action.now, due_at=case.due_at, warn_at=case.warn_at,
                             due_provisional=case.due_provisional))
     action.event("urge", actor_id=actor_id, data={"seq": row.seq, "opinion": opinion})
     return row

@@ -12,6 +12,7 @@ from engine.models import Case, Urge, WorkItem
 from engine.ports import now as clock_now
 from engine.services import audit, escalations, scope, task_hooks
 from engine.services.actor import Actor
+from engine.services.colours import colour_condition
 from engine.services.unit import case_action
 from forms import get_form
 
@@ -62,7 +63,7 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
     if stage:
         conditions.append(WorkItem.stage == stage)
     if colour:
-        conditions.append(WorkItem.colour == colour)
+        conditions.append(colour_condition(WorkItem, colour, clock_now()))
     if due_before is not None:
         conditions.append(WorkItem.due_at < naive_utc(due_before))
     where = and_(*conditions)

@@ -130,10 +130,8 @@ def upgrade():
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('due_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('warn_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('colour', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('due_provisional', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('suspended', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.create_index(batch_op.f('ix_case_colour'), ['colour'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_due_at'), ['due_at'], unique=False)
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
@@ -141,7 +139,6 @@ def upgrade():
 
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.add_column(sa.Column('warn_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('colour', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('due_provisional', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
@@ -149,7 +146,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_column('due_provisional')
-        batch_op.drop_column('colour')
         batch_op.drop_column('warn_at')
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
@@ -157,10 +153,8 @@ def downgrade():
 
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_due_at'))
-        batch_op.drop_index(batch_op.f('ix_case_colour'))
         batch_op.drop_column('suspended')
         batch_op.drop_column('due_provisional')
-        batch_op.drop_column('colour')
         batch_op.drop_column('warn_at')
         batch_op.drop_column('due_at')
 

@@ -28,6 +28,12 @@ def scratch_year(app):
     wipe()
 
 
+def last_change(key: str) -> ConfigChange:
+    """The newest audit row of a key (the audit is append-only: earlier tests leave theirs)."""
+    return db.session.execute(select(ConfigChange).where(ConfigChange.key == key)
+                              .order_by(ConfigChange.id.desc())).scalars().first()
+
+
 def test_working_days_for_any_signed_in_user(api, client):
     res = api("agent").get("/api/v1/calendar/working-days?start=2026-02-13&days=5")
     assert res.status_code == 200
@@ -69,7 +75,7 @@ def test_admin_edits_a_day_and_confirms_the_year(api, scratch_year):
     # Effective at once: the next request counts around the new holiday (Tue 1/1 -> Thu 1/3).
     after = api("agent").get(f"/api/v1/calendar/working-days?start={scratch_year}-01-01&days=1").json
     assert (after["date"], after["provisional"]) == (f"{scratch_year}-01-03", True)
-    change = db.session.execute(select(ConfigChange).where(ConfigChange.key == day)).scalars().one()
+    change = last_change(day)
     assert change.reason == "国办发明电" and change.new == {"kind": "holiday", "label": "元旦"}
     res = api("admin").post(f"/api/v1/calendar/years/{scratch_year}/confirm", json={"reason": "checked"})
     assert res.status_code == 200 and res.json["status"] == "confirmed"
@@ -118,8 +124,7 @@ def test_cli_set_show_confirm(app, scratch_year):
     res = runner.invoke(args=["calendar", "set", f"{scratch_year}-01-05", "workday", "调休", "--reason", "test"])
     assert res.exit_code == 0, res.output                               # 2030-01-05 is a Saturday
     assert service.current().is_working_day(date(scratch_year, 1, 5))
-    change = db.session.execute(select(ConfigChange).where(ConfigChange.key == f"{scratch_year}-01-05")
-                                ).scalars().one()
+    change = last_change(f"{scratch_year}-01-05")
     assert change.actor_id is None and change.reason == "test"
     shown = runner.invoke(args=["calendar", "show", str(scratch_year)]).output.splitlines()
     assert shown == [f"{scratch_year} provisional (source admin)", f"{scratch_year}-01-05 Sat workday  调休"]

@@ -56,7 +56,8 @@ def test_sign_for_across_spring_festival_lands_on_the_make_up_saturday(actor, de
     assert case.sign_due_at == d.due_at == case.due_at and not case.due_provisional
     [item] = db.session.execute(select(WorkItem).where(WorkItem.case_id == case.id,
                                                         WorkItem.state == "open")).scalars().all()
-    assert (item.task_name, item.due_at, item.colour) == ("sign_for", d.due_at, "green")
+    assert (item.task_name, item.due_at) == ("sign_for", d.due_at)
+    assert colours.colour_of(clock.at, item.due_at, item.warn_at) == "green"
     assert d.warn_at == at(2026, 2, 13, 17, 30)     # yellow once the dispatch day's office hours end
 
 
@@ -105,20 +106,30 @@ def test_suspension_stops_the_clock_over_a_holiday(actor, dept, clock):
     assert lead.due_at == calendar_service.current().extend(due, 4, "17:30")[0]
 
 
-def test_the_half_past_five_boundary_and_recolouring(actor, dept, clock):
+def test_the_half_past_five_boundary_and_recolouring(api, actor, dept, clock):
     case = signed(actor, dept, clock, at(2026, 11, 2, 10), at(2026, 11, 3, 9), category="consult")
     due = case.handle_due_at
     assert due == at(2026, 11, 10, 17, 30)
+
+    def shown():
+        return (api("dispatcher").get(f"/api/v1/cases/{case.id}").json["colour"],
+                [i["colour"] for i in api("xs_xs_handler").get("/api/v1/work-items?scope=mine").json["items"]],
+                deadlines_of(case.id, stage="handling")[0].colour)
+
+    clock.at = at(2026, 11, 9, 17, 29)
+    assert colours.recolour() == {"deadlines": 0} and shown() == ("green", ["green"], "green")
     clock.at = at(2026, 11, 9, 17, 31)          # past the warning point (end of the day before)
-    assert colours.recolour()["deadlines"] == 1
+    assert colours.recolour() == {"deadlines": 1} and shown() == ("yellow", ["yellow"], "yellow")
     clock.at = at(2026, 11, 10, 17, 29)
-    colours.recolour()
-    assert db.session.get(Case, case.id, populate_existing=True).colour == "yellow"
+    assert colours.recolour() == {"deadlines": 0} and shown()[0] == "yellow"
     clock.at = at(2026, 11, 10, 17, 31)
-    changed = colours.recolour()
-    assert changed == {"deadlines": 1, "work_items": 1, "cases": 1}
-    assert db.session.get(Case, case.id, populate_existing=True).colour == "red"
-    assert colours.recolour() == {"deadlines": 0, "work_items": 0, "cases": 0}    # nothing twice
+    assert colours.recolour() == {"deadlines": 1} and shown() == ("red", ["red"], "red")
+    assert colours.recolour() == {"deadlines": 0}                                   # nothing twice
+    red = api("dispatcher").get("/api/v1/cases?colour=red").json
+    assert [c["id"] for c in red["items"]] == [case.id]
+    assert api("dispatcher").get("/api/v1/cases?colour=green").json["total"] == 0
+    assert api("xs_xs_handler").get("/api/v1/work-items?scope=mine&colour=red").json["total"] == 1
+    assert api("xs_xs_handler").get("/api/v1/work-items?scope=mine&colour=yellow").json["total"] == 0
 
 
 def test_a_due_date_in_a_year_without_calendar_is_provisional(api, actor, dept, clock):

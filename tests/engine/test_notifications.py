@@ -260,6 +260,14 @@ def test_a_slow_server_is_a_retryable_timeout(provider):
     assert row.status == "retrying" and "timeout" in row.last_error.lower()
 
 
+@pytest.mark.parametrize("status, retryable", [(404, False), (422, False), (429, True), (502, True)])
+def test_http_status_decides_whether_to_retry(provider, status, retryable):
+    provider.answer = (status, {"error": "nope"})
+    with pytest.raises(SmsError) as caught:
+        HttpGateway(provider.url, timeout=2).send("13800138000", "x")
+    assert caught.value.retryable is retryable and str(status) in caught.value.message
+
+
 def test_an_unreachable_server_is_retryable():
     with pytest.raises(SmsError) as caught:
         HttpGateway("http://127.0.0.1:9/sms", timeout=1).send("13800138000", "x")   # discard port
