@@ -8,9 +8,9 @@ PORT   ?= 5000
 
 .PHONY: run test test-postgres system venv vendor db seed bench clean
 
-run: venv vendor db seed  ## set up, migrate, seed demo data if empty, serve on http://127.0.0.1:5000
+run: venv vendor db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000 + scheduler
 	@echo "12345 case engine on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
 test: venv vendor  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
@@ -52,6 +52,7 @@ seed: venv
 bench: venv  ## figures for the configured DATABASE_URL (SQLite by default)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/deadlines.py
 
 clean:
 	rm -rf $(VENV) .npm-vendor api/static/vendor
