@@ -84,8 +84,8 @@ def _in_context(context: ContextFactory, name: str, fn: Callable) -> Callable[[]
         with context():
             try:
                 result = fn()
-                if result:
-                    log.info("%s: %s", name, result)
+                if result and (not isinstance(result, dict) or any(result.values())):
+                    log.info("%s: %s", name, result)   # only when the job did something
             except Exception:
                 log.exception("job %s failed; it runs again at its next tick", name)
     return run

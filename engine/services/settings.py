@@ -45,13 +45,16 @@ def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -
 
 
 def bump(name: str, *, actor_id: int | None, reason: str = "") -> None:
-    """Increment a counter parameter in the current transaction (no commit)."""
+    """Increment an internal counter (e.g. calendar.revision) in the current transaction.
+
+    Not audited itself: the change that bumps it (a calendar day, a year) is.
+    """
     current = db.session.get(Parameter, name, with_for_update=True)
     value = (current.value if current else parameters.DEFAULTS[name]) + 1
-    _write(name, value, actor_id=actor_id, reason=reason)
+    _write(name, value, actor_id=actor_id, reason=reason, audit=False)
 
 
-def _write(name: str, value: object, *, actor_id: int | None, reason: str) -> None:
+def _write(name: str, value: object, *, actor_id: int | None, reason: str, audit: bool = True) -> None:
     row = db.session.get(Parameter, name)
     old = row.value if row else parameters.DEFAULTS.get(name)
     now = clock_now()
@@ -59,5 +62,6 @@ def _write(name: str, value: object, *, actor_id: int | None, reason: str) -> No
         db.session.add(Parameter(name=name, value=value, updated_at=now, updated_by_id=actor_id))
     else:
         row.value, row.updated_at, row.updated_by_id = value, now, actor_id
-    db.session.add(ConfigChange(area="parameter", key=name, old=old, new=value, reason=reason,
-                                actor_id=actor_id, created_at=now))
+    if audit:
+            db.session.add(ConfigChange(area="parameter", key=name, old=old, new=value, reason=reason,
+                                    actor_id=actor_id, created_at=now))

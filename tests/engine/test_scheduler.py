@@ -50,7 +50,9 @@ def reds():
     return count(select(func.count()).select_from(Notification).where(Notification.kind == "reminder_red"))
 
 
-def test_one_leader_takeover_and_no_reminder_twice(app, actor, dept, clock, tmp_path):
+def test_one_leader_takeover_and_no_reminder_twice(app, actor, dept, clock, tmp_path, is_postgres):
+    if not is_postgres:
+        pytest.skip("leadership across processes is proven on PostgreSQL (SQLite: see the file-lock test)")
     first = signed(actor, dept, clock, at(2026, 11, 2, 10), at(2026, 11, 3, 9), category="consult")
     a, a_log = start_scheduler(app, tmp_path, "a")
     assert wait_for(lambda: "leader (pid" in a_log.read_text()), a_log.read_text()
@@ -84,6 +86,22 @@ def test_one_leader_takeover_and_no_reminder_twice(app, actor, dept, clock, tmp_
                     proc.wait(10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+def test_file_lock_admits_one_leader_until_it_lets_go(app, tmp_path):
+    from engine.scheduler import LeaderLock
+
+    class SqliteEngine:                 # the lock only asks the dialect's name
+        class dialect:
+            name = "sqlite"
+
+    path = str(tmp_path / "scheduler.lock")
+    first, second = LeaderLock(SqliteEngine, path), LeaderLock(SqliteEngine, path)
+    assert first.try_acquire() and first.held()
+    assert not second.try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()
 
 
 def test_tick_runs_every_job_once(app, actor, dept, clock):
