@@ -63,5 +63,5 @@ def _write(name: str, value: object, *, actor_id: int | None, reason: str, audit
     else:
         row.value, row.updated_at, row.updated_by_id = value, now, actor_id
     if audit:
-            db.session.add(ConfigChange(area="parameter", key=name, old=old, new=value, reason=reason,
+        db.session.add(ConfigChange(area="parameter", key=name, old=old, new=value, reason=reason,
                                     actor_id=actor_id, created_at=now))
