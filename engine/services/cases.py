@@ -19,7 +19,9 @@ from forms import get_form
 
 INTAKE_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at": Case.handle_due_at,
-         "due_at": Case.due_at, "updated_at": Case.updated_at, "id": Case.id}
+         "due_at": Case.due_at, "updated_at": Case.updated_at, "id": Case.id,
+         # Colour follows the due date (red = earliest), so it sorts by it: sort=colour is most urgent first.
+         "colour": Case.due_at}
 
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:

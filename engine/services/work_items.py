@@ -17,7 +17,8 @@ from engine.services.unit import case_action
 from forms import get_form
 
 SCOPES = ("mine", "department", "all")
-SORTS = {"created_at": WorkItem.created_at, "due_at": WorkItem.due_at, "id": WorkItem.id}
+SORTS = {"created_at": WorkItem.created_at, "due_at": WorkItem.due_at, "id": WorkItem.id,
+         "colour": WorkItem.due_at}   # colour follows the due date: most urgent first
 
 
 @dataclass
