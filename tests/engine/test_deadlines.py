@@ -131,6 +131,7 @@ def test_the_half_past_five_boundary_and_recolouring(api, actor, dept, clock):
     assert api("xs_xs_handler").get("/api/v1/work-items?scope=mine&colour=red").json["total"] == 1
     assert api("xs_xs_handler").get("/api/v1/work-items?scope=mine&colour=yellow").json["total"] == 0
     later = signed(actor, dept, clock, at(2026, 11, 10, 10), at(2026, 11, 10, 11), category="consult")
+    clock.at = at(2026, 11, 10, 17, 31)
     by_colour = api("dispatcher").get("/api/v1/cases?sort=colour").json["items"]
     assert [c["id"] for c in by_colour if c["id"] in (case.id, later.id)] == [case.id, later.id]
     assert [c["colour"] for c in by_colour if c["id"] in (case.id, later.id)] == ["red", "green"]
