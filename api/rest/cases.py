@@ -72,7 +72,7 @@ class CaseDeadlines(MethodView):
     def get(self, case_id):
         """Every deadline of the case: per stage, department and round, with colour and state."""
         cases.get_case(case_id=case_id, actor=current_actor())
-        rows = deadlines.open_deadlines(case_id, states=("open", "paused", "met", "missed", "natural", "cancelled"))
+        rows = deadlines.of_case(case_id)
         names = {d.department_id: d.department.name for d in cases.departments_of(case_id)}
         fields = [f for f in DeadlineSchema().fields if f != "department_name"]
         return [{**{c: getattr(r, c) for c in fields}, "department_name": names.get(r.department_id)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import calendar as cal_math
 from engine.db import db
@@ -20,9 +20,12 @@ from engine.services import settings
 OPEN_STATES = ("open", "paused")
 
 
-def _rules():
-    params = settings.snapshot()
-    return params, calendar_service.current(params["calendar.revision"])
+def _rules(action):
+    """Parameters and calendar as they are now, read once per action."""
+    if "rules" not in action.cache:
+        params = settings.snapshot()
+        action.cache["rules"] = params, calendar_service.current(params["calendar.revision"])
+    return action.cache["rules"]
 
 
 def warn_point(cal, due_at: datetime, warn_days: int, office_end: str) -> datetime:
@@ -36,9 +39,29 @@ def warn_point(cal, due_at: datetime, warn_days: int, office_end: str) -> dateti
     return cal_math.end_of_office(day, office_end)
 
 
+def of_case(case_id: int) -> list[Deadline]:
+    """Every deadline of a case, oldest first (reads, outside actions)."""
+    return list(db.session.execute(select(Deadline).where(Deadline.case_id == case_id)
+                                   .order_by(Deadline.id)).scalars())
+
+
+def _all(action) -> list[Deadline]:
+    """The case's deadlines, read once per action (a case has a handful); new ones are appended."""
+    if "deadlines" not in action.cache:
+        action.cache["deadlines"] = of_case(action.case.id)
+    return action.cache["deadlines"]
+
+
+def running(action, *, stage: str | None = None, role: str | None = None, department_id: int | None = None,
+            states=OPEN_STATES) -> list[Deadline]:
+    """The case's deadlines in `states` (running: open or paused), optionally narrowed."""
+    return [d for d in _all(action) if d.state in states and (stage is None or d.stage == stage)
+            and (role is None or d.role == role) and (department_id is None or d.department_id == department_id)]
+
+
 def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id: int | None) -> list[Deadline]:
     """Start the clock of `stage` for each (department, lead|co) from now."""
-    params, cal = _rules()
+    params, cal = _rules(action)
     case: Case = action.case
     if stage == "sign_for":
         days, warn_days = int(params["sign_for_days"]), int(params["sign_for_warn_days"])
@@ -46,30 +69,17 @@ def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id
         days, warn_days = params.handling_days(case.category), params.warn_days(case.category)
     due, provisional = cal.due_after(action.now, days, params.office_end)
     warn = warn_point(cal, due, warn_days, params.office_end)
-    last_round = db.session.execute(select(func.max(Deadline.round)).where(
-        Deadline.case_id == case.id, Deadline.stage == stage)).scalar() or 0
+    last_round = max((d.round for d in _all(action) if d.stage == stage), default=0)
     rows = [Deadline(case_id=case.id, stage=stage, department_id=dept, role=role, round=last_round + 1,
                      started_at=action.now, working_days=days, due_at=due, warn_at=warn,
                      provisional=provisional, colour=colour_of(action.now, due, warn), state="open")
             for dept, role in departments]
     db.session.add_all(rows)
+    _all(action).extend(rows)
     _mirror(case, stage, due, warn, provisional, action.now)
     action.event("deadline_started", actor_id=actor_id, data={
         "stage": stage, "working_days": days, "due_at": due.isoformat(), "provisional": provisional})
     return rows
-
-
-def open_deadlines(case_id: int, *, stage: str | None = None, role: str | None = None,
-                   department_id: int | None = None, states=OPEN_STATES) -> list[Deadline]:
-    """The case's running (open or paused) deadlines, optionally narrowed."""
-    query = select(Deadline).where(Deadline.case_id == case_id, Deadline.state.in_(states))
-    if stage:
-        query = query.where(Deadline.stage == stage)
-    if role:
-        query = query.where(Deadline.role == role)
-    if department_id is not None:
-        query = query.where(Deadline.department_id == department_id)
-    return list(db.session.execute(query.order_by(Deadline.id)).scalars())
 
 
 def close(action, deadlines: list[Deadline], *, natural: bool = False) -> None:
@@ -88,16 +98,16 @@ def cancel(action, deadlines: list[Deadline]) -> None:
 def leave_department(action, *, natural: bool) -> None:
     """The reply left the lead department: its handling deadline stops; the case has no clock."""
     case = action.case
-    close(action, open_deadlines(case.id, stage="handling", role="lead"), natural=natural)
+    close(action, running(action, stage="handling", role="lead"), natural=natural)
     case.due_at = case.warn_at = None
     case.due_provisional = False
 
 
 def extend(action, *, days: int, reason: str, actor_id: int | None) -> None:
     """Add working days to every running handling deadline (extension, escalation)."""
-    params, cal = _rules()
+    params, cal = _rules(action)
     changed = None
-    for d in open_deadlines(action.case.id, stage="handling"):
+    for d in running(action, stage="handling"):
         old = d.due_at
         d.due_at, d.provisional = cal.extend(d.due_at, days, params.office_end)
         d.warn_at = warn_point(cal, d.due_at, params.warn_days(action.case.category), params.office_end)
@@ -113,7 +123,7 @@ def extend(action, *, days: int, reason: str, actor_id: int | None) -> None:
 
 def pause(action, *, actor_id: int | None) -> None:
     """Suspension approved: the handling clock stops."""
-    for d in open_deadlines(action.case.id, stage="handling", states=("open",)):
+    for d in running(action, stage="handling", states=("open",)):
         d.state, d.paused_at = "paused", action.now
     action.case.suspended = True
     action.event("clock_paused", actor_id=actor_id, data={})
@@ -121,8 +131,8 @@ def pause(action, *, actor_id: int | None) -> None:
 
 def resume(action, *, actor_id: int | None) -> None:
     """Resumption adds the working days the clock stood still to every paused deadline."""
-    params, cal = _rules()
-    for d in open_deadlines(action.case.id, stage="handling", states=("paused",)):
+    params, cal = _rules(action)
+    for d in running(action, stage="handling", states=("paused",)):
         paused = cal.working_days_between(cal_math.local_date(d.paused_at), cal_math.local_date(action.now))
         d.state, d.paused_days, d.paused_at = "open", d.paused_days + paused, None
         if paused:
@@ -137,10 +147,10 @@ def resume(action, *, actor_id: int | None) -> None:
     action.case.suspended = False
 
 
-def overdue_lead(case_id: int, now: datetime) -> Deadline | None:
+def overdue_lead(action) -> Deadline | None:
     """The lead's running handling deadline if it has passed."""
-    for d in open_deadlines(case_id, stage="handling", role="lead"):
-        if now > d.due_at:
+    for d in running(action, stage="handling", role="lead"):
+        if action.now > d.due_at:
             return d
     return None
 

@@ -51,7 +51,7 @@ def _reassign(action, new_lead: int, actor: Actor) -> None:
     db.session.add(CaseDepartment(case_id=case.id, department_id=new_lead, role="lead", active=True,
                                   dispatch_round=_round(case.id) + 1, signed_at=action.now, created_at=action.now))
     case.lead_department_id = new_lead
-    deadlines.cancel(action, deadlines.open_deadlines(case.id, stage="handling", role="lead"))
+    deadlines.cancel(action, deadlines.running(action, stage="handling", role="lead"))
     deadlines.open_for(action, stage="handling", departments=[(new_lead, "lead")], actor_id=actor.user_id)
     # Ready tasks computed their department from lead_department_id: hand them over too.
     action.load_workflow().update_ready_data({"lead_department_id": new_lead})

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import roles as R
@@ -65,9 +66,17 @@ def receipt_text(case: Case) -> str:
 
 
 def queue_receipt(case: Case) -> bool:
-    """Queue the receipt SMS of a newly opened case (flushed, not yet committed)."""
-    return enqueue(kind="receipt", recipient=case.phone, body=receipt_text(case),
-                   dedupe_key=f"receipt:{case.id}", case_id=case.id, now=case.created_at)
+    """Queue the receipt SMS of a newly opened case (flushed, not yet committed).
+
+    A plain INSERT with separate parameters (a cached statement): a case that was just created
+    cannot have a receipt yet, so no conflict handling and no RETURNING are needed.
+    """
+    at = case.created_at
+    db.session.execute(sa_insert(Notification.__table__), [dict(
+        channel="sms", kind="receipt", recipient=case.phone, body=receipt_text(case),
+        dedupe_key=f"receipt:{case.id}", case_id=case.id, user_id=None, status="pending", attempts=0,
+        next_attempt_at=at, created_at=at)])
+    return True
 
 
 def deliver_due(*, gateway: SmsGateway, now: datetime | None = None, limit: int = 100) -> dict[str, int]:

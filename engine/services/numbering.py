@@ -4,6 +4,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.calendar import local_date
@@ -22,12 +25,20 @@ def next_case_no(now_utc: datetime) -> str:
     allocate as late in their transaction as they can.
     """
     day = local_date(now_utc)
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(CaseNumberCounter).values(day=day, last=1)
+    stmt = _upsert(db.session.get_bind().dialect.name)
+    seq = db.session.execute(stmt, {"day": day}).scalar_one()
+    return f"GD{day:%Y%m%d}{seq:06d}"
+
+
+@lru_cache(maxsize=4)
+def _upsert(dialect: str):
+    """The counter upsert, built once per dialect with a bound day (building it per call costs
+    more than the round trip)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(CaseNumberCounter).values(day=bindparam("day"), last=1)
     stmt = stmt.on_conflict_do_update(index_elements=[CaseNumberCounter.day],
                                       set_={"last": CaseNumberCounter.last + 1})
-    seq = db.session.execute(stmt.returning(CaseNumberCounter.last)).scalar_one()
-    return f"GD{day:%Y%m%d}{seq:06d}"
+    return stmt.returning(CaseNumberCounter.last)
 
 
 def new_query_code() -> str:

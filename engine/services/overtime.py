@@ -21,7 +21,7 @@ def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
         case = action.case
         if not scope.in_subtree(actor, case.lead_department_id):
             raise PermissionDenied("only the lead department reports on its overdue case")
-        late = deadlines.overdue_lead(case.id, action.now)
+        late = deadlines.overdue_lead(action)
         if late is None:
             raise WrongState(f"case {case.case_no} is not overdue")
         if db.session.execute(select(OvertimeReport.id).where(OvertimeReport.deadline_id == late.id)).first():

@@ -103,7 +103,7 @@ def _record_dispatch(ctx: TaskContext, data: dict) -> None:
                                       dispatch_round=last_round + 1, created_at=ctx.action.now))
     case.dispatch_mode = data["mode"]
     case.lead_department_id = data["lead_department_id"]
-    deadlines.cancel(ctx.action, deadlines.open_deadlines(case.id))
+    deadlines.cancel(ctx.action, deadlines.running(ctx.action))
     deadlines.open_for(ctx.action, stage="sign_for", departments=[(data["lead_department_id"], "lead")],
                        actor_id=ctx.actor.user_id)
 
@@ -117,7 +117,7 @@ def _record_sign_for(ctx: TaskContext, data: dict) -> None:
     db.session.execute(update(CaseDepartment).where(
         CaseDepartment.case_id == case.id, CaseDepartment.active.is_(True),
         CaseDepartment.role == "lead").values(signed_at=ctx.action.now))
-    deadlines.close(ctx.action, deadlines.open_deadlines(case.id, stage="sign_for"))
+    deadlines.close(ctx.action, deadlines.running(ctx.action, stage="sign_for"))
     _start_handling(ctx)
 
 
@@ -135,7 +135,7 @@ def _record_return_decision(ctx: TaskContext, data: dict) -> None:
         _deactivate_departments(ctx.case.id)
         case = ctx.case
         case.lead_department_id = None
-        deadlines.cancel(ctx.action, deadlines.open_deadlines(case.id, stage="sign_for"))
+        deadlines.cancel(ctx.action, deadlines.running(ctx.action, stage="sign_for"))
         case.sign_due_at = case.due_at = case.warn_at = None
 
 
@@ -180,7 +180,7 @@ def _resume_clock(ctx: TaskContext, data: dict) -> None:
 @before("handle")
 def _check_overtime_report(ctx: TaskContext, data: dict) -> dict:
     if data["action"] == "reply":
-        late = deadlines.overdue_lead(ctx.case.id, ctx.action.now)
+        late = deadlines.overdue_lead(ctx.action)
         if late is not None and not db.session.execute(select(OvertimeReport.id).where(
                 OvertimeReport.deadline_id == late.id)).first():
             raise WrongState("the case is overdue: submit an overtime report (reason and measures) "
@@ -218,8 +218,8 @@ def _attach_co_result(ctx: TaskContext, data: dict) -> dict:
 
 @after("co_opinion")
 def _record_co_opinion(ctx: TaskContext, data: dict) -> None:
-    deadlines.close(ctx.action, deadlines.open_deadlines(
-        ctx.case.id, stage="handling", role="co", department_id=ctx.item.department_id))
+    deadlines.close(ctx.action, deadlines.running(
+        ctx.action, stage="handling", role="co", department_id=ctx.item.department_id))
     db.session.execute(update(CaseDepartment).where(
         CaseDepartment.case_id == ctx.case.id, CaseDepartment.active.is_(True),
         CaseDepartment.role == "co", CaseDepartment.department_id == ctx.item.department_id,

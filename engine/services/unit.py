@@ -33,6 +33,8 @@ class CaseAction:
     workflow: CaseWorkflow | None = None
     completed_task_id: str | None = None
     events: list[dict] = field(default_factory=list)
+    # Rows an action's steps share (e.g. the case's deadlines), read at most once per action.
+    cache: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.start_stage = self.case.stage
