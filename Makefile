@@ -6,16 +6,16 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres system venv vendor db seed bench clean
+.PHONY: run test test-postgres system venv vendor translations db seed bench clean
 
-run: venv vendor db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000 + scheduler
+run: venv vendor translations db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000 + scheduler
 	@echo "12345 case engine on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 
-test: venv vendor  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+test: venv vendor translations  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: venv vendor
+test-postgres: venv vendor translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/hotline_test} \
 		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -43,6 +43,10 @@ api/static/vendor/.installed: package.json | system
 
 vendor: api/static/vendor/.installed
 
+# The Chinese UI catalogue (api/translations/zh.py writes the .po; compiled .mo files are not kept in git).
+translations: venv
+	$(BIN)/pybabel compile -d api/translations --statistics 2>&1 | tail -1
+
 db: venv
 	$(FLASK) db upgrade
 
@@ -55,4 +59,4 @@ bench: venv  ## figures for the configured DATABASE_URL (SQLite by default)
 	$(BIN)/python bench/deadlines.py
 
 clean:
-	rm -rf $(VENV) .npm-vendor api/static/vendor
+	rm -rf $(VENV) .npm-vendor api/static/vendor api/translations/*/LC_MESSAGES/*.mo

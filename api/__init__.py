@@ -25,10 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from api import auth, cli, cli_scheduler, errors, pages
     from api.rest import register as register_rest
 
-    register_rest(rest_api)
+    rest_blueprints = register_rest(rest_api)
     auth.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    from api.pages.web import exempt_api
+    exempt_api(rest_blueprints)
     cli.init_app(app)
     cli_scheduler.init_app(app)
     return app

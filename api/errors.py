@@ -26,8 +26,20 @@ def _body(code: int, status: str, message: str, **extra):
     return jsonify(payload), code
 
 
+def _html(code: int, title: str, message: str):
+    from flask import render_template
+    try:
+        return render_template("pages/error.html", code=code, title=title, message=message), code
+    except Exception:   # a broken template must not hide the original error behind another
+        log.exception("error page failed to render")
+        return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def _domain_error(exc: DomainError):
     code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
+    if not request.path.startswith("/api/"):
+        from werkzeug.http import HTTP_STATUS_CODES
+        return _html(code, HTTP_STATUS_CODES.get(code, ""), exc.message)
     extra = {}
     if isinstance(exc, ValidationFailed):
         extra["errors"] = {"json": exc.errors}
@@ -38,6 +50,8 @@ def _domain_error(exc: DomainError):
 
 
 def _http_error(exc: HTTPException):
+    if not request.path.startswith("/api/") and (exc.code or 500) >= 400:
+        return _html(exc.code or 500, exc.name, exc.description or exc.name)
     extra = {}
     messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
     if messages:
@@ -47,4 +61,6 @@ def _http_error(exc: HTTPException):
 
 def _unexpected(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
+    if not request.path.startswith("/api/"):
+        return _html(500, "Internal Server Error", "an unexpected error occurred; it has been logged")
     return _body(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

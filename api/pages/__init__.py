@@ -1,14 +1,23 @@
-"""Server-rendered pages (the workbench grows here; for now the landing page)."""
+"""Server-rendered pages (Jinja2), calling the same services as the REST API."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, redirect, url_for
+from flask_login import current_user
+
+from api.pages import web
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index():
-    """Landing page: what runs here and where to go."""
+    """Signed in: the inbox; otherwise the sign-in page."""
+    return redirect(url_for("inbox.inbox" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/about")
+def about():
+    from flask import render_template
     return render_template("index.html")
 
 
@@ -20,5 +29,22 @@ def healthz():
     return {"status": "ok"}
 
 
+# Page modules (api/pages/<name>.py), each exposing a blueprint `bp`. One line per area.
+PAGE_MODULES = (
+    "auth",
+    "inbox",
+    "cases",
+    "work_items",
+)
+
+
 def init_app(app: Flask) -> None:
+    import importlib
+
+    from api.pages.filters import register_filters
+
+    web.init_app(app)
+    register_filters(app)
     app.register_blueprint(bp)
+    for name in PAGE_MODULES:
+        app.register_blueprint(importlib.import_module(f"api.pages.{name}").bp)

@@ -2,7 +2,10 @@
 from flask_smorest import Api
 
 
-def register(api: Api) -> None:
+def register(api: Api) -> list:
+    """Register every REST blueprint; returns them (the pages exempt them from CSRF)."""
     from api.rest import calendar, cases, notifications, parameters, processes, work_items
-    for module in (cases, work_items, processes, calendar, parameters, notifications):
+    modules = (cases, work_items, processes, calendar, parameters, notifications)
+    for module in modules:
         api.register_blueprint(module.blp)
+    return [module.blp for module in modules]

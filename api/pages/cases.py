@@ -1,0 +1,116 @@
+"""Case pages: intake (agent desk), the case list, one case with everything around it, urge,
+overtime report."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from api.pages import form_data
+from api.pages.filters import department_names
+from api.pages.web import page_actor
+from api.rest import presenters
+from engine import roles as R
+from engine.db import db
+from engine.errors import DomainError, ValidationFailed
+from engine.models import User, WorkItem
+from engine.services import cases, deadlines, overtime, scope, urges
+from forms import get_form
+
+bp = Blueprint("case_pages", __name__)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def new_case():
+    """Intake: register the citizen's request, then go straight to its triage."""
+    actor = page_actor()
+    if not actor.has(*cases.INTAKE_ROLES):
+        abort(403)
+    form, values, errors, status = get_form("intake"), {}, {}, 200
+    if request.method == "POST":
+        values = form_data.from_request(form, request.form)
+        try:
+            case = cases.open_case(actor=actor, data=values)
+            flash(_("Case %(no)s registered; query code %(code)s sent to the citizen by SMS.",
+                    no=case.case_no, code=case.query_code), "success")
+            triage = db.session.execute(select(WorkItem.id).where(
+                WorkItem.case_id == case.id, WorkItem.state == "open")).scalar()
+            return redirect(url_for("task_pages.work_item", item_id=triage) if triage
+                            else url_for("case_pages.case_page", case_id=case.id))
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+    return render_template("pages/new_case.html", form=form, values=values, errors=errors), status
+
+
+@bp.get("/cases")
+@login_required
+def case_list():
+    """Cases in the viewer's scope, newest first, with a few filters."""
+    actor = page_actor()
+    filters = {k: request.args.get(k) for k in ("case_no", "status", "category", "colour", "phone")
+               if request.args.get(k)}
+    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    result = cases.list_cases(actor=actor, filters=filters, page=max(page, 1), page_size=30,
+                              sort=request.args.get("sort", "-created_at"))
+    rows = [presenters.case_summary(c, actor) for c in result.items]
+    return render_template("pages/cases.html", result=result, rows=rows, args=request.args,
+                           departments=department_names())
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case_page(case_id: int):
+    """Summary, timeline, deadlines, departments and opinions, urges, and what the viewer may do now."""
+    actor = page_actor()
+    case = cases.get_case(case_id=case_id, actor=actor)
+    items = db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.state == "open")
+                               .order_by(WorkItem.id)).scalars().all()
+    detail = presenters.case_detail(case, actor, items)
+    actors = dict(db.session.execute(select(User.id, User.display_name)).all())
+    return render_template(
+        "pages/case.html", case=case, detail=detail, events=cases.list_events(case_id=case_id, actor=actor),
+        deadlines=deadlines.of_case(case_id), departments=department_names(), actors=actors,
+        my_items=[i for i in items if _can_act(actor, i)], can_urge=actor.has(*urges.URGE_ROLES),
+        can_report=_can_report(actor, case), reports=overtime.list_for(case_id))
+
+
+def _can_act(actor, item) -> bool:
+    try:
+        scope.check_can_act(actor, item)
+        return True
+    except DomainError:
+        return False
+
+
+def _can_report(actor, case) -> bool:
+    return (actor.has(R.HANDLER, R.DEPT_LEADER) and case.due_at is not None
+            and scope.in_subtree(actor, case.lead_department_id))
+
+
+@bp.post("/cases/<int:case_id>/urge")
+@login_required
+def urge(case_id: int):
+    return _post(case_id, lambda: urges.urge(case_id=case_id, actor=page_actor(),
+                                             data={"opinion": request.form.get("opinion", "")}),
+                 _("Urged."))
+
+
+@bp.post("/cases/<int:case_id>/overtime-report")
+@login_required
+def overtime_report(case_id: int):
+    data = {k: request.form.get(k, "") for k in ("reason", "measures")}
+    return _post(case_id, lambda: overtime.submit(case_id=case_id, actor=page_actor(), data=data),
+                 _("Overtime report submitted."))
+
+
+def _post(case_id: int, action, done: str):
+    try:
+        action()
+        flash(done, "success")
+    except ValidationFailed as exc:
+        flash("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()), "error")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("case_pages.case_page", case_id=case_id))

@@ -1,0 +1,87 @@
+"""Template helpers: local times, colours, labels of codes, the department tree."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from api.pages.web import locale
+from engine.calendar import TZ
+from engine.db import db
+from engine.models import Department
+from engine.ports import now as clock_now
+from engine.roles import ROLE_LABELS
+from engine.services.colours import colour_of
+from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
+
+STAGE_LABELS = {
+    "intake": ("受理", "Intake"), "triage": ("分类处置", "Triage"), "dispatch": ("派单", "Dispatch"),
+    "return_review": ("退回审核", "Return review"), "sign_for": ("签收", "Sign for"),
+    "handling": ("办理", "Handling"), "extension_review": ("延期审批", "Extension review"),
+    "suspension_review": ("挂起审批", "Suspension review"), "suspended": ("挂起", "Suspended"),
+    "reply_approval": ("答复审核", "Reply approval"), "review": ("中心审核", "Center review"),
+    "visit": ("回访", "Visit"), "closed": ("已办结", "Closed"),
+}
+STATUS_LABELS = {
+    "registered": ("已登记", "Registered"), "dispatching": ("派单中", "Dispatching"),
+    "handling": ("办理中", "Handling"), "reviewing": ("审核中", "Reviewing"), "visiting": ("回访中", "Visiting"),
+    "closed": ("已办结", "Closed"),
+}
+COLOUR_LABELS = {"green": ("正常", "On time"), "yellow": ("预警", "Due soon"), "red": ("超期", "Overdue")}
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored naive-UTC moment shown in Asia/Shanghai."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=timezone.utc).astimezone(TZ).strftime(fmt)
+
+
+def label(table: dict, code: str | None) -> str:
+    pair = table.get(code or "")
+    if not pair:
+        return code or ""
+    return pair[0] if locale() == "zh" else pair[1]
+
+
+def option_label(options, code: str | None) -> str:
+    for value, zh, en in options:
+        if value == code:
+            return zh if locale() == "zh" else en
+    return code or ""
+
+
+def department_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Department.id, Department.name)).all())
+
+
+def department_tree(kinds: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
+    """(id, name, depth) in tree order; optionally only some kinds."""
+    rows = db.session.execute(select(Department.id, Department.name, Department.path, Department.kind)
+                              .where(Department.active.is_(True)).order_by(Department.path)).all()
+    return [(i, n, p.count("/") - 2) for i, n, p, k in rows if kinds is None or k in kinds]
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed."""
+    from urllib.parse import urlencode
+
+    from flask import request
+    query = request.args.to_dict()
+    query.update({k: v for k, v in changes.items()})
+    return request.path + "?" + urlencode(query)
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["local"] = local_time
+    app.jinja_env.globals.update(
+        stage_label=lambda c: label(STAGE_LABELS, c), status_label=lambda c: label(STATUS_LABELS, c),
+        colour_label=lambda c: label(COLOUR_LABELS, c),
+        category_label=lambda c: option_label(CATEGORY_OPTIONS, c),
+        channel_label=lambda c: option_label(CHANNEL_OPTIONS, c),
+        role_label=lambda c: ROLE_LABELS.get(c, c) if locale() == "zh" else c,
+        colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
+        url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS, STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
+    )

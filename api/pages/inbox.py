@@ -1,0 +1,67 @@
+"""The department inbox (待办): my items, my department's, all in scope; claim and release."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from api.pages.filters import department_names
+from api.pages.web import next_url, page_actor
+from engine.calendar import TZ
+from engine.errors import DomainError
+from engine.services import work_items
+
+bp = Blueprint("inbox", __name__)
+PAGE_SIZE = 30
+
+
+def _due_before(text: str | None) -> datetime | None:
+    """A date typed in the filter (Shanghai) as the end of that day."""
+    if not text:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return datetime.combine(day, time(23, 59, 59), tzinfo=TZ).astimezone(timezone.utc)
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    """One page of work items with filters, sort and counts per scope."""
+    actor = page_actor()
+    args = request.args
+    scope = args.get("scope", "mine") if args.get("scope") in work_items.SCOPES else "mine"
+    colour = args.get("colour") if args.get("colour") in ("green", "yellow", "red") else None
+    sort = args.get("sort") if args.get("sort", "").lstrip("-") in work_items.SORTS else "created_at"
+    page = max(int(args.get("page", 1)) if args.get("page", "1").isdigit() else 1, 1)
+    result = work_items.list_items(actor=actor, scope_name=scope, stage=args.get("stage") or None, colour=colour,
+                                   due_before=_due_before(args.get("due_before")), page=page,
+                                   page_size=PAGE_SIZE, sort=sort)
+    counts = {s: work_items.list_items(actor=actor, scope_name=s, page_size=1).total for s in work_items.SCOPES}
+    return render_template("pages/inbox.html", result=result, scope=scope, counts=counts, args=args,
+                           departments=department_names(), page_size=PAGE_SIZE)
+
+
+@bp.post("/work-items/<int:item_id>/claim")
+@login_required
+def claim(item_id: int):
+    return _claim_or_release(work_items.claim, item_id, _("Claimed."))
+
+
+@bp.post("/work-items/<int:item_id>/release")
+@login_required
+def release(item_id: int):
+    return _claim_or_release(work_items.release, item_id, _("Released."))
+
+
+def _claim_or_release(fn, item_id: int, done: str):
+    try:
+        fn(item_id=item_id, actor=page_actor())
+        flash(done, "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(next_url(url_for("inbox.inbox")))

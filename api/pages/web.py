@@ -1,0 +1,78 @@
+"""Web session plumbing: Flask-Login, CSRF, language (Flask-Babel), rate limits.
+
+The REST API authenticates with bearer tokens and is exempt from CSRF; every page uses the
+session cookie, and every form posts a CSRF token. A page gets its Actor from `page_actor()`,
+the same Actor the services check roles and department scope against.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from engine.db import db
+from engine.models import User
+from engine.services.actor import Actor, actor_from_user
+
+LANGUAGES = ("zh", "en")
+csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+babel = Babel()
+
+
+class SessionUser(UserMixin):
+    """What Flask-Login keeps: the user's id; the Actor is rebuilt per request."""
+
+    def __init__(self, user: User):
+        self.id = str(user.id)
+        self.actor = actor_from_user(user)
+        self.display_name = user.display_name
+        self.department_name = user.department.name
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return SessionUser(user) if user is not None and user.active else None
+
+
+def page_actor() -> Actor:
+    """The signed-in user's Actor (pages are behind login_required)."""
+    return current_user.actor
+
+
+def locale() -> str:
+    """The UI language: the user's choice, else zh (Simplified Chinese)."""
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else "zh"
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh" if locale() == "zh" else "en")
+    app.context_processor(lambda: {"lang": locale(), "current_user": current_user})
+
+
+def exempt_api(api_blueprints) -> None:
+    """Token-authenticated JSON endpoints carry no CSRF token (no cookies are trusted there)."""
+    for blueprint in api_blueprints:
+        csrf.exempt(blueprint)
+
+
+def wants_html() -> bool:
+    return not request.path.startswith("/api/")
+
+
+def next_url(default: str) -> str:
+    """A safe redirect target from ?next= (same-site paths only)."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default

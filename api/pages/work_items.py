@@ -1,0 +1,45 @@
+"""Working one item: the case at a glance and the task's form; completing it."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from api.pages import form_data
+from api.pages.web import page_actor
+from engine.errors import ValidationFailed, WrongState
+from engine.services import cases, work_items
+from forms import get_form
+
+bp = Blueprint("task_pages", __name__)
+
+
+@bp.route("/work-items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def work_item(item_id: int):
+    """GET shows the form; POST completes the item (errors keep what was typed)."""
+    actor = page_actor()
+    item = work_items.get(item_id=item_id, actor=actor)
+    case = cases.get_case(case_id=item.case_id, actor=actor)
+    form = get_form(item.form_key)
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values = form_data.from_request(form, request.form)
+        try:
+            work_items.complete(item_id=item_id, actor=actor, data=values,
+                                expected_version=form_data.version(request.form))
+            flash(_("Done: %(task)s of %(case)s.", task=item.title, case=case.case_no), "success")
+            return redirect(url_for("inbox.inbox"))
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+        except WrongState as exc:
+            flash(exc.message, "error")
+            status = 409
+    return render_template("pages/work_item.html", item=item, case=case, form=form, values=values,
+                           errors=errors, task_data=_context(item, actor)), status
+
+
+def _context(item, actor) -> dict:
+    """What the form needs besides the case: department choices for dispatch-like forms."""
+    from api.pages.filters import department_tree
+    return {"departments": department_tree(("district", "street", "community", "bureau"))}
