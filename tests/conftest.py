@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete, text, update
 from sqlalchemy.engine import make_url
 
 from api import create_app
@@ -71,6 +71,7 @@ def _clean(app):
     with app.app_context():
         yield
         db.session.rollback()
+        db.session.execute(update(Case).values(merged_into_id=None))
         for model in (WorkItem, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))

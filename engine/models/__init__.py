@@ -1,6 +1,7 @@
 """Tables, one area per module. Importing this package registers every table."""
 from engine.models.audit import CaseEvent
 from engine.models.calendar import CalendarDay, CalendarYear
+from engine.models.catalogue import DispatchRule
 from engine.models.deadline import Deadline, OvertimeReport
 from engine.models.notification import Notification
 from engine.models.settings import ConfigChange, Parameter
@@ -11,6 +12,6 @@ from engine.models.work_item import WorkItem
 
 __all__ = [
     "ApiToken", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
-    "ConfigChange", "Deadline", "Department", "Notification", "OvertimeReport", "Parameter",
+    "ConfigChange", "Deadline", "Department", "DispatchRule", "Notification", "OvertimeReport", "Parameter",
     "ProcessVersion", "Urge", "User", "UserRole", "WorkItem",
 ]

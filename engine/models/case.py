@@ -66,6 +66,8 @@ class Case(db.Model):
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # 并单: a repeat request merged into an open case stays as a record pointing at it.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
