@@ -29,18 +29,19 @@ def csrf(client, path="/login") -> str:
     return TOKEN.search(client.get(path).data).group(1).decode()
 
 
+def page_client(app) -> PageClient:
+    return PageClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def client(app):
-    app.test_client_class = PageClient
-    return app.test_client()
+    return page_client(app)
 
 
 @pytest.fixture
 def signin(app):
-    app.test_client_class = PageClient
-
     def login(login_name, password="12345demo"):
-        client = app.test_client()
+        client = page_client(app)
         res = client.post("/login", data={"username": login_name, "password": password, "csrf_token": csrf(client)})
         assert res.status_code == 302, res.data
         return client
