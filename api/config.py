@@ -81,6 +81,12 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
                                     "(`flask --app wsgi users token create USERNAME`)."},
         },
         "MAX_PAGE_SIZE": 200,
+        # A CSRF token lives as long as the signed-in session (not Flask-WTF's default hour): an
+        # agent's form left open during a long call must still submit.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,     # one shift
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
         **_sms_settings(),
     }
     config.update(overrides)

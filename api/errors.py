@@ -28,6 +28,11 @@ def _body(code: int, status: str, message: str, **extra):
 
 def _html(code: int, title: str, message: str):
     from flask import render_template
+    from flask_babel import gettext as _
+    titles = {400: _("Bad request"), 401: _("Please sign in"), 403: _("Not allowed"), 404: _("Not found"),
+              405: _("Not allowed"), 409: _("Changed meanwhile or not possible now"), 422: _("Check the input"),
+              429: _("Too many attempts; wait a minute"), 500: _("Something went wrong")}
+    title = titles.get(code, title)
     try:
         return render_template("pages/error.html", code=code, title=title, message=message), code
     except Exception:   # a broken template must not hide the original error behind another

@@ -34,8 +34,10 @@ INTAKE = Form("intake", "受理登记", "Intake", (
 TRIAGE = Form("triage", "分类处置", "Triage", (
     Field("decision", "choice", "处置方式", "Decision", required=True, options=(
         ("dispatch", "派单", "Dispatch"), ("direct_answer", "直接答复", "Direct answer"),
-        ("not_accepted", "不予受理", "Not accepted"))),
+        ("not_accepted", "不予受理", "Not accepted"), ("merge", "并单(并入在办工单)", "Merge into an open case"))),
     _text("answer", "答复内容", "Answer", required_if=("decision", ("direct_answer",))),
+    Field("merge_into_case_no", "string", "并入工单编号", "Merge into case number",
+          required_if=("decision", ("merge",)), max_length=20),
     Field("not_accepted_reason", "choice", "不予受理原因", "Reason not accepted",
           required_if=("decision", ("not_accepted",)), options=(
               ("emergency", "紧急警情(110/119/120/122)", "Emergency (110/119/120/122)"),

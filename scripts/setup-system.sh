@@ -4,6 +4,9 @@
 set -euo pipefail
 
 PACKAGES=(python3 python3-venv python3-dev gcc make nodejs npm)
+# Browser tests (tests/browser: Playwright drives Debian's Chromium; its bundled node needs
+# libatomic1) and the Chinese UI and screenshots (Noto CJK).
+PACKAGES+=(chromium libatomic1 fonts-noto-cjk)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -35,6 +35,14 @@ PAGE_MODULES = (
     "inbox",
     "cases",
     "work_items",
+    "lookup",
+    "query",
+    "desk",
+    "console_dispatch",
+    "console_approvals",
+    "console_supervision",
+    "console_visits",
+    "admin_catalogue",
 )
 
 

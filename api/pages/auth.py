@@ -33,6 +33,7 @@ def login():
         user = db.session.execute(select(User).where(User.username == username)).scalar()
         if user is not None and user.active and org.check_password(user, request.form.get("password", "")):
             session.clear()                        # no fixation: a fresh session per sign-in
+            session.permanent = True               # expires after PERMANENT_SESSION_LIFETIME
             login_user(SessionUser(user))
             return redirect(next_url(url_for("inbox.inbox")))
         error = _("Wrong username or password.")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.pages import form_data
 from api.pages.filters import department_names
-from api.pages.web import page_actor
+from api.pages.web import next_url, page_actor
 from api.rest import presenters
 from engine import roles as R
 from engine.db import db
@@ -113,4 +113,5 @@ def _post(case_id: int, action, done: str):
         flash("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()), "error")
     except DomainError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("case_pages.case_page", case_id=case_id))
+    # Back where the action came from (e.g. the supervision console, urging case after case).
+    return redirect(next_url(url_for("case_pages.case_page", case_id=case_id)))

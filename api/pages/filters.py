@@ -58,9 +58,13 @@ def department_names() -> dict[int, str]:
 
 
 def department_tree(kinds: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
-    """(id, name, depth) in tree order; optionally only some kinds."""
+    """(id, name, depth) in tree order (districts and their streets first, then bureaus);
+    optionally only some kinds. Sorted on the numbers of the path: as text '/1/10/' < '/1/3/'."""
     rows = db.session.execute(select(Department.id, Department.name, Department.path, Department.kind)
-                              .where(Department.active.is_(True)).order_by(Department.path)).all()
+                              .where(Department.active.is_(True))).all()
+    order = {"district": 0, "street": 0, "community": 0, "bureau": 1}
+    rows = sorted(rows, key=lambda r: (order.get(r.kind, 0) if r.path.count("/") == 3 else 0,
+                                       [int(x) for x in r.path.strip("/").split("/")]))
     return [(i, n, p.count("/") - 2) for i, n, p, k in rows if kinds is None or k in kinds]
 
 
@@ -74,6 +78,11 @@ def url_with(**changes) -> str:
     return request.path + "?" + urlencode(query)
 
 
+def _timeline():
+    from api.pages import timeline    # imports this module: resolve late
+    return timeline
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["local"] = local_time
     app.jinja_env.globals.update(
@@ -83,5 +92,7 @@ def register_filters(app: Flask) -> None:
         channel_label=lambda c: option_label(CHANNEL_OPTIONS, c),
         role_label=lambda c: ROLE_LABELS.get(c, c) if locale() == "zh" else c,
         colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
-        url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS, STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
+        url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
+        event_label=_timeline().event_label, event_detail=_timeline().event_detail,
+        deadline_state=lambda c: label(_timeline().DEADLINE_STATES, c), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
     )

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from api.pages import form_data
+from api.pages import decision_context, form_data
 from api.pages.web import page_actor
 from engine.errors import ValidationFailed, WrongState
 from engine.services import cases, work_items
@@ -22,7 +22,8 @@ def work_item(item_id: int):
     item = work_items.get(item_id=item_id, actor=actor)
     case = cases.get_case(case_id=item.case_id, actor=actor)
     form = get_form(item.form_key)
-    values, errors, status = {}, {}, 200
+    task_data = _context(item, actor)
+    values, errors, status = dict(task_data.get("initial", {})), {}, 200
     if request.method == "POST":
         values = form_data.from_request(form, request.form)
         try:
@@ -36,10 +37,16 @@ def work_item(item_id: int):
             flash(exc.message, "error")
             status = 409
     return render_template("pages/work_item.html", item=item, case=case, form=form, values=values,
-                           errors=errors, task_data=_context(item, actor)), status
+                           errors=errors, task_data=task_data), status
 
 
 def _context(item, actor) -> dict:
-    """What the form needs besides the case: department choices for dispatch-like forms."""
+    """What the form needs besides the case: department choices for dispatch-like forms, and for
+    dispatch the catalogue's proposal (shown, and `initial` values pre-selected on GET)."""
     from api.pages.filters import department_tree
-    return {"departments": department_tree(("district", "street", "community", "bureau"))}
+    context = {"departments": department_tree(("district", "street", "community", "bureau"))}
+    if item.form_key == "dispatch":
+        from api.pages.console_dispatch import dispatch_proposal
+        context.update(dispatch_proposal(cases.get_case(case_id=item.case_id, actor=actor)))
+    context.update(decision_context.facts_for(item.form_key, item.case_id))
+    return context

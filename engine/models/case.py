@@ -13,7 +13,7 @@ from engine.models.org import Department
 CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")
 CHANNELS = ("phone", "web", "app", "wechat", "sms", "mailbox")
 STATUSES = ("registered", "dispatching", "handling", "reviewing", "visiting", "closed")
-OUTCOMES = ("direct_answer", "not_accepted", "archived")
+OUTCOMES = ("direct_answer", "not_accepted", "merged", "archived")
 DISPATCH_MODES = ("transfer", "assign")
 
 

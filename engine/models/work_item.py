@@ -24,6 +24,11 @@ class WorkItem(db.Model):
         Index("ix_work_item_inbox", "state", "department_id", "role", "created_at"),
         Index("ix_work_item_case_state", "case_id", "state"),
         Index("ix_work_item_claimed", "claimed_by_id", "state"),
+        # Open items in inbox order: a department's page walks this and stops after 30 matches
+        # instead of sorting every open item of the subtree (bench/inbox.py, docs/PERFORMANCE.md).
+        Index("ix_work_item_state_created", "state", "created_at", "id"),
+        # The combined query's "handled by" filters: one person's completed tasks, not every done item.
+        Index("ix_work_item_completed_by", "completed_by_id", "form_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

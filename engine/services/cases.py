@@ -13,6 +13,7 @@ from engine.models import Case, CaseDepartment, CaseEvent, Urge
 from engine.ports import now as clock_now
 from engine.services import audit, notifications, numbering, processes, projections, scope
 from engine.services.colours import colour_condition
+from engine.services.numbering import normalize_phone
 from engine.services.actor import Actor
 from engine.services.work_items import Page
 from forms import get_form
@@ -32,6 +33,8 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     """
     actor.require(*INTAKE_ROLES)
     clean = get_form("intake").validate(data)
+    # One spelling per number, so caller history and duplicate checks find "138-0013 8000" too.
+    clean["phone"] = normalize_phone(clean["phone"])
     try:
         version_id = processes.current_version_id(process_id)
         workflow = CaseWorkflow.start(processes.parsed(version_id))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from engine import roles as R
 from engine.db import db
 from engine.models import Department, ProcessVersion
-from engine.services import actions, cases, org, processes
+from engine.services import actions, cases, catalogue, org, processes
 from engine.services import calendar as work_calendar
 from engine.services.actor import actor_from_user
 
@@ -57,6 +57,7 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
     for code, name, approval in BUREAUS:
         _place(logins, city, code, name, "bureau", approval)
     db.session.commit()
+    seed_catalogue()
     if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
         processes.load_version(xml=WORKFLOW_FILE.read_bytes())
     if with_cases:
@@ -86,6 +87,27 @@ def _actor(login: str):
 
 def _dept(code: str) -> int:
     return db.session.execute(select(Department.id).where(Department.code == code)).scalar_one()
+
+
+# The dispatch catalogue (派单目录): (category, keyword, lead, co-departments, priority).
+CATALOGUE = [
+    ("complaint", "电梯", "zjj", ["dh_hb"], 10), ("complaint", "物业", "zjj", [], 5),
+    ("complaint", "噪音", "sthj", [], 5), ("complaint", "欠薪", "rsj", [], 5),
+    ("complaint", "出租车", "jtj", [], 5), ("report", "餐馆", "scj", [], 10),
+    ("report", "食品", "scj", [], 5), ("report", "排污", "sthj", [], 5),
+    ("help", "路灯", "cgj", ["xs_qs"], 10), ("help", "", "cgj", [], 0),
+    ("consult", "社保", "rsj", [], 5), ("consult", "入学", "jyj", [], 5),
+    ("suggestion", "公交", "jtj", [], 5),
+]
+
+
+def seed_catalogue() -> None:
+    """The demo city's dispatch catalogue, entered by the admin (so it shows in the audit)."""
+    admin = _actor("admin")
+    for category, keyword, lead, co, priority in CATALOGUE:
+        catalogue.save_rule(actor=admin, reason="demo", data={
+            "category": category, "keyword": keyword, "lead_department_id": _dept(lead),
+            "co_department_ids": [_dept(c) for c in co], "priority": priority, "active": True})
 
 
 SAMPLES = [

@@ -41,6 +41,12 @@ def _upsert(dialect: str):
     return stmt.returning(CaseNumberCounter.last)
 
 
+def normalize_phone(phone: str) -> str:
+    """Digits only, keeping a leading + (callers dictate "138-0013 8000")."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return ("+" + digits) if phone.strip().startswith("+") else digits
+
+
 def new_query_code() -> str:
     """A random query code for the public status lookup."""
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from engine.db import db
 from engine.errors import ValidationFailed, WrongState
 from engine.models import CaseDepartment, Department, OvertimeReport, WorkItem
-from engine.services import deadlines, projections, settings
+from engine.services import deadlines, merge, projections, settings
 from engine.services.actor import Actor
 from engine.services.unit import CaseAction
 
@@ -64,6 +64,21 @@ def run_after(ctx: TaskContext, data: dict) -> None:
     hook = AFTER.get(ctx.item.form_key)
     if hook:
         hook(ctx, data)
+
+
+# ---------------------------------------------------------------- triage: merge (并单)
+
+@before("triage")
+def _check_merge_target(ctx: TaskContext, data: dict) -> dict:
+    if data["decision"] == "merge":
+        ctx.carry["merge_target"] = merge.check_target(ctx.action, ctx.actor, data[merge.FIELD])
+    return data
+
+
+@after("triage")
+def _record_merge(ctx: TaskContext, data: dict) -> None:
+    if "merge_target" in ctx.carry:
+        merge.record(ctx.action, ctx.actor, ctx.carry["merge_target"])
 
 
 # ---------------------------------------------------------------- dispatch, sign-for, return

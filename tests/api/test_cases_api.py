@@ -116,7 +116,7 @@ def test_work_item_scopes_form_claim_and_complete(api, actor, dept):
     form = api("agent").get(f"/api/v1/work-items/{item['id']}/form").json
     decision = next(f for f in form["fields"] if f["name"] == "decision")
     assert decision["required"] and {o["value"] for o in decision["options"]} == {
-        "dispatch", "direct_answer", "not_accepted"}
+        "dispatch", "direct_answer", "not_accepted", "merge"}
     assert api("agent").get(f"/api/v1/work-items/{item['id']}/form?lang=en").json["title"] == "Triage"
     bad = api("agent").post(f"/api/v1/work-items/{item['id']}/complete", json={"data": {"decision": "maybe"}})
     assert bad.status_code == 422 and "decision" in bad.json["errors"]["json"]

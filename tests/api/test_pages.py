@@ -21,6 +21,7 @@ class PageClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         g.pop("csrf_token", None)
+        g.pop("_login_user", None)      # Flask-Login's per-request user, likewise
         flask_babel.refresh()
         return super().open(*args, **kwargs)
 

@@ -271,3 +271,9 @@ def test_the_cache_follows_the_revision(app):
     assert service.current(revision=revision()) is first
     assert service.current(revision=revision() + 1000) is not first     # another revision reloads
     service.forget()
+
+
+def test_phone_numbers_are_stored_in_one_spelling(actor):
+    from tests.factories import open_case
+    assert open_case(actor("agent"), phone="138-0013 8000").phone == "13800138000"
+    assert open_case(actor("agent"), phone="+86 138 0013 8000").phone == "+8613800138000"

@@ -1,0 +1,55 @@
+"""What a decider needs on the task page: the request being decided, from the case's trail.
+
+A leader deciding an extension sees the days asked and why; a dispatcher deciding a return sees
+the department's reason; the review, the department leader's approval and the visit see the
+reply and the co-departments' opinions. Read from audit events (no blob), newest first.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from engine.db import db
+from engine.models import CaseDepartment, CaseEvent
+
+# form key -> (event action that asked, data keys to show)
+ASKED_BY = {
+    "decide_return": ("sign_for", ("reason",)),
+    "decide_extension": ("handle", ("extension_days", "extension_reason")),
+    "decide_suspension": ("handle", ("suspension_reason",)),
+    "approve_reply": ("handle", ("result", "reply_text")),
+    "review": ("handle", ("result", "reply_text")),
+    "visit": ("handle", ("result", "reply_text")),
+}
+SHOW_OPINIONS = frozenset({"approve_reply", "review", "visit"})
+
+
+def _labels() -> dict[str, str]:
+    return {"reason": _("Reason given"), "extension_days": _("Working days asked"),
+            "extension_reason": _("Reason given"), "suspension_reason": _("Reason given"),
+            "result": _("Result"), "reply_text": _("Reply")}
+
+
+def facts_for(form_key: str, case_id: int) -> dict:
+    """{'facts': [(label, text)], 'initial': {...}} for the task page."""
+    asked = ASKED_BY.get(form_key)
+    if asked is None:
+        return {}
+    action, keys = asked
+    event = db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.action == action)
+                               .order_by(CaseEvent.id.desc()).limit(1)).scalar()
+    data = event.data if event else {}
+    labels = _labels()
+    facts = [(labels[k], str(data[k])) for k in keys if data.get(k) not in (None, "")]
+    if form_key in SHOW_OPINIONS:
+        facts += _opinions(case_id)
+    initial = {}
+    if form_key == "decide_extension" and data.get("extension_days"):
+        initial["approved_days"] = data["extension_days"]      # grant what was asked unless changed
+    return {"facts": facts, "initial": initial}
+
+
+def _opinions(case_id: int) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(CaseDepartment).where(
+        CaseDepartment.case_id == case_id, CaseDepartment.active.is_(True), CaseDepartment.role == "co")).scalars()
+    return [(_("Opinion of %(dept)s", dept=r.department.name), r.opinion or _("not submitted yet")) for r in rows]

@@ -1,0 +1,76 @@
+"""Audit events as people read them: a label per action and the detail that matters."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from api.pages.filters import local_time
+from api.pages.web import locale
+from forms import FORMS
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "intake": _("Case registered"), "triage": _("Triaged"), "dispatch": _("Dispatched"),
+        "sign_for": _("Signed for / returned"), "decide_return": _("Return decided"),
+        "handle": _("Handled"), "decide_extension": _("Extension decided"),
+        "decide_suspension": _("Suspension decided"), "resume": _("Resumed"),
+        "approve_reply": _("Reply approval"), "co_opinion": _("Co-handling opinion"),
+        "review": _("Center review"), "visit": _("Satisfaction visit"), "urge": _("Urged"),
+        "urge_answered": _("Urge answered"), "claim": _("Claimed"), "release": _("Released"),
+        "deadline_started": _("Deadline started"), "due_changed": _("Due date changed"),
+        "clock_paused": _("Clock paused"), "reminder_yellow": _("Reminder: due soon"),
+        "reminder_red": _("Reminder: overdue"), "escalated": _("Escalated to the center leader"),
+        "escalation_decided": _("Escalation decided"), "overtime_report": _("Overtime report"),
+        "merged": _("Merged into another case"), "merged_in": _("Another case merged in"),
+    }
+
+
+DETAIL_KEYS = ("decision", "reason", "opinion", "answer", "reply_text", "extension_reason", "suspension_reason",
+               "response", "note", "satisfaction", "measures")
+
+
+def event_label(action: str) -> str:
+    return _labels().get(action, action)
+
+
+def event_detail(action: str, data: dict) -> str:
+    """One line (or a few) of what happened, in the UI language where it is a code."""
+    if action == "due_changed":
+        return _("%(reason)s: %(days)s working days, %(old)s → %(new)s", reason=_reason(data.get("reason")),
+                 days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))
+    if action == "deadline_started":
+        return _("due %(due)s", due=_when(data.get("due_at")))
+    parts = [_choice(action, k, data[k]) for k in DETAIL_KEYS if data.get(k) not in (None, "", [], True, False)]
+    return " · ".join(parts)
+
+
+def _choice(form_key: str, field: str, value) -> str:
+    """A choice's label from the form that recorded it (decision=return → 退回), else the value."""
+    form = FORMS.get(form_key)
+    for f in form.fields if form else ():
+        if f.name == field and f.options:
+            for code, zh, en in f.options:
+                if code == value:
+                    return zh if locale() == "zh" else en
+    return str(value)
+
+
+def _reason(code: str | None) -> str:
+    return {"extension": _("extension"), "suspension": _("suspension"),
+            "escalation": _("escalation")}.get(code or "", code or "")
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return local_time(datetime.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+DEADLINE_STATES = {"open": ("进行中", "running"), "paused": ("已暂停", "paused"), "met": ("按时", "on time"),
+                   "missed": ("超时", "late"), "natural": ("自然办结", "natural completion"),
+                   "cancelled": ("已取消", "cancelled")}

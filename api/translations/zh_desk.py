@@ -1,0 +1,20 @@
+"""Chinese strings of the agent desk (intake page panel, api/pages/desk.py); merged by zh.py."""
+ZH = {
+    "Possible duplicates": "疑似重复诉求",
+    "Open cases that may be the same request appear here as you type the phone, title, content or address.":
+        "录入联系电话、标题、诉求内容或地址时，可能属于同一诉求的在办工单会列在这里。",
+    "No similar open case.": "没有相似的在办工单。",
+    "Suggestions are unavailable right now.": "暂时无法获取重复诉求提示。",
+    "Why": "匹配原因",
+    "Same request as an open case? Register it, then choose “Merge into an open case” at triage and give that case number.":
+        "与在办工单属同一诉求？请先登记，再在分类处置中选择“并单(并入在办工单)”并填写该工单编号。",
+    "Caller history": "来电历史",
+    "No earlier case from this phone.": "该号码没有历史工单。",
+    "same phone": "同一来电号码",
+    "same address and category": "同一地址、同类诉求",
+    "similar text (%(pct)s%%)": "内容相似（%(pct)s%%）",
+    "answered directly": "直接答复",
+    "not accepted": "不予受理",
+    "merged": "已并单",
+    "archived": "已归档",
+}

@@ -1,0 +1,19 @@
+"""Chinese for the task-page decision facts, the timeline and the error pages."""
+ZH = {
+    "Reason given": "理由", "Working days asked": "申请天数(工作日)", "Result": "办理结果", "Reply": "答复内容",
+    "Opinion of %(dept)s": "%(dept)s意见", "not submitted yet": "尚未提交",
+    "Case registered": "受理登记", "Triaged": "分类处置", "Dispatched": "派单", "Signed for / returned": "签收/退回",
+    "Return decided": "退回审核", "Handled": "办理", "Extension decided": "延期审批",
+    "Suspension decided": "挂起审批", "Resumed": "恢复办理", "Reply approval": "答复审核",
+    "Co-handling opinion": "协办意见", "Center review": "中心审核", "Satisfaction visit": "回访",
+    "Urged": "督办", "Urge answered": "督办反馈", "Claimed": "已认领", "Released": "释放",
+    "Deadline started": "开始计时", "Due date changed": "时限变更", "Clock paused": "暂停计时",
+    "Reminder: due soon": "预警提醒", "Reminder: overdue": "超期提醒", "Escalated to the center leader": "超期提交中心领导",
+    "Escalation decided": "超期处置", "Overtime report": "超时办结情况报告", "Merged into another case": "已并单",
+    "Another case merged in": "并入工单",
+    "%(reason)s: %(days)s working days, %(old)s → %(new)s": "%(reason)s：%(days)s 个工作日，%(old)s → %(new)s",
+    "due %(due)s": "时限 %(due)s", "extension": "延期", "suspension": "挂起", "escalation": "超期处置",
+    "Bad request": "请求无效", "Please sign in": "请先登录", "Not allowed": "无权操作", "Not found": "未找到",
+    "Changed meanwhile or not possible now": "工单已变化或当前不可操作", "Check the input": "请检查输入",
+    "Too many attempts; wait a minute": "尝试次数过多，请稍后再试", "Something went wrong": "系统出错",
+}

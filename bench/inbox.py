@@ -1,0 +1,198 @@
+"""The department inbox and the combined query pages over N cases, through the Flask test client.
+
+    .venv/bin/python bench/inbox.py [--n 100000] [--requests 50] [--reuse] [--explain]
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline .venv/bin/python bench/inbox.py
+
+Loads N cases with plain INSERTs (like bench/deadlines.py), spread over every department of the
+demo city: about 60% in handling with an open work item and a running deadline, 10% waiting to
+be signed for, 30% closed with the lead's handler recorded on a done work item; every fourth case
+has a co-department. Then, signed in as each user, requests each page `--requests` times after a
+warm-up and prints p50/p95/max in ms. `--explain` prints EXPLAIN ANALYZE (PostgreSQL) of every
+statement one request of each page runs. Target on PostgreSQL here: p95 <= 150 ms.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common  # noqa: E402
+
+BATCH = 5000
+PREFIX = "BI"           # case numbers of this benchmark's cases
+# (label, login, path) of the timed pages; the query filters are what people pick first.
+PAGES = [
+    ("inbox, street handler (department)", "dh_hb_handler", "/inbox?scope=department"),
+    ("inbox, district handler (department)", "dh_handler", "/inbox?scope=department"),
+    ("query, dispatcher: complaints, red", "dispatcher", "/query?category=complaint&colour=red"),
+    ("query, dispatcher: lead dept + open", "dispatcher", "/query?lead_department_id={xs_xs}&reply_status=open"),
+    ("query, dispatcher: no filter", "dispatcher", "/query"),
+    ("query, dispatcher: lead handler", "dispatcher", "/query?lead_handler_id={dh_hb_handler}"),
+    ("query, district handler: no filter", "dh_handler", "/query"),
+    ("query, street handler: by due date", "dh_hb_handler", "/query?reply_status=open&sort=due"),
+]
+TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+def departments() -> list[tuple[int, int]]:
+    """(department id, its handler's user id) of every department that handles cases."""
+    from sqlalchemy import select
+
+    from engine.db import db
+    from engine.models import Department, User
+    rows = db.session.execute(select(Department.id, Department.code).where(
+        Department.kind.not_in(("city", "center"))).order_by(Department.id)).all()
+    users = dict(db.session.execute(select(User.username, User.id)).all())
+    return [(dept_id, users[f"{code}_handler"]) for dept_id, code in rows]
+
+
+def load(n: int, now: datetime, version_id: int) -> int:
+    """Bring the benchmark's cases up to N; returns how many were added."""
+    from sqlalchemy import func, insert, select
+
+    from engine.db import db
+    from engine.models import Case, CaseDepartment, Deadline, WorkItem
+
+    have = db.session.execute(select(func.count()).where(Case.case_no.like(PREFIX + "%"))).scalar()
+    first = (db.session.execute(select(func.max(Case.id))).scalar() or 0) + 1
+    depts = departments()
+    for lo in range(0, n - have, BATCH):
+        rows = [_rows(i, now, depts, version_id) for i in range(first + lo, first + min(lo + BATCH, n - have))]
+        for model, key in ((Case, "case"), (CaseDepartment, "departments"), (Deadline, "deadline"),
+                           (WorkItem, "items")):
+            batch = [r for row in rows for r in row[key]]
+            if batch:
+                db.session.execute(insert(model), batch)
+        db.session.commit()
+    return max(n - have, 0)
+
+
+def _rows(i: int, now: datetime, depts: list[tuple[int, int]], version_id: int) -> dict:
+    """The i-th case with its departments, deadline and work item."""
+    lead, handler = depts[i % len(depts)]
+    co = depts[(i * 7 + 3) % len(depts)][0] if i % 4 == 0 else None
+    created = now - timedelta(minutes=(i * 131) % (180 * 24 * 60))
+    kind = "closed" if i % 10 < 3 else "sign_for" if i % 10 == 3 else "handling"
+    # Due dates from 5 days ago to 25 days ahead: some red, some yellow, most green.
+    due = None if kind == "closed" else now + timedelta(minutes=(i * 37) % (30 * 24 * 60) - 5 * 24 * 60)
+    warn = due - timedelta(days=1) if due else None
+    case = dict(id=i, case_no=f"{PREFIX}{i:014d}", query_code=f"B{i:013d}", version=1,
+                process_version_id=version_id, status="closed" if kind == "closed" else "handling",
+                stage=kind if kind != "closed" else "closed", outcome="archived" if kind == "closed" else None,
+                category=("complaint", "consult", "report", "help", "suggestion")[i % 5],
+                channel=("phone", "web", "app", "wechat")[i % 4], citizen_name="张三", phone=f"138{i:08d}",
+                title=f"小区电梯长期故障（第{i}号）", content="bench", address="", confidential=i % 50 == 0,
+                dispatch_mode="assign" if i % 20 == 0 else "transfer", lead_department_id=lead,
+                handle_due_at=due, due_at=due, warn_at=warn, due_provisional=False, suspended=False,
+                urge_count=0, reopen_count=0, return_count=0, extension_count=0, created_at=created,
+                updated_at=created, closed_at=created + timedelta(days=10) if kind == "closed" else None)
+    rows = [dict(case_id=i, department_id=lead, role="lead", active=True, dispatch_round=1, created_at=created)]
+    if co:
+        rows.append(dict(case_id=i, department_id=co, role="co", active=True, dispatch_round=1, created_at=created))
+    item = dict(case_id=i, kind="task", task_name="handle" if kind != "sign_for" else "sign_for",
+                title="办理" if kind != "sign_for" else "签收", form_key="handle" if kind != "sign_for" else "sign_for",
+                stage=kind if kind != "closed" else "handling", role="handler", department_id=lead,
+                state="done" if kind == "closed" else "open", created_at=created, due_at=due, warn_at=warn,
+                due_provisional=False, completed_at=created + timedelta(days=9) if kind == "closed" else None,
+                completed_by_id=handler if kind == "closed" else None)
+    deadlines = [] if kind == "closed" else [dict(
+        case_id=i, stage="handling", department_id=lead, role="lead", round=1, started_at=created,
+        working_days=15, due_at=due, warn_at=warn, provisional=False, colour="green", state="open",
+        paused_days=0)]
+    return {"case": [case], "departments": rows, "deadline": deadlines, "items": [item]}
+
+
+def signed_in(app, login: str):
+    """A test client with a session cookie for the demo login."""
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").data).group(1).decode()
+    res = client.post("/login", data={"username": login, "password": "12345demo", "csrf_token": token})
+    assert res.status_code == 302, res.data[:200]
+    return client
+
+
+def time_page(client, path: str, requests: int, warm: int = 5) -> list[float]:
+    """Wall times (s) of GET path, after `warm` uncounted requests; every answer must be 200."""
+    times = []
+    for index in range(warm + requests):
+        t0 = time.perf_counter()
+        res = client.get(path)
+        elapsed = time.perf_counter() - t0
+        assert res.status_code == 200, (path, res.status_code)
+        if index >= warm:
+            times.append(elapsed)
+    return times
+
+
+def explain(app, client, path: str) -> None:
+    """EXPLAIN ANALYZE of each statement one request runs (PostgreSQL only)."""
+    from sqlalchemy import event
+
+    from engine.db import db
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, object]] = []
+    listener = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    with engine.connect() as conn:
+        for statement, params in seen:
+            if statement.lstrip().upper().startswith("SELECT") and engine.dialect.name == "postgresql":
+                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).scalars().all()
+                print("   ", " ".join(statement.split())[:160])
+                print("\n".join("      " + line for line in plan))
+
+
+def main() -> None:
+    parser = common.arg_parser(__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    app = common.make_app(reuse=args.reuse)
+    common.header(app, f"inbox and combined query pages, {args.n:,} cases")
+    from engine.ports import now as clock_now
+    from engine.services import processes
+
+    with app.app_context():
+        t0 = time.perf_counter()
+        added = load(args.n, clock_now(), processes.current_version_id())
+        print(f"loaded {added:,} cases (+ departments, deadlines, work items) in {time.perf_counter() - t0:.1f} s")
+        _analyze()
+        ids = {"xs_xs": common.dept("xs_xs"), "dh_hb_handler": common.actor("dh_hb_handler").user_id}
+    clients = {login: signed_in(app, login) for login in {login for _, login, _ in PAGES}}
+    print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for label, login, path in PAGES:
+        times = common.ms(time_page(clients[login], path.format(**ids), args.requests))
+        print(f"{label:42} {common.percentile(times, 50):8.1f} {common.percentile(times, 95):8.1f} {max(times):8.1f}")
+        if args.explain:
+            explain(app, clients[login], path.format(**ids))
+    t0 = time.perf_counter()
+    res = clients["dispatcher"].get("/query/export.xlsx")        # everything: cut at 50,000 rows
+    print(f"export, dispatcher, no filter: {int(res.headers.get('X-Export-Rows', 0)):,} rows, "
+          f"{len(res.data) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
+
+
+def _analyze() -> None:
+    """Planner statistics and the visibility map after a bulk load, as autovacuum leaves a live table
+    (without it PostgreSQL cannot count from an index alone and reads the heap)."""
+    from sqlalchemy import text
+
+    from engine.db import db
+    db.session.commit()
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+        else:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The dispatch catalogue (派单目录): propose departments for a case; admins edit the rules.
+
+A rule says "a case of this category (whose title or content mentions this keyword) goes to
+this lead department, with these co-departments". The proposal only pre-fills the dispatch
+form: the dispatcher decides. Rules are never deleted, only deactivated, and every change is
+a ConfigChange(area="catalogue").
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from engine import roles as R
+from engine.db import db
+from engine.errors import NotFound, ValidationFailed
+from engine.models import ConfigChange, Department, DispatchRule
+from engine.ports import now as clock_now
+from engine.services.actor import Actor
+from engine.services.task_hooks import HANDLING_KINDS
+from forms import Field, Form
+from forms.definitions import CATEGORY_OPTIONS
+
+AUDIT_AREA = "catalogue"
+RULE_FORM = Form("dispatch_rule", "派单目录规则", "Dispatch rule", (
+    Field("category", "choice", "诉求类型", "Category", required=True, options=CATEGORY_OPTIONS),
+    Field("keyword", "string", "关键词(标题或内容包含)", "Keyword (in title or content)", max_length=50),
+    Field("lead_department_id", "department", "主办单位", "Lead department", required=True),
+    Field("co_department_ids", "departments", "协办单位", "Co-departments", default=[]),
+    Field("priority", "integer", "优先级(大者优先)", "Priority (higher wins)", min_value=0, max_value=999,
+          default=0),
+    Field("active", "boolean", "启用", "Active", default=True),
+))
+SNAPSHOT_FIELDS = ("category", "keyword", "lead_department_id", "co_department_ids", "priority", "active")
+
+
+class Proposal(NamedTuple):
+    """What the catalogue proposes for one case, and the rule that said so."""
+
+    lead_id: int
+    co_ids: list[int]
+    rule: DispatchRule
+
+
+def _rank(rule: DispatchRule) -> tuple:
+    # A keyword rule is more specific than a category-only one; then the admin's priority; then
+    # the longer (more specific) keyword; then the older rule, so ties are stable.
+    return bool(rule.keyword), rule.priority, len(rule.keyword or ""), -rule.id
+
+
+class Catalogue:
+    """The active rules, read once, for proposing on many cases (a console lists dozens)."""
+
+    def __init__(self, category: str | None = None):
+        query = (select(DispatchRule).join(Department, Department.id == DispatchRule.lead_department_id)
+                 .where(DispatchRule.active.is_(True), Department.active.is_(True)))
+        if category is not None:
+            query = query.where(DispatchRule.category == category)
+        self.rules = list(db.session.execute(query).scalars())
+        co_ids = {i for r in self.rules for i in r.co_department_ids or []}
+        self.usable = _handling_ids(co_ids)
+
+    def propose(self, *, category: str, title: str, content: str) -> Proposal | None:
+        """The best matching rule's departments, or None when no rule matches."""
+        text = f"{title or ''}\n{content or ''}".casefold()
+        matching = [r for r in self.rules if r.category == category
+                    and (not r.keyword or r.keyword.casefold() in text)]
+        if not matching:
+            return None
+        best = max(matching, key=_rank)
+        # A co-department closed since the rule was written would only fail the dispatch.
+        co_ids = [i for i in best.co_department_ids or [] if i in self.usable and i != best.lead_department_id]
+        return Proposal(best.lead_department_id, co_ids, best)
+
+
+def propose(*, category: str, title: str, content: str) -> Proposal | None:
+    """(lead_id, co_ids, rule) the catalogue proposes for a case, or None."""
+    return Catalogue(category).propose(category=category, title=title, content=content)
+
+
+def _handling_ids(ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(db.session.execute(select(Department.id).where(
+        Department.id.in_(ids), Department.active.is_(True), Department.kind.in_(HANDLING_KINDS))).scalars())
+
+
+# ---------------------------------------------------------------------------- admin editing
+
+def list_rules(*, actor: Actor) -> list[DispatchRule]:
+    """Every rule, active ones first, by category and rank."""
+    actor.require(R.ADMIN)
+    rows = db.session.execute(select(DispatchRule)).scalars().all()
+    return sorted(rows, key=lambda r: (not r.active, r.category, not r.keyword, -r.priority, r.id))
+
+
+def get_rule(*, actor: Actor, rule_id: int) -> DispatchRule:
+    actor.require(R.ADMIN)
+    row = db.session.get(DispatchRule, rule_id)
+    if row is None:
+        raise NotFound(f"dispatch rule {rule_id} not found")
+    return row
+
+
+def save_rule(*, actor: Actor, data: dict, rule_id: int | None = None, reason: str = "") -> DispatchRule:
+    """Create a rule, or replace every field of an existing one; audited."""
+    actor.require(R.ADMIN)
+    clean = RULE_FORM.validate(data)
+    clean.setdefault("keyword", "")
+    _check_departments(clean["lead_department_id"], clean["co_department_ids"])
+    row = get_rule(actor=actor, rule_id=rule_id) if rule_id is not None else None
+    old = snapshot(row) if row is not None else None
+    if row is None:
+        row = DispatchRule()
+        db.session.add(row)
+    for name in SNAPSHOT_FIELDS:
+        setattr(row, name, clean[name])
+    return _commit(row, old, actor, reason)
+
+
+def deactivate_rule(*, actor: Actor, rule_id: int, reason: str = "") -> DispatchRule:
+    """Stop proposing a rule (rules stay for the record); audited."""
+    row = get_rule(actor=actor, rule_id=rule_id)
+    old = snapshot(row)
+    row.active = False
+    return _commit(row, old, actor, reason)
+
+
+def changes(*, actor: Actor, limit: int = 20) -> list[ConfigChange]:
+    """The latest catalogue changes, newest first."""
+    actor.require(R.ADMIN)
+    return list(db.session.execute(select(ConfigChange).where(ConfigChange.area == AUDIT_AREA)
+                                   .order_by(ConfigChange.id.desc()).limit(limit)).scalars())
+
+
+def snapshot(row: DispatchRule) -> dict:
+    """A rule's editable fields, as the audit records them."""
+    return {name: getattr(row, name) for name in SNAPSHOT_FIELDS}
+
+
+def _commit(row: DispatchRule, old: dict | None, actor: Actor, reason: str) -> DispatchRule:
+    new = snapshot(row)
+    if new == old:          # saving an unchanged form is not a change worth an audit row
+        db.session.rollback()
+        return row
+    now = clock_now()
+    row.updated_at, row.updated_by_id = now, actor.user_id
+    db.session.flush()
+    db.session.add(ConfigChange(area=AUDIT_AREA, key=f"rule:{row.id}", old=old, new=new, reason=reason,
+                                actor_id=actor.user_id, created_at=now))
+    db.session.commit()
+    return row
+
+
+def _check_departments(lead_id: int, co_ids: list[int]) -> None:
+    """The same rules the dispatch itself enforces: only active handling departments."""
+    rows = {d.id: d for d in db.session.execute(
+        select(Department).where(Department.id.in_([lead_id, *co_ids]))).scalars()}
+    errors: dict[str, list[str]] = {}
+    lead = rows.get(lead_id)
+    if lead is None or not lead.active:
+        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
+    elif lead.kind not in HANDLING_KINDS:
+        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
+    bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
+    if lead_id in co_ids:
+        errors["co_department_ids"] = ["must not include the lead department"]
+    elif bad_co:
+        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
+    if errors:
+        raise ValidationFailed(errors)

@@ -1,0 +1,94 @@
+"""The combined query page and its Excel export through the Flask test client."""
+from __future__ import annotations
+
+import io
+from datetime import timezone
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.calendar import TZ
+from tests.api.test_pages import _fresh_limits, client, signin  # noqa: F401  (fixtures)
+from tests.factories import to_handling
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def three(actor, dept):
+    """A street-led complaint, a bureau-led report with a co-department, a confidential district case."""
+    return (to_handling(actor, dept, lead="xs_xs"),
+            to_handling(actor, dept, lead="zjj", co=("cgj",), category="report", phone="13900139000"),
+            to_handling(actor, dept, lead="dh_xh", confidential=True, phone="13700137000"))
+
+
+def test_the_dispatcher_filters_and_sees_everything(signin, three, dept):
+    street, bureau, district = three
+    dispatcher = signin("dispatcher")
+    page = dispatcher.get("/query").get_data(as_text=True)
+    assert all(c.case_no in page for c in three) and "共 3 件" in page and "综合查询</a>" in page
+    page = dispatcher.get(f"/query?category=report&co_department_id={dept('cgj')}").get_data(as_text=True)
+    assert bureau.case_no in page and street.case_no not in page and "市城市管理局" in page
+    assert "13900139000" in page                                               # the dispatcher calls citizens
+    page = dispatcher.get(f"/query?lead_department_id={dept('dh_xh')}&reply_status=open").get_data(as_text=True)
+    assert district.case_no in page and bureau.case_no not in page
+
+
+def test_a_department_handler_sees_only_its_subtree(signin, three):
+    street, bureau, district = three
+    page = signin("xs_handler").get("/query").get_data(as_text=True)
+    assert street.case_no in page and bureau.case_no not in page and district.case_no not in page
+    page = signin("cgj_handler").get("/query").get_data(as_text=True)          # co-department of the bureau case
+    assert bureau.case_no in page and street.case_no not in page
+    export = _sheet(signin("xs_handler").get("/query/export.xlsx"))
+    assert [row[0] for row in export[1:]] == [street.case_no]
+
+
+def test_personal_data_is_masked_for_the_designer(signin, three):
+    page = signin("designer").get("/query").get_data(as_text=True)
+    assert "138****8000" in page and "13800138000" not in page and "张*" in page
+    rows = _sheet(signin("designer").get("/query/export.xlsx"))
+    assert "138****8000" in {r[6] for r in rows[1:]} and not any("13800138000" in str(r) for r in rows)
+    confidential = signin("dh_handler").get("/query").get_data(as_text=True)   # its own case, but confidential
+    assert three[2].case_no in confidential and "137****7000" in confidential
+
+
+def test_a_bad_filter_is_named(signin):
+    res = signin("dispatcher").get("/query?colour=blue&registered_from=someday")
+    page = res.get_data(as_text=True)
+    assert res.status_code == 422 and "colour" in page and "registered_from" in page
+    assert signin("dispatcher").get("/query/export.xlsx?colour=blue").status_code == 422
+
+
+def test_export_is_a_real_workbook_of_the_whole_result(signin, three, dept):
+    res = signin("dispatcher").get("/query/export.xlsx?sort=case_no&page_size=30&page=2")   # paging ignored
+    assert res.status_code == 200 and res.headers["Content-Type"] == XLSX
+    disposition = res.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and 'filename="query_' in disposition
+    assert "综合查询_" in unquote(disposition) and disposition.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(res.data)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold and sheet.column_dimensions["E"].width >= 30
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:4] == ["工单编号", "登记时间", "来源渠道", "诉求类型"] and "主办单位" in rows[0]
+    assert [r[0] for r in rows[1:]] == sorted(c.case_no for c in three)
+    street = next(r for r in rows[1:] if r[0] == three[0].case_no)
+    local = three[0].created_at.replace(tzinfo=timezone.utc).astimezone(TZ).replace(tzinfo=None, second=0,
+                                                                                    microsecond=0)
+    assert street[1].replace(second=0, microsecond=0) == local                # a date-time in Asia/Shanghai
+    assert street[2:4] == ["电话", "投诉"] and street[9] == "西山街道" and street[15] == "未答复"
+    bureau = next(r for r in rows[1:] if r[0] == three[1].case_no)
+    assert bureau[11] == "市城市管理局" and bureau[8] == "转送"
+
+
+def test_export_is_cut_at_the_limit_with_a_note(app, signin, three, monkeypatch):
+    monkeypatch.setitem(app.config, "QUERY_EXPORT_LIMIT", 2)
+    res = signin("dispatcher").get("/query/export.xlsx")
+    rows = _sheet(res)
+    assert res.headers["X-Export-Rows"] == "2" and len([r for r in rows[1:] if r[0] and r[0].startswith("GD")]) == 2
+    assert "仅导出前 2 条" in rows[-1][0]
+
+
+def _sheet(res) -> list[list]:
+    assert res.status_code == 200, res.data[:300]
+    return [list(r) for r in load_workbook(io.BytesIO(res.data)).active.iter_rows(values_only=True)]
