@@ -1,6 +1,8 @@
 """The Flask application: factory, extensions, REST API, pages, CLI."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from api import config as app_config
@@ -31,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     from api.pages.web import exempt_api
     exempt_api(rest_blueprints)
+    from engine import storage
+    storage.configure(app.config.get("ATTACHMENT_ROOT") or os.path.join(app.instance_path, "attachments"))
     cli.init_app(app)
     cli_scheduler.init_app(app)
     return app

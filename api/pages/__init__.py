@@ -35,6 +35,7 @@ PAGE_MODULES = (
     "inbox",
     "cases",
     "work_items",
+    "attachments",
     "lookup",
     "query",
     "desk",

@@ -43,6 +43,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    from flask_login import current_user
+    user = db.session.get(User, current_user.user_id)
+    user.session_epoch += 1          # every copy of this user's session cookie is now void
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

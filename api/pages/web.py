@@ -25,19 +25,24 @@ babel = Babel()
 
 
 class SessionUser(UserMixin):
-    """What Flask-Login keeps: the user's id; the Actor is rebuilt per request."""
+    """What Flask-Login keeps: the user's id and session epoch; the Actor is rebuilt per request."""
 
     def __init__(self, user: User):
-        self.id = str(user.id)
+        # "id:epoch": signing out bumps the epoch, and every older cookie stops matching.
+        self.id = f"{user.id}:{user.session_epoch}"
+        self.user_id = user.id
         self.actor = actor_from_user(user)
         self.display_name = user.display_name
         self.department_name = user.department.name
 
 
 @login_manager.user_loader
-def _load(user_id: str):
+def _load(session_id: str):
+    user_id, _, epoch = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return SessionUser(user) if user is not None and user.active else None
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return SessionUser(user)
 
 
 def page_actor() -> Actor:

@@ -46,6 +46,9 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on sign-out: every session cookie issued before it stops working (cookies are
+    # client-side, so this is how "signed out" reaches a copied cookie).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     department: Mapped[Department] = relationship(lazy="joined")

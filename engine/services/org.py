@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import roles as R
 from engine.db import db, utcnow
 from engine.errors import NotFound, ValidationFailed
-from engine.models import ApiToken, Department, User, UserRole
+from engine.models import ApiToken, ConfigChange, Department, User, UserRole, WorkItem
 from engine.models.org import DEPARTMENT_KINDS
+from engine.ports import now as clock_now
 from engine.services.actor import Actor, actor_from_user
 
 TOKEN_PREFIX = "h12345_"
@@ -73,14 +75,180 @@ def actor_for_token(token: str) -> Actor | None:
 
 def revoke_tokens(*, username: str) -> int:
     """Revoke every token of a user; returns how many."""
-    user = get_user(username)
-    rows = db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                     ApiToken.revoked_at.is_(None))).scalars().all()
-    for row in rows:
-        row.revoked_at = utcnow()
+    count = revoke_user_tokens(get_user(username).id)
     db.session.commit()
-    return len(rows)
+    return count
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def revoke_user_tokens(user_id: int) -> int:
+    """Revoke a user's live tokens in the current transaction (the caller commits); returns how many."""
+    rows = db.session.execute(select(ApiToken).where(ApiToken.user_id == user_id,
+                                                     ApiToken.revoked_at.is_(None))).scalars().all()
+    for row in rows:
+        row.revoked_at = utcnow()
+    return len(rows)
+
+
+def record_change(area: str, key: str, old: object, new: object, actor: Actor, reason: str) -> None:
+    """One ConfigChange row (area "user" or "department") in the current transaction."""
+    db.session.add(ConfigChange(area=area, key=key[:64], old=old, new=new, reason=reason,
+                                actor_id=actor.user_id, created_at=clock_now()))
+
+
+# ------------------------------------------------------------------ admin editing of the tree
+# Every change below is audited as ConfigChange(area="department", key=<code>). Changes of the
+# tree take a lock on the root row first (PostgreSQL): a move rewrites the paths of a whole
+# subtree from paths it has just read, so two moves (or a move and a create) must not interleave.
+
+DEPARTMENT_AREA = "department"
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+NAME_MAX = 100
+PATH_MAX = 255          # Department.path length
+
+
+def list_departments(*, actor: Actor) -> list[tuple[Department, int]]:
+    """Every department (inactive too) with its depth, in tree order: districts before bureaus."""
+    actor.require(R.ADMIN)
+    rows = db.session.execute(select(Department)).scalars().all()
+    return [(d, d.path.count("/") - 2) for d in sorted(rows, key=_tree_order)]
+
+
+def _tree_order(dept: Department) -> tuple:
+    # Numbers, not text: as text '/1/10/' sorts before '/1/3/'. Bureaus after the districts.
+    ids = [int(x) for x in dept.path.strip("/").split("/") if x]
+    return (1 if dept.kind == "bureau" and len(ids) == 2 else 0, ids)
+
+
+def get_department(*, actor: Actor, department_id: int) -> Department:
+    actor.require(R.ADMIN)
+    dept = db.session.get(Department, department_id, populate_existing=True)
+    if dept is None:
+        raise NotFound(f"department {department_id} not found")
+    return dept
+
+
+def department_snapshot(dept: Department) -> dict:
+    """The fields an admin changes, as the audit records them."""
+    return {"name": dept.name, "kind": dept.kind, "parent_id": dept.parent_id, "path": dept.path,
+            "requires_reply_approval": dept.requires_reply_approval, "active": dept.active}
+
+
+def add_department(*, actor: Actor, parent_id: int | None, kind: str, code: str, name: str,
+                   requires_reply_approval: bool = False, reason: str = "") -> Department:
+    """Create a department under an active parent; audited."""
+    actor.require(R.ADMIN)
+    _lock_tree()
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = _name_errors(name)
+    if not CODE_PATTERN.fullmatch(code):
+        errors["code"] = ["letters, digits, _ or -, at most 32"]
+    elif db.session.execute(select(Department.id).where(Department.code == code)).first():
+        errors["code"] = ["already taken"]
+    if kind not in DEPARTMENT_KINDS:
+        errors["kind"] = ["must be one of: " + ", ".join(DEPARTMENT_KINDS)]
+    parent = _active_parent(parent_id, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    dept = create_department(code=code, name=name, kind=kind, parent=parent,
+                             requires_reply_approval=requires_reply_approval)
+    record_change(DEPARTMENT_AREA, code, None, department_snapshot(dept), actor, reason)
+    db.session.commit()
+    return dept
+
+
+def edit_department(*, actor: Actor, department_id: int, name: str, requires_reply_approval: bool,
+                    reason: str = "") -> Department:
+    """Rename a department or change whether its replies need its leader's approval; audited."""
+    dept = get_department(actor=actor, department_id=department_id)
+    name = (name or "").strip()
+    errors = _name_errors(name)
+    if errors:
+        raise ValidationFailed(errors)
+    old = department_snapshot(dept)
+    dept.name, dept.requires_reply_approval = name, requires_reply_approval
+    return _commit_department(dept, old, actor, reason)
+
+
+def move_department(*, actor: Actor, department_id: int, parent_id: int | None, reason: str = "") -> Department:
+    """Put a department (and its whole subtree) under another parent; every path follows; audited."""
+    actor.require(R.ADMIN)
+    _lock_tree()
+    dept = get_department(actor=actor, department_id=department_id)
+    errors: dict[str, list[str]] = {}
+    parent = _active_parent(parent_id, errors)
+    if parent is not None and parent.path.startswith(dept.path):
+        errors["parent_id"] = ["cannot move a department under itself or its own sub-department"]
+    if errors:
+        raise ValidationFailed(errors)
+    if parent.id == dept.parent_id:
+        return dept
+    old, old_path = department_snapshot(dept), dept.path
+    new_path = f"{parent.path}{dept.id}/"
+    subtree = db.session.execute(select(Department).where(Department.path.like(old_path + "%"))
+                                 .execution_options(populate_existing=True)).scalars().all()
+    if any(len(new_path) + len(d.path) - len(old_path) > PATH_MAX for d in subtree):
+        raise ValidationFailed({"parent_id": ["the tree would be too deep"]})
+    for row in subtree:
+        row.path = new_path + row.path[len(old_path):]
+    dept.parent_id = parent.id
+    return _commit_department(dept, old, actor, reason)
+
+
+def deactivate_department(*, actor: Actor, department_id: int, reason: str = "") -> Department:
+    """Close a department that has no active users, sub-departments or open work items; audited."""
+    dept = get_department(actor=actor, department_id=department_id)
+    problems = _still_in_use(dept.id)
+    if problems:
+        raise ValidationFailed({"active": problems})
+    old = department_snapshot(dept)
+    dept.active = False
+    return _commit_department(dept, old, actor, reason)
+
+
+def _still_in_use(department_id: int) -> list[str]:
+    """Why a department cannot close yet (its people, children and work would be stranded)."""
+    def count(model, *where) -> int:
+        return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar()
+
+    problems = []
+    if count(User, User.department_id == department_id, User.active.is_(True)):
+        problems.append("has active users: move or deactivate them first")
+    if count(Department, Department.parent_id == department_id, Department.active.is_(True)):
+        problems.append("has active sub-departments: move or deactivate them first")
+    if count(WorkItem, WorkItem.department_id == department_id, WorkItem.state == "open"):
+        problems.append("has open work items: they must be finished or transferred first")
+    return problems
+
+
+def _name_errors(name: str) -> dict[str, list[str]]:
+    if not name:
+        return {"name": ["required"]}
+    return {"name": [f"at most {NAME_MAX} characters"]} if len(name) > NAME_MAX else {}
+
+
+def _active_parent(parent_id: int | None, errors: dict) -> Department | None:
+    """The parent for a new or moved department; records an error unless it exists and is active."""
+    parent = db.session.get(Department, parent_id, populate_existing=True) if parent_id else None
+    if parent is None or not parent.active:
+        errors["parent_id"] = ["choose an active parent department"]
+        return None
+    return parent
+
+
+def _lock_tree() -> None:
+    """Serialise changes of the tree's shape on the root row(s) (a no-op on SQLite)."""
+    db.session.execute(select(Department.id).where(Department.parent_id.is_(None)).with_for_update())
+
+
+def _commit_department(dept: Department, old: dict, actor: Actor, reason: str) -> Department:
+    new = department_snapshot(dept)
+    if new == old:           # saving an unchanged form is not a change worth an audit row
+        db.session.rollback()
+        return dept
+    record_change(DEPARTMENT_AREA, dept.code, old, new, actor, reason)
+    db.session.commit()
+    return dept

@@ -1,0 +1,84 @@
+"""Attachments: upload with size and type limits, list, fetch — scoped like the case itself."""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import select
+
+from engine import roles as R
+from engine.db import db
+from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.models import Attachment
+from engine.services import scope
+from engine.services.actor import Actor
+from engine.services.unit import case_action
+from engine.storage import store
+
+MAX_BYTES = 10 * 1024 * 1024
+# extension -> (content type, magic prefixes): the bytes must be what the name says, so an HTML or
+# script file renamed .jpg is refused instead of being served back to another user's browser.
+ALLOWED = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)), ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)), ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)), ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)), ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    ".mp3": ("audio/mpeg", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")), ".wav": ("audio/wav", (b"RIFF",)),
+    ".amr": ("audio/amr", (b"#!AMR",)), ".txt": ("text/plain", ()),
+}
+UPLOAD_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD, R.SUPERVISOR, R.CENTER_LEADER, R.VISITOR, R.HANDLER,
+                R.DEPT_LEADER)
+
+
+def check(filename: str, data: bytes) -> str:
+    """The content type of an acceptable file, or ValidationFailed naming the `file` field."""
+    ext = os.path.splitext(filename.lower())[1]
+    if not data:
+        raise ValidationFailed({"file": ["the file is empty"]})
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed({"file": [f"larger than {MAX_BYTES // (1024 * 1024)} MB"]})
+    if ext not in ALLOWED:
+        raise ValidationFailed({"file": ["type not allowed; allowed: " + ", ".join(sorted(ALLOWED))]})
+    content_type, magics = ALLOWED[ext]
+    if magics and not data.startswith(magics):
+        raise ValidationFailed({"file": [f"the content is not a {ext} file"]})
+    if ext == ".txt" and b"\x00" in data[:4096]:
+        raise ValidationFailed({"file": ["the content is not text"]})
+    return content_type
+
+
+def add(*, case_id: int, actor: Actor, filename: str, data: bytes) -> Attachment:
+    """Attach a file to a case the actor may see; an audit event records it."""
+    actor.require(*UPLOAD_ROLES)
+    filename = os.path.basename(filename.replace("\\", "/")).strip()[:200] or "file"
+    content_type = check(filename, data)
+    digest = store().put(data)       # before the transaction: a rollback leaves at most an orphan file
+    with case_action(case_id, actor_id=actor.user_id, touch=False) as action:
+        scope.check_case_visible(actor, action.case)
+        row = Attachment(case_id=case_id, filename=filename, content_type=content_type, size=len(data),
+                         sha256=digest, uploaded_by_id=actor.user_id, uploaded_at=action.now)
+        db.session.add(row)
+        action.event("attachment_added", actor_id=actor.user_id,
+                     data={"filename": filename, "size": len(data), "sha256": digest})
+    return row
+
+
+def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
+    from engine.services.cases import get_case
+    get_case(case_id=case_id, actor=actor)
+    return list(db.session.execute(select(Attachment).where(Attachment.case_id == case_id)
+                                   .order_by(Attachment.id)).scalars())
+
+
+def fetch(*, attachment_id: int, actor: Actor) -> tuple[Attachment, str]:
+    """The attachment and the path of its bytes, if the actor may see its case."""
+    from engine.services.cases import get_case
+    row = db.session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound(f"attachment {attachment_id} not found")
+    get_case(case_id=row.case_id, actor=actor)
+    path = store().path(row.sha256)
+    if not path.exists():
+        raise NotFound(f"the file of attachment {attachment_id} is missing from the store")
+    return row, str(path)
