@@ -11,21 +11,22 @@ from api.pages.filters import department_names
 from api.pages.web import next_url, page_actor
 from engine.calendar import TZ
 from engine.errors import DomainError
+from engine.models.case import CATEGORIES
 from engine.services import work_items
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 30
 
 
-def _due_before(text: str | None) -> datetime | None:
-    """A date typed in the filter (Shanghai) as the end of that day."""
+def _day_bound(text: str | None, end: bool) -> datetime | None:
+    """A date typed in a filter (Shanghai): the start of that day, or its end."""
     if not text:
         return None
     try:
         day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         return None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59) if end else time(0, 0), tzinfo=TZ).astimezone(timezone.utc)
 
 
 @bp.get("/inbox")
@@ -38,9 +39,11 @@ def inbox():
     colour = args.get("colour") if args.get("colour") in ("green", "yellow", "red") else None
     sort = args.get("sort") if args.get("sort", "").lstrip("-") in work_items.SORTS else "created_at"
     page = max(int(args.get("page", 1)) if args.get("page", "1").isdigit() else 1, 1)
+    category = args.get("category") if args.get("category") in CATEGORIES else None
     result = work_items.list_items(actor=actor, scope_name=scope, stage=args.get("stage") or None, colour=colour,
-                                   due_before=_due_before(args.get("due_before")), page=page,
-                                   page_size=PAGE_SIZE, sort=sort)
+                                   due_before=_day_bound(args.get("due_before"), end=True),
+                                   due_after=_day_bound(args.get("due_from"), end=False), category=category,
+                                   page=page, page_size=PAGE_SIZE, sort=sort)
     counts = {s: work_items.list_items(actor=actor, scope_name=s, page_size=1).total for s in work_items.SCOPES}
     return render_template("pages/inbox.html", result=result, scope=scope, counts=counts, args=args,
                            departments=department_names(), page_size=PAGE_SIZE)

@@ -17,3 +17,4 @@ ZH = {
     "Changed meanwhile or not possible now": "工单已变化或当前不可操作", "Check the input": "请检查输入",
     "Too many attempts; wait a minute": "尝试次数过多，请稍后再试", "Something went wrong": "系统出错",
 }
+ZH.update({"Due from": "到期日从", "to": "至"})

@@ -46,8 +46,8 @@ def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
 
 
 def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", case_id: int | None = None,
-               stage: str | None = None, colour: str | None = None, due_before=None, page: int = 1,
-               page_size: int = 50, sort: str = "created_at") -> Page:
+               stage: str | None = None, colour: str | None = None, due_before=None, due_after=None,
+               category: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at") -> Page:
     """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`."""
     if scope_name not in SCOPES:
         raise ValidationFailed({"scope": ["must be one of: " + ", ".join(SCOPES)]})
@@ -67,6 +67,10 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
         conditions.append(colour_condition(WorkItem, colour, clock_now()))
     if due_before is not None:
         conditions.append(WorkItem.due_at < naive_utc(due_before))
+    if due_after is not None:
+        conditions.append(WorkItem.due_at >= naive_utc(due_after))
+    if category:
+        conditions.append(WorkItem.case_id.in_(select(Case.id).where(Case.category == category)))
     where = and_(*conditions)
     total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
     order = _order(sort)

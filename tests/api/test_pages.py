@@ -149,3 +149,22 @@ def test_sign_out_needs_a_post_with_token(app, signin):
     assert agent.get("/logout").status_code == 405
     assert agent.post("/logout", data={"csrf_token": csrf(agent, "/inbox")}).status_code == 302
     assert agent.get("/inbox").status_code == 302
+
+
+def test_inbox_filters_by_category_colour_and_due_range(app, signin, actor, dept):
+    complaint = to_handling(actor, dept, lead="xs_xs")
+    consult = to_handling(actor, dept, lead="xs_xs", category="consult", title="咨询办事流程")
+    handler = signin("xs_xs_handler")
+
+    def shown(query):
+        page = handler.get("/inbox?scope=department&" + query).get_data(as_text=True)
+        return {c.case_no for c in (complaint, consult) if c.case_no in page}
+
+    assert shown("") == {complaint.case_no, consult.case_no}
+    assert shown("category=consult") == {consult.case_no}
+    assert shown("colour=green") == {complaint.case_no, consult.case_no}
+    assert shown("colour=red") == set()
+    due = consult.handle_due_at
+    day = f"{due:%Y-%m-%d}"
+    assert consult.case_no in shown(f"due_from={day}&due_before={day}")
+    assert shown("due_before=2000-01-01") == set()
