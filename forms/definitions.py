@@ -141,13 +141,19 @@ URGE = Form("urge", "督办", "Urge", (
     _text("opinion", "督办意见", "Opinion", required=True),
 ))
 
+URGE_EVALUATION = Form("urge_evaluation", "督办评价", "Evaluate an urge's answer", (
+    Field("evaluation", "choice", "评价", "Evaluation", required=True, options=(
+        ("good", "好", "Good"), ("acceptable", "一般", "Acceptable"), ("poor", "差", "Poor"))),
+    _text("note", "评价说明", "Note", required_if=("evaluation", ("poor",))),
+))
+
 URGE_ACK = Form("urge_ack", "督办反馈", "Answer an urge", (
     _text("response", "反馈", "Response", required=True),
 ))
 
 FORMS: dict[str, Form] = {f.key: f for f in (
     INTAKE, TRIAGE, DISPATCH, SIGN_FOR, DECIDE_RETURN, HANDLE, DECIDE_EXTENSION, APPROVE_REPLY,
-    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK, DECIDE_SUSPENSION, RESUME, ESCALATION, OVERTIME_REPORT)}
+    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK, URGE_EVALUATION, DECIDE_SUSPENSION, RESUME, ESCALATION, OVERTIME_REPORT)}
 
 
 def get_form(key: str) -> Form:

@@ -44,6 +44,7 @@ PAGE_MODULES = (
     "console_supervision",
     "console_visits",
     "admin_catalogue",
+    "admin",
 )
 
 

@@ -14,7 +14,7 @@ from api.rest import presenters
 from engine import roles as R
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
-from engine.models import User, WorkItem
+from engine.models import Urge, User, WorkItem
 from engine.services import attachments, cases, deadlines, overtime, scope, urges
 from forms import get_form
 
@@ -97,6 +97,17 @@ def urge(case_id: int):
     return _post(case_id, lambda: urges.urge(case_id=case_id, actor=page_actor(),
                                              data={"opinion": request.form.get("opinion", "")}),
                  _("Urged."))
+
+
+@bp.post("/urges/<int:urge_id>/evaluate")
+@login_required
+def evaluate_urge(urge_id: int):
+    data = {k: request.form.get(k, "") for k in ("evaluation", "note") if request.form.get(k)}
+    row = db.session.get(Urge, urge_id)
+    if row is None:
+        abort(404)
+    return _post(row.case_id, lambda: urges.evaluate(urge_id=urge_id, actor=page_actor(), data=data),
+                 _("Evaluation recorded."))
 
 
 @bp.post("/cases/<int:case_id>/overtime-report")

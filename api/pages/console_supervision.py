@@ -33,7 +33,11 @@ def supervision():
     rows, total = held_cases(actor, colour=colour, department_id=department_id, page=page)
     history = urge_history([c.id for c in rows])
     people = _names({u.actor_id for us in history.values() for u in us})
+    to_evaluate = urges.awaiting_evaluation(actor=actor)
+    case_numbers = dict(db.session.execute(select(Case.id, Case.case_no).where(
+        Case.id.in_({u.case_id for u in to_evaluate}))).all()) if to_evaluate else {}
     return render_template("pages/console_supervision.html", rows=rows, total=total, page=page,
+                           to_evaluate=to_evaluate, case_numbers=case_numbers,
                            page_size=PAGE_SIZE, history=history, people=people, colour=colour,
                            department_id=department_id, departments=department_names(),
                            tree=department_tree(tuple(HANDLING_KINDS)))

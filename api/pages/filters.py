@@ -14,7 +14,9 @@ from engine.models import Department
 from engine.ports import now as clock_now
 from engine.roles import ROLE_LABELS
 from engine.services.colours import colour_of
-from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
+from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS, URGE_EVALUATION
+
+_EVALUATIONS = URGE_EVALUATION.fields[0].options
 
 STAGE_LABELS = {
     "intake": ("受理", "Intake"), "triage": ("分类处置", "Triage"), "dispatch": ("派单", "Dispatch"),
@@ -93,6 +95,7 @@ def register_filters(app: Flask) -> None:
         role_label=lambda c: ROLE_LABELS.get(c, c) if locale() == "zh" else c,
         colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
+        evaluation_label=lambda c: option_label(_EVALUATIONS, c),
         event_label=_timeline().event_label, event_detail=_timeline().event_detail,
         deadline_state=lambda c: label(_timeline().DEADLINE_STATES, c), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
     )

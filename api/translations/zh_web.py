@@ -18,3 +18,6 @@ ZH = {
     "Too many attempts; wait a minute": "尝试次数过多，请稍后再试", "Something went wrong": "系统出错",
 }
 ZH.update({"Due from": "到期日从", "to": "至"})
+ZH.update({"Evaluation recorded.": "评价已保存。", "Evaluate": "评价", "Note (needed for poor)": "说明(评价为差时必填)",
+           "Save": "保存"})
+ZH.update({"Answered urges to evaluate": "待评价的督办反馈"})

@@ -126,5 +126,10 @@ class Urge(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     response: Mapped[str | None] = mapped_column(Text)
+    # The supervisor's evaluation of how the department answered (督办评价): good/acceptable/poor.
+    evaluation: Mapped[str | None] = mapped_column(String(16))
+    evaluation_note: Mapped[str | None] = mapped_column(Text)
+    evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (UniqueConstraint("case_id", "seq"),)

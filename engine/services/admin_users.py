@@ -136,11 +136,14 @@ def reset_password(*, actor: Actor, user_id: int, password: str, reason: str = "
     return user
 
 
-def changes(*, actor: Actor, areas: tuple[str, ...], limit: int = 20) -> list[ConfigChange]:
-    """The latest configuration changes of some areas, newest first."""
+def changes(*, actor: Actor, areas: tuple[str, ...], key: str | None = None, limit: int = 20
+            ) -> list[ConfigChange]:
+    """The latest configuration changes of some areas (optionally of one key), newest first."""
     actor.require(R.ADMIN)
-    return list(db.session.execute(select(ConfigChange).where(ConfigChange.area.in_(areas))
-                                   .order_by(ConfigChange.id.desc()).limit(limit)).scalars())
+    query = select(ConfigChange).where(ConfigChange.area.in_(areas))
+    if key is not None:
+        query = query.where(ConfigChange.key == key)
+    return list(db.session.execute(query.order_by(ConfigChange.id.desc()).limit(limit)).scalars())
 
 
 def _release_claims(user_id: int) -> None:

@@ -5,9 +5,11 @@ and a case may be urged any number of times.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from engine import roles as R
 from engine.db import db
-from engine.errors import WrongState
+from engine.errors import NotFound, WrongState
 from engine.models import Case, Urge, WorkItem
 from engine.services import scope
 from engine.services.actor import Actor
@@ -48,3 +50,31 @@ def add_urge(action, *, actor_id: int, opinion: str) -> Urge:
                             due_provisional=case.due_provisional))
     action.event("urge", actor_id=actor_id, data={"seq": row.seq, "opinion": opinion})
     return row
+
+
+def evaluate(*, urge_id: int, actor: Actor, data: dict) -> Urge:
+    """The supervisor's evaluation of a department's answer to an urge (once, after the answer)."""
+    actor.require(*URGE_ROLES)
+    clean = get_form("urge_evaluation").validate(data)
+    row = db.session.get(Urge, urge_id)
+    if row is None:
+        raise NotFound(f"urge {urge_id} not found")
+    with case_action(row.case_id, actor_id=actor.user_id, touch=False) as action:
+        scope.check_case_visible(actor, action.case)
+        row = db.session.get(Urge, urge_id, populate_existing=True)
+        if row.acknowledged_at is None:
+            raise WrongState("the department has not answered this urge yet")
+        if row.evaluation is not None:
+            raise WrongState("this urge was evaluated already")
+        row.evaluation, row.evaluation_note = clean["evaluation"], clean.get("note")
+        row.evaluated_by_id, row.evaluated_at = actor.user_id, action.now
+        action.event("urge_evaluated", actor_id=actor.user_id, data={"seq": row.seq, **clean})
+    return row
+
+
+def awaiting_evaluation(*, actor: Actor, limit: int = 50) -> list[Urge]:
+    """Answered urges not yet evaluated, oldest answer first (what a supervisor should look at)."""
+    actor.require(*URGE_ROLES)
+    return list(db.session.execute(select(Urge).where(
+        Urge.acknowledged_at.is_not(None), Urge.evaluation.is_(None)).order_by(Urge.acknowledged_at)
+        .limit(limit)).scalars())
