@@ -74,36 +74,49 @@ def load(n: int, now: datetime, version_id: int) -> int:
 def _rows(i: int, now: datetime, depts: list[tuple[int, int]], version_id: int) -> dict:
     """The i-th case with its departments, deadline and work item."""
     lead, handler = depts[i % len(depts)]
-    co = depts[(i * 7 + 3) % len(depts)][0] if i % 4 == 0 else None
-    created = now - timedelta(minutes=(i * 131) % (180 * 24 * 60))
     kind = "closed" if i % 10 < 3 else "sign_for" if i % 10 == 3 else "handling"
+    case = _case(i, now, kind, lead, version_id)
+    rows = [dict(case_id=i, department_id=lead, role="lead", active=True, dispatch_round=1,
+                 created_at=case["created_at"])]
+    if i % 4 == 0:
+        rows.append({**rows[0], "department_id": depts[(i * 7 + 3) % len(depts)][0], "role": "co"})
+    return {"case": [case], "departments": rows, "deadline": _deadline(case) if kind != "closed" else [],
+            "items": [_item(case, kind, handler)]}
+
+
+def _case(i: int, now: datetime, kind: str, lead: int, version_id: int) -> dict:
+    created = now - timedelta(minutes=(i * 131) % (180 * 24 * 60))
     # Due dates from 5 days ago to 25 days ahead: some red, some yellow, most green.
     due = None if kind == "closed" else now + timedelta(minutes=(i * 37) % (30 * 24 * 60) - 5 * 24 * 60)
-    warn = due - timedelta(days=1) if due else None
-    case = dict(id=i, case_no=f"{PREFIX}{i:014d}", query_code=f"B{i:013d}", version=1,
-                process_version_id=version_id, status="closed" if kind == "closed" else "handling",
-                stage=kind if kind != "closed" else "closed", outcome="archived" if kind == "closed" else None,
+    return dict(id=i, case_no=f"{PREFIX}{i:014d}", query_code=f"B{i:013d}", version=1,
+                process_version_id=version_id, status="closed" if kind == "closed" else "handling", stage=kind,
+                outcome="archived" if kind == "closed" else None,
                 category=("complaint", "consult", "report", "help", "suggestion")[i % 5],
                 channel=("phone", "web", "app", "wechat")[i % 4], citizen_name="张三", phone=f"138{i:08d}",
                 title=f"小区电梯长期故障（第{i}号）", content="bench", address="", confidential=i % 50 == 0,
                 dispatch_mode="assign" if i % 20 == 0 else "transfer", lead_department_id=lead,
-                handle_due_at=due, due_at=due, warn_at=warn, due_provisional=False, suspended=False,
-                urge_count=0, reopen_count=0, return_count=0, extension_count=0, created_at=created,
-                updated_at=created, closed_at=created + timedelta(days=10) if kind == "closed" else None)
-    rows = [dict(case_id=i, department_id=lead, role="lead", active=True, dispatch_round=1, created_at=created)]
-    if co:
-        rows.append(dict(case_id=i, department_id=co, role="co", active=True, dispatch_round=1, created_at=created))
-    item = dict(case_id=i, kind="task", task_name="handle" if kind != "sign_for" else "sign_for",
-                title="办理" if kind != "sign_for" else "签收", form_key="handle" if kind != "sign_for" else "sign_for",
-                stage=kind if kind != "closed" else "handling", role="handler", department_id=lead,
-                state="done" if kind == "closed" else "open", created_at=created, due_at=due, warn_at=warn,
-                due_provisional=False, completed_at=created + timedelta(days=9) if kind == "closed" else None,
-                completed_by_id=handler if kind == "closed" else None)
-    deadlines = [] if kind == "closed" else [dict(
-        case_id=i, stage="handling", department_id=lead, role="lead", round=1, started_at=created,
-        working_days=15, due_at=due, warn_at=warn, provisional=False, colour="green", state="open",
-        paused_days=0)]
-    return {"case": [case], "departments": rows, "deadline": deadlines, "items": [item]}
+                handle_due_at=due, due_at=due, warn_at=due - timedelta(days=1) if due else None,
+                due_provisional=False, suspended=False, urge_count=0, reopen_count=0, return_count=0,
+                extension_count=0, created_at=created, updated_at=created,
+                closed_at=created + timedelta(days=10) if kind == "closed" else None)
+
+
+def _deadline(case: dict) -> list[dict]:
+    return [dict(case_id=case["id"], stage="handling", department_id=case["lead_department_id"], role="lead",
+                 round=1, started_at=case["created_at"], working_days=15, due_at=case["due_at"],
+                 warn_at=case["warn_at"], provisional=False, colour="green", state="open", paused_days=0)]
+
+
+def _item(case: dict, kind: str, handler: int) -> dict:
+    """The lead's open task; for a closed case its done handling task, completed by the handler."""
+    task = "sign_for" if kind == "sign_for" else "handle"
+    done = kind == "closed"
+    return dict(case_id=case["id"], kind="task", task_name=task, title="签收" if task == "sign_for" else "办理",
+                form_key=task, stage="sign_for" if task == "sign_for" else "handling", role="handler",
+                department_id=case["lead_department_id"], state="done" if done else "open",
+                created_at=case["created_at"], due_at=case["due_at"], warn_at=case["warn_at"], due_provisional=False,
+                completed_at=case["created_at"] + timedelta(days=9) if done else None,
+                completed_by_id=handler if done else None)
 
 
 def signed_in(app, login: str):

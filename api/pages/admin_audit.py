@@ -82,7 +82,7 @@ def _value(field: str, value: object, departments: dict[int, str]) -> str:
 
 
 def field_label(name: str) -> str:
-    labels = {"display_name": _("Name"), "department_id": _("Department"), "roles": _("Roles"),
+    labels = {"display_name": _("Full name"), "department_id": _("Department"), "roles": _("Roles"),
               "phone": _("Phone"), "active": _("Active"), "name": _("Name"), "kind": _("Kind"),
               "parent_id": _("Parent department"), "requires_reply_approval": _("Replies need approval"),
               "label": _("Label"), "status": _("Status")}

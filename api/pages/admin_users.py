@@ -91,7 +91,7 @@ def _list_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     users, total = admin_users.list_users(actor=actor, where=_filter())
     return render_template(
         "pages/admin_users.html", users=users, total=total, args=request.args, values=values, errors=errors,
-        tree=department_tree(), departments=department_names(), roles=sorted(R.ROLE_LABELS),
+        tree=department_tree(), departments=department_names(), roles=list(R.ROLE_LABELS),
         changes=recent(actor, AREAS)), status
 
 
@@ -99,5 +99,5 @@ def _edit_page(actor: Actor, user: User, values: dict, errors: dict, password_er
                status: int = 200):
     return render_template(
         "pages/admin_user.html", user=user, values=values, errors=errors, password_errors=password_errors or {},
-        tree=department_tree(), departments=department_names(), roles=sorted(R.ROLE_LABELS),
+        tree=department_tree(), departments=department_names(), roles=list(R.ROLE_LABELS),
         is_self=user.id == actor.user_id, changes=recent(actor, AREAS, key=user.username)), status

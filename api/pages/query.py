@@ -36,6 +36,7 @@ _ZH_MODE = {"transfer": "转送", "assign": "交办"}
 
 
 def _page_args() -> tuple[int, int, str]:
+    """(page, page size, sort) from the query string, falling back to the defaults."""
     args = request.args
     page = int(args["page"]) if args.get("page", "").isdigit() and int(args["page"]) > 0 else 1
     size = int(args["page_size"]) if args.get("page_size", "").isdigit() else PAGE_SIZES[0]
@@ -68,6 +69,7 @@ def _department_options() -> list[tuple[int, str]]:
 
 
 def _handler_options(actor: Actor) -> list[tuple[int, str]]:
+    """Department staff in the actor's scope as select options, with their department."""
     return [(i, f"{name}（{department}）") for i, name, department in query.handler_choices(actor)]
 
 
@@ -85,6 +87,7 @@ def _personal(case, actor: Actor) -> tuple[str, str, str]:
 
 
 def _display(f: query.Found, actor: Actor, departments: dict, people: dict) -> dict:
+    """One result as the page and the sheet show it."""
     case = f.case
     citizen, phone, address = _personal(case, actor)
     return {
@@ -146,6 +149,7 @@ def _workbook(actor: Actor, filters: query.Filters, sort: str, limit: int) -> tu
 
 
 def _header_cell(sheet, title: str) -> WriteOnlyCell:
+    """A bold white-on-red header cell."""
     cell = WriteOnlyCell(sheet, value=title)
     cell.font = Font(bold=True, color="FFFFFF")
     cell.fill = PatternFill("solid", fgColor="B3261E")
@@ -154,6 +158,7 @@ def _header_cell(sheet, title: str) -> WriteOnlyCell:
 
 
 def _zh(options, code: str | None) -> str:
+    """The Chinese label of a form option."""
     return next((option[1] for option in options if option[0] == code), code or "")
 
 
@@ -169,6 +174,7 @@ def _sheet_row(sheet, row: dict) -> list:
 
 
 def _moment(sheet, value):
+    """A stored naive-UTC moment as an Excel date-time in Asia/Shanghai."""
     if value is None:
         return None
     cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=timezone.utc).astimezone(TZ).replace(tzinfo=None))

@@ -66,6 +66,7 @@ class Found:
 
 
 def _choice(options):
+    """A parser accepting one of `options`."""
     def parse(raw: str) -> str:
         if raw not in options:
             raise ValueError("must be one of: " + ", ".join(options))
@@ -74,12 +75,14 @@ def _choice(options):
 
 
 def _positive_int(raw: str) -> int:
+    """An id typed or picked in the form."""
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError("must be a positive whole number")
     return int(raw)
 
 
 def _date(raw: str) -> date:
+    """A day as the date input sends it."""
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -87,6 +90,7 @@ def _date(raw: str) -> date:
 
 
 def _case_no(raw: str) -> str:
+    """A case number or its beginning, in capitals as numbers are issued."""
     if len(raw) > 20:
         raise ValueError("must be at most 20 characters")
     return raw.upper()
@@ -160,6 +164,7 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
 
 
 def _order(sort: str) -> list:
+    """ORDER BY for a sort name ('-' for descending), ties broken by id so pages do not overlap."""
     column = SORTS.get(sort.lstrip("-"))
     if column is None:
         raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
@@ -230,6 +235,7 @@ def _annotate(rows) -> list[Found]:
 
 
 def _add_once(ids: list[int], user_id: int) -> None:
+    """Append unless present (a handler may complete the task more than once)."""
     if user_id not in ids:
         ids.append(user_id)
 

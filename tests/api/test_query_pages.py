@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.calendar import TZ
-from tests.api.test_pages import _fresh_limits, client, signin  # noqa: F401  (fixtures)
+from tests.api.test_pages import _fresh_limits, signin  # noqa: F401  (fixtures)
 from tests.factories import to_handling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
