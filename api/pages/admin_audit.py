@@ -119,6 +119,8 @@ def _known() -> dict[str, str]:
             _("has active sub-departments: move or deactivate them first"),
         "has open work items: they must be finished or transferred first":
             _("has open work items: they must be finished or transferred first"),
+        "holds open cases: they must be closed or transferred first":
+            _("holds open cases: they must be closed or transferred first"),
         "must be an integer": _("must be an integer"), "out of range": _("out of range"),
         "must be a time HH:MM": _("must be a time HH:MM"),
         "must be a date YYYY-MM-DD": _("must be a date YYYY-MM-DD"),

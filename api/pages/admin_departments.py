@@ -38,10 +38,11 @@ def index():
 def create():
     actor = require_admin()
     values = {name: request.form.get(name, "") for name in ("parent_id", "kind", "code", "name")}
+    values["requires_reply_approval"] = _flag("requires_reply_approval")
     try:
         dept = org.add_department(actor=actor, parent_id=_int(values["parent_id"]), kind=values["kind"],
                                   code=values["code"], name=values["name"],
-                                  requires_reply_approval=_flag("requires_reply_approval"), reason=_reason())
+                                  requires_reply_approval=values["requires_reply_approval"], reason=_reason())
     except ValidationFailed as exc:
         return _tree_page(actor, values, translate(exc.errors), status=422)
     flash(_("Department %(name)s created.", name=dept.name), "success")

@@ -26,6 +26,7 @@ ZH = {
     "has active users: move or deactivate them first": "仍有在用用户：请先调走或停用",
     "has active sub-departments: move or deactivate them first": "仍有在用的下级单位：请先调整或停用",
     "has open work items: they must be finished or transferred first": "仍有未办结的待办：请先办结或转出",
+    "holds open cases: they must be closed or transferred first": "仍承办未办结的工单：请先办结或转出",
     "must be an integer": "须为整数", "out of range": "超出允许范围", "must be a time HH:MM": "须为时间 HH:MM",
     "must be a date YYYY-MM-DD": "须为日期 YYYY-MM-DD", "must be a workday or a holiday": "须为工作日或休息日",
     "an internal counter, not editable": "内部计数，不可修改",

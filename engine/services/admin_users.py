@@ -98,30 +98,32 @@ def add_user(*, actor: Actor, data: dict, reason: str = "") -> User:
 def update_user(*, actor: Actor, user_id: int, data: dict, reason: str = "") -> User:
     """Change a user's name, department, roles, phone or active flag; audited.
 
-    Deactivating revokes the user's API tokens; leaving the department or deactivating gives
-    back the work items they claimed, which colleagues could not take otherwise.
+    Deactivating revokes the user's API tokens. Items they claimed but can no longer act on
+    (deactivated, moved, role removed) are given back: colleagues could not take them otherwise.
     """
     user = get_user(actor=actor, user_id=user_id)
     clean = _clean(data, creating=False)
     _refuse_self_lockout(actor, user, clean)
     old = user_snapshot(user)
-    moved_or_gone = clean["department_id"] != user.department_id or not clean["active"]
-    user.display_name, user.department_id = clean["display_name"], clean["department_id"]
-    user.phone, user.active = clean["phone"], clean["active"]
-    # Keep the rows of kept roles: deleting and re-adding one would trip its unique constraint.
-    kept = [row for row in user.role_rows if row.role in clean["roles"]]
-    user.role_rows = kept + [UserRole(role=r) for r in clean["roles"] if r not in user.roles]
+    _apply(user, clean)
     new = user_snapshot(user)
     if new == old:
         db.session.rollback()
         return user
-    if moved_or_gone:
-        _release_claims(user.id)
+    _release_claims(user, old["department_id"])
     if not user.active:
         org.revoke_user_tokens(user.id)
     org.record_change(USER_AREA, user.username, old, new, actor, reason)
     db.session.commit()
     return user
+
+
+def _apply(user: User, clean: dict) -> None:
+    user.display_name, user.department_id = clean["display_name"], clean["department_id"]
+    user.phone, user.active = clean["phone"], clean["active"]
+    # Keep the rows of kept roles: deleting and re-adding one would trip its unique constraint.
+    kept = [row for row in user.role_rows if row.role in clean["roles"]]
+    user.role_rows = kept + [UserRole(role=r) for r in clean["roles"] if r not in user.roles]
 
 
 def reset_password(*, actor: Actor, user_id: int, password: str, reason: str = "") -> User:
@@ -131,6 +133,7 @@ def reset_password(*, actor: Actor, user_id: int, password: str, reason: str = "
     if errors:
         raise ValidationFailed(errors)
     user.password_hash = generate_password_hash(password)
+    user.session_epoch += 1          # whoever holds the old password's session is signed out
     org.record_change(USER_AREA, user.username, None, {"password": "reset"}, actor, reason)
     db.session.commit()
     return user
@@ -146,9 +149,12 @@ def changes(*, actor: Actor, areas: tuple[str, ...], key: str | None = None, lim
     return list(db.session.execute(query.order_by(ConfigChange.id.desc()).limit(limit)).scalars())
 
 
-def _release_claims(user_id: int) -> None:
-    db.session.execute(update(WorkItem).where(WorkItem.claimed_by_id == user_id, WorkItem.state == "open")
-                       .values(claimed_by_id=None, claimed_at=None))
+def _release_claims(user: User, old_department_id: int) -> None:
+    """Give back the open items the user claimed but can no longer act on (gone, moved, role removed)."""
+    stale = [WorkItem.claimed_by_id == user.id, WorkItem.state == "open"]
+    if user.active and user.department_id == old_department_id:
+        stale.append(WorkItem.role.not_in(sorted(user.roles)))
+    db.session.execute(update(WorkItem).where(*stale).values(claimed_by_id=None, claimed_at=None))
 
 
 def _refuse_self_lockout(actor: Actor, user: User, clean: dict) -> None:
@@ -169,7 +175,7 @@ def _clean(data: dict, *, creating: bool) -> dict:
     clean = {"display_name": str(data.get("display_name") or "").strip(),
              "phone": str(data.get("phone") or "").strip() or None,
              "roles": sorted(set(data.get("roles") or [])),
-             "active": True if creating else bool(data.get("active")),
+             "active": creating or data.get("active") in (True, "true", "on", "1"),
              "department_id": _department_id(data.get("department_id"), errors)}
     if not clean["display_name"]:
         errors["display_name"] = ["required"]

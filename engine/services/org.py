@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from engine import roles as R
 from engine.db import db, utcnow
 from engine.errors import NotFound, ValidationFailed
-from engine.models import ApiToken, ConfigChange, Department, User, UserRole, WorkItem
+from engine.models import ApiToken, Case, CaseDepartment, ConfigChange, Department, User, UserRole, WorkItem
 from engine.models.org import DEPARTMENT_KINDS
 from engine.ports import now as clock_now
 from engine.services.actor import Actor, actor_from_user
@@ -152,6 +152,7 @@ def add_department(*, actor: Actor, parent_id: int | None, kind: str, code: str,
         errors["kind"] = ["must be one of: " + ", ".join(DEPARTMENT_KINDS)]
     parent = _active_parent(parent_id, errors)
     if errors:
+        db.session.rollback()           # and so release the tree lock
         raise ValidationFailed(errors)
     dept = create_department(code=code, name=name, kind=kind, parent=parent,
                              requires_reply_approval=requires_reply_approval)
@@ -183,14 +184,17 @@ def move_department(*, actor: Actor, department_id: int, parent_id: int | None, 
     if parent is not None and parent.path.startswith(dept.path):
         errors["parent_id"] = ["cannot move a department under itself or its own sub-department"]
     if errors:
+        db.session.rollback()           # and so release the tree lock
         raise ValidationFailed(errors)
     if parent.id == dept.parent_id:
+        db.session.rollback()
         return dept
     old, old_path = department_snapshot(dept), dept.path
     new_path = f"{parent.path}{dept.id}/"
     subtree = db.session.execute(select(Department).where(Department.path.like(old_path + "%"))
                                  .execution_options(populate_existing=True)).scalars().all()
     if any(len(new_path) + len(d.path) - len(old_path) > PATH_MAX for d in subtree):
+        db.session.rollback()
         raise ValidationFailed({"parent_id": ["the tree would be too deep"]})
     for row in subtree:
         row.path = new_path + row.path[len(old_path):]
@@ -221,6 +225,10 @@ def _still_in_use(department_id: int) -> list[str]:
         problems.append("has active sub-departments: move or deactivate them first")
     if count(WorkItem, WorkItem.department_id == department_id, WorkItem.state == "open"):
         problems.append("has open work items: they must be finished or transferred first")
+    # A case under center review or visit has no item here now, but a failed review sends it back.
+    elif count(CaseDepartment, CaseDepartment.department_id == department_id, CaseDepartment.active.is_(True),
+               CaseDepartment.case_id.in_(select(Case.id).where(Case.status != "closed"))):
+        problems.append("holds open cases: they must be closed or transferred first")
     return problems
 
 

@@ -71,3 +71,16 @@ def test_signing_out_voids_every_copy_of_the_session_cookie(app, signin):
     agent.post("/logout", data={"csrf_token": csrf(agent, "/inbox")})
     assert copied.get("/inbox").status_code == 302          # the stolen copy is signed out too
     assert signin("agent").get("/inbox").status_code == 200
+
+
+def test_a_password_reset_signs_the_user_out_everywhere(app, signin, actor):
+    from engine.models import User
+    from engine.services import admin_users
+    handler = signin("xs_xs_handler")
+    user_id = db.session.execute(select(User.id).where(User.username == "xs_xs_handler")).scalar_one()
+    try:
+        admin_users.reset_password(actor=actor("admin"), user_id=user_id, password="Temp#pass2026")
+        assert handler.get("/inbox").status_code == 302
+        assert signin("xs_xs_handler", "Temp#pass2026").get("/inbox").status_code == 200
+    finally:
+        admin_users.reset_password(actor=actor("admin"), user_id=user_id, password="12345demo")

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import ApiToken, ConfigChange, Department, User, WorkItem
-from engine.services import admin_users, org, work_items
+from engine.services import actions, admin_users, org, work_items
 from engine.services.admin_users import UserFilter
 from tests.factories import to_handling
 
@@ -115,6 +115,21 @@ def test_deactivating_revokes_tokens_and_gives_back_claimed_items(actor, dept, s
     assert audit("user", handler.username)[-1].new["active"] is False
 
 
+def test_a_claim_stays_while_the_user_can_act_and_goes_with_the_role(actor, dept, scratch):
+    street = scratch.department("st2", parent="xs")
+    handler = scratch.user("st2_handler", street, ["handler"])
+    case = to_handling(actor, dept, lead=f"{PREFIX}st2")
+    item_id = db.session.execute(select(WorkItem.id).where(WorkItem.case_id == case.id,
+                                                           WorkItem.state == "open")).scalar_one()
+    work_items.claim(item_id=item_id, actor=actor(handler.username))
+    data = {"display_name": handler.display_name, "department_id": street.id, "roles": ["handler"],
+            "phone": "13900003333", "active": True}
+    admin_users.update_user(actor=actor("admin"), user_id=handler.id, data=data)
+    assert db.session.get(WorkItem, item_id, populate_existing=True).claimed_by_id == handler.id
+    admin_users.update_user(actor=actor("admin"), user_id=handler.id, data={**data, "roles": ["dept_leader"]})
+    assert db.session.get(WorkItem, item_id, populate_existing=True).claimed_by_id is None
+
+
 def test_reset_password_replaces_the_hash_and_audits_only_the_fact(actor, dept, scratch):
     user = admin_users.add_user(actor=actor("admin"), data=new_user_data(dept, username=f"{PREFIX}pw"))
     with pytest.raises(ValidationFailed):
@@ -217,3 +232,17 @@ def test_deactivation_is_refused_while_people_children_or_work_remain(actor, dep
     org.deactivate_department(actor=admin, department_id=empty.id, reason="撤并")
     assert not db.session.get(Department, empty.id, populate_existing=True).active
     assert audit("department", empty.code)[-1].new["active"] is False
+
+
+def test_a_department_holding_a_case_under_review_cannot_close(actor, dept, scratch):
+    street = scratch.department("s4", parent="xs")
+    handler = scratch.user("s4_handler", street, ["handler"])
+    case = to_handling(actor, dept, lead=f"{PREFIX}s4")
+    actions.reply(case_id=case.id, actor=actor(handler.username), result="resolved", reply_text="已处理")
+    assert db.session.execute(select(WorkItem.id).where(WorkItem.department_id == street.id,
+                                                        WorkItem.state == "open")).first() is None
+    admin_users.update_user(actor=actor("admin"), user_id=handler.id, data={
+        "display_name": handler.display_name, "department_id": street.id, "roles": ["handler"], "active": False})
+    with pytest.raises(ValidationFailed) as held:
+        org.deactivate_department(actor=actor("admin"), department_id=street.id)
+    assert held.value.errors == {"active": ["holds open cases: they must be closed or transferred first"]}
