@@ -125,19 +125,69 @@ SAMPLES = [
 
 
 def demo_cases() -> None:
-    """Open a handful of cases and move them to different stages."""
-    agent, dispatcher = _actor("agent"), _actor("dispatcher")
-    opened = []
-    for category, channel, name, phone, title, content, address in SAMPLES:
-        opened.append(cases.open_case(actor=agent, data={
-            "category": category, "channel": channel, "citizen_name": name, "phone": phone,
-            "title": title, "content": content, "address": address}))
-    actions.triage(case_id=opened[1].id, actor=agent, decision="direct_answer",
+    """Cases waiting at every desk, so each demo login has work: the first a month old and overdue."""
+    from datetime import timedelta
+
+    from engine import ports
+
+    agent = _actor("agent")
+    real = ports.clock
+    ports.set_clock(ports.FixedClock(real.now() - timedelta(days=30)))
+    try:
+        overdue = _open(agent, SAMPLES[0])
+        _dispatch(overdue, "dh_hb", ["zjj"])
+        actions.sign_for(case_id=overdue.id, actor=_actor("dh_hb_handler"))
+    finally:
+        ports.set_clock(real)
+    opened = [_open(agent, sample) for sample in SAMPLES[1:] + EXTRA_SAMPLES]
+    consult, report, lamp, bus, noise, wages, school, taxi = opened
+    actions.triage(case_id=consult.id, actor=agent, decision="direct_answer",
                    answer="可携带身份证到社保经办窗口或通过政务服务网办理。")
-    leads = {0: ("dh_hb", ["zjj"]), 2: ("scj", []), 3: ("xs_qs", [])}
-    for index, (lead, co) in leads.items():
-        actions.triage(case_id=opened[index].id, actor=agent, decision="dispatch")
-        actions.dispatch(case_id=opened[index].id, actor=dispatcher, mode="transfer",
-                         lead_department_id=_dept(lead), co_department_ids=[_dept(c) for c in co])
-    actions.sign_for(case_id=opened[0].id, actor=_actor("dh_hb_handler"))
-    actions.sign_for(case_id=opened[2].id, actor=_actor("scj_handler"))
+    _dispatch(report, "scj")                                   # waits for the bureau to sign for it
+    _dispatch(lamp, "xs_qs")
+    actions.sign_for(case_id=lamp.id, actor=_actor("xs_qs_handler"))
+    actions.request_extension(case_id=lamp.id, actor=_actor("xs_qs_handler"), days=5,
+                              reason="需协调供电公司更换线路")      # the center leader decides
+    _dispatch(noise, "scj")
+    actions.return_case(case_id=noise.id, actor=_actor("scj_handler"),
+                        reason="施工噪音不属于市场监管职责，建议由住建部门办理")   # the dispatcher decides
+    _dispatch(wages, "rsj")
+    actions.sign_for(case_id=wages.id, actor=_actor("rsj_handler"))
+    actions.reply(case_id=wages.id, actor=_actor("rsj_handler"), result="resolved",
+                  reply_text="已责令用人单位三日内支付拖欠工资，市民已确认收到。")   # center review next
+    _dispatch(taxi, "jtj")
+    actions.sign_for(case_id=taxi.id, actor=_actor("jtj_handler"))
+    actions.reply(case_id=taxi.id, actor=_actor("jtj_handler"), result="explained",
+                  reply_text="已调取行车记录，对司机绕路行为作出处罚并退还多收车费。")
+    actions.approve_reply(case_id=taxi.id, actor=_actor("jtj_leader"), approved=True)
+    actions.review(case_id=taxi.id, actor=_actor("dispatcher"), passed=True)   # the visitor calls back
+    for waiting in (bus, school):                             # triaged: wait for the dispatcher
+        actions.triage(case_id=waiting.id, actor=agent, decision="dispatch")
+    from engine.services import colours, reminders
+    colours.recolour()
+    reminders.send_reminders()                               # the overdue case reaches the leader
+
+
+def _open(agent, sample):
+    category, channel, name, phone, title, content, address = sample
+    return cases.open_case(actor=agent, data={
+        "category": category, "channel": channel, "citizen_name": name, "phone": phone,
+        "title": title, "content": content, "address": address})
+
+
+def _dispatch(case, lead: str, co: list[str] = ()) -> None:
+    actions.triage(case_id=case.id, actor=_actor("agent"), decision="dispatch")
+    actions.dispatch(case_id=case.id, actor=_actor("dispatcher"), mode="transfer",
+                     lead_department_id=_dept(lead), co_department_ids=[_dept(c) for c in co])
+
+
+EXTRA_SAMPLES = [
+    ("complaint", "phone", "钱女士", "13400134006", "夜间施工噪音扰民",
+     "新华街道光荣社区旁工地每晚十一点后仍在施工，噪音严重影响休息。", "东湖区新华街道光荣社区"),
+    ("complaint", "app", "孙先生", "13300133007", "公司拖欠三个月工资",
+     "所在公司以经营困难为由拖欠三个月工资，多次讨要未果。", "西山区西山街道工业园"),
+    ("suggestion", "web", "周女士", "13200132008", "建议增加学校周边交通协管",
+     "东湖区实验小学放学时段交通拥堵，建议增派交通协管员。", "东湖区湖滨街道学府路"),
+    ("complaint", "phone", "吴先生", "13100131009", "出租车绕路多收费",
+     "乘坐出租车从火车站到湖滨街道，司机绕路多收费四十元。", ""),
+]
