@@ -7,6 +7,9 @@ PACKAGES=(python3 python3-venv python3-dev gcc make nodejs npm)
 # Browser tests (tests/browser: Playwright drives Debian's Chromium; its bundled node needs
 # libatomic1) and the Chinese UI and screenshots (Noto CJK).
 PACKAGES+=(chromium libatomic1 fonts-noto-cjk)
+# Official documents as PDF (printing/: WeasyPrint needs pango; without harfbuzz-subset every PDF
+# takes seconds) and their checks in tests (poppler's pdftotext, pdffonts, pdftoppm).
+PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)   # + fonts-noto-cjk above
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -36,6 +36,7 @@ PAGE_MODULES = (
     "cases",
     "work_items",
     "attachments",
+    "print_pages",
     "lookup",
     "query",
     "desk",

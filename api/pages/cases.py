@@ -15,7 +15,7 @@ from engine import roles as R
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
 from engine.models import Urge, User, WorkItem
-from engine.services import attachments, cases, deadlines, overtime, scope, urges
+from engine.services import attachments, cases, deadlines, documents, overtime, scope, urges
 from forms import get_form
 
 bp = Blueprint("case_pages", __name__)
@@ -75,7 +75,8 @@ def case_page(case_id: int):
         my_items=[i for i in items if _can_act(actor, i)], can_urge=actor.has(*urges.URGE_ROLES),
         can_report=_can_report(actor, case), reports=overtime.list_for(case_id),
         attachments=attachments.list_for(case_id=case_id, actor=actor),
-        can_attach=actor.has(*attachments.UPLOAD_ROLES), max_mb=attachments.MAX_BYTES // (1024 * 1024))
+        can_attach=actor.has(*attachments.UPLOAD_ROLES), max_mb=attachments.MAX_BYTES // (1024 * 1024),
+        printable=documents.available(case))
 
 
 def _can_act(actor, item) -> bool:

@@ -80,6 +80,11 @@ def url_with(**changes) -> str:
     return request.path + "?" + urlencode(query)
 
 
+def _print_kinds() -> dict[str, str]:
+    from engine.services.documents import KINDS
+    return KINDS
+
+
 def _timeline():
     from api.pages import timeline    # imports this module: resolve late
     return timeline
@@ -96,6 +101,7 @@ def register_filters(app: Flask) -> None:
         colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
+        print_kinds=_print_kinds(),
         event_label=_timeline().event_label, event_detail=_timeline().event_detail,
         deadline_state=lambda c: label(_timeline().DEADLINE_STATES, c), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
     )

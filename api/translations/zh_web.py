@@ -21,3 +21,4 @@ ZH.update({"Due from": "到期日从", "to": "至"})
 ZH.update({"Evaluation recorded.": "评价已保存。", "Evaluate": "评价", "Note (needed for poor)": "说明(评价为差时必填)",
            "Save": "保存"})
 ZH.update({"Answered urges to evaluate": "待评价的督办反馈"})
+ZH.update({"Document": "公文", "Print the selected cases": "批量打印所选工单", "Select all on this page": "全选本页"})

@@ -1,0 +1,57 @@
+"""Printing from the case page, the REST API and the combined query (batch)."""
+from __future__ import annotations
+
+import subprocess
+
+from sqlalchemy import func, select
+
+from engine.db import db
+from engine.models import CaseEvent
+from tests.api.test_pages import csrf, page_client, signin  # noqa: F401  (fixture)
+from tests.factories import to_handling
+
+
+def text_of(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def printed(case_id: int) -> int:
+    return db.session.execute(select(func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id == case_id, CaseEvent.action == "printed")).scalar()
+
+
+def test_case_page_offers_the_documents_that_exist_and_prints_them(app, signin, actor, dept):
+    case = to_handling(actor, dept, lead="xs_xs")
+    dispatcher = signin("dispatcher")
+    page = dispatcher.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "办理转送单" in page and "交办函" not in page        # transferred, not assigned
+    res = dispatcher.get(f"/cases/{case.id}/documents/transfer-slip.pdf")
+    assert res.status_code == 200 and res.mimetype == "application/pdf" and res.data.startswith(b"%PDF")
+    assert case.case_no in text_of(res.data)
+    assert printed(case.id) == 1
+    assert dispatcher.get(f"/cases/{case.id}/documents/assignment-letter.pdf").status_code == 409
+    assert dispatcher.get(f"/cases/{case.id}/documents/nonsense.pdf").status_code == 404
+    assert signin("dh_hb_handler").get(f"/cases/{case.id}/documents/transfer-slip.pdf").status_code == 403
+
+
+def test_rest_api_document(api, actor, dept):
+    case = to_handling(actor, dept, lead="xs_xs")
+    res = api("dispatcher").get(f"/api/v1/cases/{case.id}/documents/receipt.pdf")
+    assert res.status_code == 200 and res.data.startswith(b"%PDF")
+    assert case.query_code in text_of(res.data)
+    assert api("dh_hb_handler").get(f"/api/v1/cases/{case.id}/documents/receipt.pdf").status_code == 403
+
+
+def test_batch_print_from_the_combined_query(app, signin, actor, dept):
+    first = to_handling(actor, dept, lead="xs_xs")
+    second = to_handling(actor, dept, lead="dh_hb")
+    dispatcher = signin("dispatcher")
+    token = csrf(dispatcher, "/query")
+    res = dispatcher.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip",
+                                                "case_id": [str(first.id), str(second.id)]})
+    assert res.status_code == 200 and res.data.startswith(b"%PDF")
+    text = text_of(res.data)
+    assert first.case_no in text and second.case_no in text
+    assert printed(first.id) == 1 and printed(second.id) == 1
+    assert dispatcher.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip"}).status_code == 422
+    assert dispatcher.post("/print/batch", data={"kind": "transfer-slip", "case_id": [str(first.id)]}).status_code == 400
