@@ -161,7 +161,7 @@ def _dispatch_rows(case: Case, ctx: dict) -> None:
     sign_text, handle_text = _due_texts(case)
     ctx["handle_due_text"] = _when(case.handle_due_at) if case.handle_due_at else "规定时限"
     ctx["instruction"] = event.get("instruction") or ""
-    ctx["dispatch_rows"] = [("派单方式", "交办" if case.dispatch_mode == "assign" else "转办"),
+    ctx["dispatch_rows"] = [("派单方式", "交办" if case.dispatch_mode == "assign" else "转送"),
                             ("签收时限", sign_text), ("办理时限", handle_text),
                             ("派单意见", event.get("opinion") or "")]
 
