@@ -88,7 +88,7 @@ def test_transfer_slip_shows_the_case_as_dispatched(actor, dept):
     text = flat(pdf)
     for expected in ("办理转送单", "某市12345政务服务便民热线中心", case.case_no, "2026年11月02日10:00", "投诉",
                      "电话", "张三（138****8000）", "东湖区湖滨街道新苑小区3栋", "小区电梯长期故障",
-                     "电梯故障一个多月无人维修", "湖滨街道", "市住房和城乡建设局", "转办", "二〇二六年十一月二日",
+                     "电梯故障一个多月无人维修", "湖滨街道", "市住房和城乡建设局", "转送", "二〇二六年十一月二日",
                      "第1页/共1页"):
         assert expected in text, expected
     assert "13800138000" not in text
@@ -201,7 +201,7 @@ def test_long_content_flows_onto_further_pages_without_cutting_rows(actor, dept)
     assert all(f"工单编号 {case.case_no}" in t for t in texts[1:])     # running head from page 2 on
     # Every table row: its label and (the start of) its value on the same page.
     rows = {"工单编号": case.case_no, "来电人": "138****8000", "标题": "小区电梯长期故障", "承办单位": "湖滨街道",
-            "协办单位": "市住房和城乡建设局", "签收时限": "个工作日，至", "办理时限": local(case.handle_due_at), "派单方式": "转办"}
+            "协办单位": "市住房和城乡建设局", "签收时限": "个工作日，至", "办理时限": local(case.handle_due_at), "派单方式": "转送"}
     for label, value in rows.items():
         holding = [i for i, t in enumerate(texts) if label in "".join(t.split())]
         assert holding, label
