@@ -16,7 +16,7 @@ from engine.errors import ValidationFailed
 from engine.models import DispatchRule, User
 from engine.services import catalogue
 from engine.services.actor import Actor
-from engine.services.task_hooks import HANDLING_KINDS
+from engine.services.dispatch_rules import HANDLING_KINDS
 
 bp = Blueprint("admin_catalogue", __name__)
 

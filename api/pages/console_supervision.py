@@ -16,7 +16,7 @@ from engine.ports import now as clock_now
 from engine.services import scope, urges
 from engine.services.actor import Actor
 from engine.services.colours import COLOURS, colour_condition
-from engine.services.task_hooks import HANDLING_KINDS
+from engine.services.dispatch_rules import HANDLING_KINDS
 
 bp = Blueprint("console_supervision", __name__)
 PAGE_SIZE = 50

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from api.pages.web import locale

@@ -7,7 +7,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Intege
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from engine.db import Json, db, utcnow
+from engine.db import db, utcnow
 from engine.models.org import Department
 
 CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine import roles as R
 from engine.db import db
-from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.errors import NotFound, ValidationFailed
 from engine.models import Attachment
 from engine.services import scope
 from engine.services.actor import Actor

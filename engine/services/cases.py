@@ -1,7 +1,6 @@
 """Cases: open one (intake), read one, list them, read the audit trail."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from sqlalchemy import and_, func, select
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from engine import roles as R
 from engine.db import db
-from engine.errors import NotFound, ValidationFailed
+from engine.errors import NotFound
 from engine.models import ConfigChange, Department, DispatchRule
 from engine.ports import now as clock_now
 from engine.services.actor import Actor
-from engine.services.task_hooks import HANDLING_KINDS
+from engine.services.dispatch_rules import HANDLING_KINDS, check_departments
 from forms import Field, Form
 from forms.definitions import CATEGORY_OPTIONS
 
@@ -107,7 +107,7 @@ def save_rule(*, actor: Actor, data: dict, rule_id: int | None = None, reason: s
     actor.require(R.ADMIN)
     clean = RULE_FORM.validate(data)
     clean.setdefault("keyword", "")
-    _check_departments(clean["lead_department_id"], clean["co_department_ids"])
+    check_departments(clean["lead_department_id"], clean["co_department_ids"])
     row = get_rule(actor=actor, rule_id=rule_id) if rule_id is not None else None
     old = snapshot(row) if row is not None else None
     if row is None:
@@ -150,22 +150,3 @@ def _commit(row: DispatchRule, old: dict | None, actor: Actor, reason: str) -> D
                                 actor_id=actor.user_id, created_at=now))
     db.session.commit()
     return row
-
-
-def _check_departments(lead_id: int, co_ids: list[int]) -> None:
-    """The same rules the dispatch itself enforces: only active handling departments."""
-    rows = {d.id: d for d in db.session.execute(
-        select(Department).where(Department.id.in_([lead_id, *co_ids]))).scalars()}
-    errors: dict[str, list[str]] = {}
-    lead = rows.get(lead_id)
-    if lead is None or not lead.active:
-        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
-    elif lead.kind not in HANDLING_KINDS:
-        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
-    bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
-    if lead_id in co_ids:
-        errors["co_department_ids"] = ["must not include the lead department"]
-    elif bad_co:
-        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
-    if errors:
-        raise ValidationFailed(errors)

@@ -9,9 +9,9 @@ from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import CaseDepartment, Department, WorkItem
 from engine.services import deadlines, projections, urges
+from engine.services.dispatch_rules import HANDLING_KINDS
 from engine.services.actor import Actor
 
-REASSIGNABLE_KINDS = frozenset({"district", "street", "community", "bureau"})
 
 
 def raise_item(action, deadline) -> None:
@@ -42,7 +42,7 @@ def decide(action, item: WorkItem, actor: Actor, clean: dict) -> None:
 def _reassign(action, new_lead: int, actor: Actor) -> None:
     case = action.case
     dept = db.session.get(Department, new_lead)
-    if dept is None or not dept.active or dept.kind not in REASSIGNABLE_KINDS or new_lead == case.lead_department_id:
+    if dept is None or not dept.active or dept.kind not in HANDLING_KINDS or new_lead == case.lead_department_id:
         raise ValidationFailed({"lead_department_id": ["must be another handling department"]})
     old_lead = case.lead_department_id
     db.session.execute(update(CaseDepartment).where(

@@ -5,7 +5,7 @@ status, outcome and due dates. Nothing else ever derives them from a blob.
 """
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from engine.bpmn.runtime import CaseWorkflow, ReadyTask
 from engine.db import db

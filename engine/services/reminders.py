@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from engine import calendar as cal_math, roles as R
 from engine.db import db
-from engine.models import Case, Deadline, Department, User, UserRole, WorkItem
+from engine.models import Deadline, Department, User, UserRole, WorkItem
 from engine.ports import now as clock_now
 from engine.services import calendar as calendar_service, escalations, notifications, settings
 from engine.services.unit import case_action

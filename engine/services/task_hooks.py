@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 
 from engine.db import db
 from engine.errors import ValidationFailed, WrongState
-from engine.models import CaseDepartment, Department, OvertimeReport, WorkItem
+from engine.models import CaseDepartment, OvertimeReport, WorkItem
 from engine.services import deadlines, merge, projections, settings
 from engine.services.actor import Actor
+from engine.services.dispatch_rules import check_departments
 from engine.services.unit import CaseAction
 
 
@@ -83,27 +84,10 @@ def _record_merge(ctx: TaskContext, data: dict) -> None:
 
 # ---------------------------------------------------------------- dispatch, sign-for, return
 
-HANDLING_KINDS = frozenset({"district", "street", "community", "bureau"})
-
-
 @before("dispatch")
 def _check_dispatch(ctx: TaskContext, data: dict) -> dict:
     lead_id, co_ids = data["lead_department_id"], data.get("co_department_ids", [])
-    rows = {d.id: d for d in db.session.execute(
-        select(Department).where(Department.id.in_([lead_id, *co_ids]))).scalars()}
-    errors: dict[str, list[str]] = {}
-    lead = rows.get(lead_id)
-    if lead is None or not lead.active:
-        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
-    elif lead.kind not in HANDLING_KINDS:
-        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
-    bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
-    if lead_id in co_ids:
-        errors["co_department_ids"] = ["must not include the lead department"]
-    elif bad_co:
-        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
-    if errors:
-        raise ValidationFailed(errors)
+    lead = check_departments(lead_id, co_ids)
     return {**data, "co_department_ids": co_ids, "reply_needs_approval": bool(lead.requires_reply_approval)}
 
 

@@ -1,0 +1,33 @@
+"""Which departments a case may be dispatched to (the dispatch itself, the dispatch catalogue,
+an escalation's reassignment all apply the same rule)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.db import db
+from engine.errors import ValidationFailed
+from engine.models import Department
+
+# The 12345 center and the city itself hand cases out; they never handle one.
+HANDLING_KINDS = frozenset({"district", "street", "community", "bureau"})
+
+
+def check_departments(lead_id: int, co_ids: list[int]) -> Department:
+    """The lead department if lead and co-departments are active handling departments, distinct;
+    otherwise ValidationFailed naming `lead_department_id` / `co_department_ids`."""
+    rows = {d.id: d for d in db.session.execute(
+        select(Department).where(Department.id.in_([lead_id, *co_ids]))).scalars()}
+    errors: dict[str, list[str]] = {}
+    lead = rows.get(lead_id)
+    if lead is None or not lead.active:
+        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
+    elif lead.kind not in HANDLING_KINDS:
+        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
+    bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
+    if lead_id in co_ids:
+        errors["co_department_ids"] = ["must not include the lead department"]
+    elif bad_co:
+        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
+    if errors:
+        raise ValidationFailed(errors)
+    return lead
