@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir())
     rest_api.init_app(app)
 
-    from api import auth, cli, cli_scheduler, errors, pages
+    from api import auth, cli, cli_scheduler, cli_telephony, errors, pages
     from api.rest import register as register_rest
 
     rest_blueprints = register_rest(rest_api)
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     storage.configure(app.config.get("ATTACHMENT_ROOT") or os.path.join(app.instance_path, "attachments"))
     cli.init_app(app)
     cli_scheduler.init_app(app)
+    cli_telephony.init_app(app)
     return app
 
 

@@ -68,6 +68,10 @@ class Simulator:
         self.sessions: list[Session] = []
         self.live: set[str] = set()
         self.commands: list[str] = []  # every command received, for tests and the demo log
+        # mod_json_cdr-shaped CDRs of ended legs, in order; `api cdr_list <offset>` pages them
+        # (stand-in for the HTTP POST of mod_json_cdr, so a worker can reconcile after a gap)
+        self.cdrs: list[dict] = []
+        self._created: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
 
@@ -169,6 +173,11 @@ class Simulator:
         if verb == "show" and args.startswith("channels"):
             rows = [{"uuid": u, "direction": "inbound"} for u in sorted(self.live)]
             return json.dumps({"row_count": len(rows), "rows": rows})
+        if verb == "cdr_list":
+            offset = int(args or 0)
+            with self._lock:
+                rows = self.cdrs[offset:]
+            return json.dumps({"next": offset + len(rows), "rows": rows})
         if verb == "uuid_broadcast":
             target = args.split(" ")[0]
             return "+OK Message queued\n" if target in self.live else "-ERR No such channel!\n"
@@ -242,11 +251,31 @@ class Simulator:
     def _track(self, headers: list[tuple[str, str]]) -> None:
         # live A legs, so uuid_broadcast and `show channels` answer like the real switch
         h = dict(headers)
+        if h.get("Unique-ID") and h.get("Call-Direction"):
+            self._created.setdefault(h["Unique-ID"], h.get("Event-Date-Timestamp", "0"))
+            if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
+                cdr = _cdr(h, self._created.pop(h["Unique-ID"]), self.core_uuid)
+                with self._lock:
+                    self.cdrs.append(cdr)
         if h.get("Call-Direction") == "inbound":
             if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
                 self.live.discard(h["Unique-ID"])
             else:
                 self.live.add(h["Unique-ID"])
+
+
+def _cdr(h: dict[str, str], created_us: str, core_uuid: str) -> dict:
+    """A mod_json_cdr document for one ended leg (the parts the worker reads)."""
+    variables = {k[len("variable_"):]: v for k, v in h.items() if k.startswith("variable_")}
+    variables.update(uuid=h["Unique-ID"], direction=h.get("Call-Direction", ""),
+                     hangup_cause=h.get("Hangup-Cause", ""), caller_id_number=h.get("Caller-Caller-ID-Number", ""),
+                     start_epoch=str(int(created_us) // 1_000_000), start_uepoch=created_us)
+    variables.setdefault("end_epoch", str(int(h.get("Event-Date-Timestamp", "0")) // 1_000_000))
+    return {"core-uuid": core_uuid,
+            "channel_data": {"state": "CS_REPORTING", "direction": h.get("Call-Direction", "")},
+            "variables": variables,
+            "callflow": [{"caller_profile": {"uuid": h["Unique-ID"],
+                                             "caller_id_number": h.get("Caller-Caller-ID-Number", "")}}]}
 
 
 def _read_command(reader) -> tuple[str, dict[str, str]] | None:

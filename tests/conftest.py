@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from engine.db import db
-from engine.models import (ApiToken, Attachment, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
+from engine.models import (ApiToken, Attachment, CallRecord, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
                            Notification, OvertimeReport, ProcessVersion, Urge, WorkItem)
 from engine.services import demo, org, processes
 from engine.services.actor import actor_from_user
@@ -72,7 +72,7 @@ def _clean(app):
         yield
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
-        for model in (WorkItem, Attachment, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+        for model in (CallRecord, WorkItem, Attachment, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()

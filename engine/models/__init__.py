@@ -1,5 +1,6 @@
 """Tables, one area per module. Importing this package registers every table."""
 from engine.models.attachment import Attachment
+from engine.models.call import CallRecord
 from engine.models.audit import CaseEvent
 from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.catalogue import DispatchRule
@@ -12,7 +13,7 @@ from engine.models.process import ProcessVersion
 from engine.models.work_item import WorkItem
 
 __all__ = [
-    "ApiToken", "Attachment", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
+    "ApiToken", "Attachment", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Notification", "OvertimeReport", "Parameter",
     "ProcessVersion", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -1,0 +1,141 @@
+"""`flask --app wsgi telephony simulate|run|selftest`: the ESL simulator, the worker, and their selftest."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+telephony_cli = AppGroup("telephony", help="FreeSWITCH ESL: simulator, call-record worker, selftest.")
+
+
+def _client_factory(host: str, port: int, password: str, **settings):
+    from telephony import esl
+
+    return lambda: esl.EslClient(esl.Settings(host=host, port=port, password=password, **settings))
+
+
+@telephony_cli.command("simulate")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8021, show_default=True, help="0 picks a free port.")
+@click.option("--password", default="ClueCon", show_default=True)
+@click.option("--rate", default=1.0, show_default=True, help="New calls per second.")
+@click.option("--calls", default=0, show_default=True, help="Calls to play, then keep listening (0: play forever).")
+@click.option("--step", default=1.0, show_default=True, help="Real seconds per scenario second (smaller is faster).")
+def simulate(host: str, port: int, password: str, rate: float, calls: int, step: float) -> None:
+    """Run the ESL simulator for the demo: plays calls with the default mix at --rate."""
+    from telephony import scenarios
+    from telephony.simulator import Simulator
+    from telephony.worker import DEFAULT_MIX
+
+    sim = Simulator(password=password, host=host, port=port).start()
+    click.echo(f"ESL simulator listening on {host}:{sim.port} (password {password})")
+    seed = 0
+    try:
+        while True:
+            batch = calls or 100
+            sim.play(list(scenarios.pick_outcomes(DEFAULT_MIX, batch, seed=seed)), rate=rate, step=step)
+            seed += 1
+            if calls:
+                click.echo(f"played {calls} calls; still listening (Ctrl-C to stop)")
+                while True:
+                    time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.close()
+
+
+@telephony_cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8021, show_default=True)
+@click.option("--password", default="ClueCon", show_default=True)
+def run(host: str, port: int, password: str) -> None:
+    """Run the worker: one call record per call from the switch's events, until interrupted."""
+    from engine.services import calls
+    from telephony.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context).start()
+    click.echo(f"telephony worker connected to {host}:{port}" if _wait(worker) else "waiting for the switch…")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        worker.stop(flush=True)
+
+
+def _wait(worker, timeout: float = 5.0) -> bool:
+    try:
+        worker.client.wait_connected(timeout)
+        return True
+    except TimeoutError:
+        return False
+
+
+def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.0005, grace: float = 0.3,
+                 timeout: float = 60.0, drop_after: float | None = None) -> dict[str, int]:
+    """Simulator + worker against the app's database; the summary of the played calls."""
+    from sqlalchemy import distinct, func, select
+
+    from engine.db import db
+    from engine.models import CallRecord
+    from engine.services import calls
+    from telephony import scenarios
+    from telephony.simulator import Simulator
+    from telephony.worker import DEFAULT_MIX, Worker
+
+    sim = Simulator(port=0).start()
+    worker = Worker(_client_factory("127.0.0.1", sim.port, "ClueCon", backoff=(0.05, 0.5), connect_timeout=2.0),
+                    calls.record, context=app.app_context, grace=grace).start()
+    try:
+        worker.client.wait_connected(10)
+        sim.wait_for_clients()
+        outcomes = list(scenarios.pick_outcomes(DEFAULT_MIX, count, seed=count))
+        if drop_after is not None:
+            threading.Timer(drop_after, sim.drop).start()
+        legs = sim.play(outcomes, rate=rate, step=step)
+        ids = [leg.uuid for leg in legs]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with app.app_context():
+                done = db.session.execute(select(func.count()).where(CallRecord.call_id.in_(ids))).scalar()
+            if done >= count:
+                break
+            time.sleep(0.1)
+    finally:
+        worker.stop(flush=True)
+        sim.close()
+    with app.app_context():
+        rows, found = db.session.execute(select(func.count(), func.count(distinct(CallRecord.call_id)))
+                                         .where(CallRecord.call_id.in_(ids))).one()
+        result = calls.summary(call_ids=ids)
+        got = dict(db.session.execute(select(CallRecord.call_id, CallRecord.outcome)
+                                      .where(CallRecord.call_id.in_(ids))).all())
+    wrong = sum(1 for uid, outcome in zip(ids, outcomes) if uid in got and got[uid] != outcome)
+    return {"calls": count, **result, "lost": count - found, "duplicated": rows - found, "wrong": wrong,
+            "reconnects": worker.client.connections - 1, "reconciled": worker.reconciled}
+
+
+@telephony_cli.command("selftest")
+@click.option("--calls", "count", default=35, show_default=True, help="Calls to play (the default mix covers every outcome from 7 calls).")
+@click.option("--rate", default=200.0, show_default=True, help="New calls per second.")
+@click.option("--drop-after", type=float, default=None, help="Cut the ESL connection after this many seconds.")
+def selftest(count: int, rate: float, drop_after: float | None) -> None:
+    """Play N calls through simulator and worker into the configured database; print the summary."""
+    from engine.models.call import OUTCOMES
+
+    r = selftest_run(current_app._get_current_object(), count, rate=rate, drop_after=drop_after)
+    click.echo(f"reconnects={r['reconnects']} reconciled_from_cdr={r['reconciled']} wrong_outcome={r['wrong']}")
+    click.echo(f"calls={r['calls']} " + " ".join(f"{k}={r[k]}" for k in OUTCOMES)
+               + f" lost={r['lost']} duplicated={r['duplicated']}")
+    if r["lost"] or r["duplicated"] or r["wrong"]:
+        raise SystemExit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(telephony_cli)

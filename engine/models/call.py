@@ -1,0 +1,41 @@
+"""Call records: one row per telephone call (the A leg), written by the telephony worker."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import db, utcnow
+
+OUTCOMES = ("answered", "trunk", "ivr", "queue", "agent", "overflow", "dissuaded")
+
+
+class CallRecord(db.Model):
+    """One call and where it ended. `call_id` (the A leg's Unique-ID) is unique: a call is never counted twice.
+
+    Timestamps are naive UTC: arrival, IVR (the switch answered), queue join, offer to an agent,
+    answer by an agent, end.
+    """
+
+    __tablename__ = "call_record"
+    __table_args__ = (Index("ix_call_record_outcome_arrival", "outcome", "arrived_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    caller: Mapped[str | None] = mapped_column(String(64))
+    queue: Mapped[str | None] = mapped_column(String(64))
+    agent: Mapped[str | None] = mapped_column(String(64))
+    arrived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ivr_at: Mapped[datetime | None] = mapped_column(DateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    recording_path: Mapped[str | None] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(12))
+    callback_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    callback_number: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
