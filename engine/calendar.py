@@ -46,18 +46,6 @@ def end_of_office(day: date, office_end: str = "17:30") -> datetime:
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def due_after(moment_utc: datetime, days: int, office_end: str = "17:30",
-              is_working_day: Callable[[date], bool] = mon_to_fri) -> datetime:
-    """Due moment `days` working days after the day of `moment_utc`."""
-    return end_of_office(add_working_days(local_date(moment_utc), days, is_working_day), office_end)
-
-
-def extend(due_utc: datetime, days: int, office_end: str = "17:30",
-           is_working_day: Callable[[date], bool] = mon_to_fri) -> datetime:
-    """A due moment moved `days` working days later (extension approval)."""
-    return end_of_office(add_working_days(local_date(due_utc), days, is_working_day), office_end)
-
-
 @dataclass(frozen=True)
 class WorkCalendar:
     """The statutory calendar: exceptions to Mon-Fri (True = workday) and each year's status.

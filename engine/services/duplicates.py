@@ -20,6 +20,7 @@ from engine.models import Case
 from engine.ports import now as clock_now
 from engine.services import scope
 from engine.services.actor import Actor
+from engine.services.numbering import normalize_phone
 
 DESK_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 CANDIDATE_CAP = 300          # text candidates scored per request: bounds the Python work
@@ -156,9 +157,8 @@ def dice(a: set[str], b: set[str]) -> float:
 
 def normalise_phone(phone: str | None) -> str:
     """Digits only (and a leading +): agents type 138-0013-8000 or 138 0013 8000."""
-    phone = (phone or "").strip()
-    digits = re.sub(r"\D", "", phone)
-    return ("+" + digits if phone.startswith("+") else digits) if len(digits) >= 5 else ""
+    normal = normalize_phone(phone or "")
+    return normal if len(normal.lstrip("+")) >= 5 else ""
 
 
 def phone_variants(phone: str) -> list[str]:

@@ -7,7 +7,6 @@ no id, name, phone or address — only the status, the department and, once clos
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +14,8 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.models import Case, CaseEvent, Department
+from engine.services.numbering import normalize_phone
 
-_NOT_DIGITS = re.compile(r"[^0-9]")
 # Compared against when no case has the code, so a wrong code costs what a wrong phone costs.
 _NO_PHONE = "0" * 11
 MAX_CODE_LENGTH = 16     # the column's width: anything longer cannot match
@@ -46,7 +45,7 @@ def normalise_code(code: str) -> str:
 
 def normalise_phone(phone: str) -> str:
     """Digits only, without the +86 country code, so '+86 138-0013-8000' matches '13800138000'."""
-    digits = _NOT_DIGITS.sub("", phone or "")
+    digits = normalize_phone(phone or "").lstrip("+")
     return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
 
 

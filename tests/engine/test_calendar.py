@@ -31,10 +31,11 @@ def test_a_custom_rule_overrides_mon_to_fri():
 
 def test_due_moment_is_end_of_office_hours_in_shanghai():
     # 2026-11-29 23:00 UTC is already Monday 07:00 in Shanghai: one working day later is Tuesday.
-    due = calendar.due_after(datetime(2026, 11, 29, 23, 0), 1)
+    mon_to_fri = calendar.WorkCalendar()                       # no exceptions: the Mon-Fri rule
+    due, _provisional = mon_to_fri.due_after(datetime(2026, 11, 29, 23, 0), 1)
     assert due == datetime(2026, 12, 1, 9, 30)                 # 17:30 +08:00
     assert calendar.end_of_office(date(2026, 12, 1), "18:00") == datetime(2026, 12, 1, 10, 0)
-    assert calendar.extend(datetime(2026, 12, 4, 9, 30), 2) == datetime(2026, 12, 8, 9, 30)
+    assert mon_to_fri.extend(datetime(2026, 12, 4, 9, 30), 2)[0] == datetime(2026, 12, 8, 9, 30)
 
 
 # --- The statutory calendar (WorkCalendar, the stored table, its services) -------------------
@@ -157,7 +158,8 @@ def test_extension_spanning_national_day(stored):
     # 10/1-7 off, 10/8 Thu (1), 10/9 Fri (2), 10/10 Sat make-up (3)
     assert stored.extend(due, 3) == (datetime(2026, 10, 10, 9, 30), False)
     assert stored.extend(due, 4) == (datetime(2026, 10, 12, 9, 30), False)   # 10/11 Sun off
-    assert calendar.extend(due, 3, "17:30", stored.is_working_day) == datetime(2026, 10, 10, 9, 30)
+    assert calendar.end_of_office(calendar.add_working_days(calendar.local_date(due), 3, stored.is_working_day),
+                                  "17:30") == datetime(2026, 10, 10, 9, 30)
 
 
 def test_office_end_boundary(stored):
