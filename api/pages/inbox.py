@@ -44,7 +44,7 @@ def inbox():
                                    due_before=_day_bound(args.get("due_before"), end=True),
                                    due_after=_day_bound(args.get("due_from"), end=False), category=category,
                                    page=page, page_size=PAGE_SIZE, sort=sort)
-    counts = {s: work_items.list_items(actor=actor, scope_name=s, page_size=1).total for s in work_items.SCOPES}
+    counts = {s: work_items.count_items(actor=actor, scope_name=s) for s in work_items.SCOPES}
     return render_template("pages/inbox.html", result=result, scope=scope, counts=counts, args=args,
                            departments=department_names(), page_size=PAGE_SIZE)
 

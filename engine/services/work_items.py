@@ -49,6 +49,26 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
                stage: str | None = None, colour: str | None = None, due_before=None, due_after=None,
                category: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at") -> Page:
     """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`."""
+    where = _inbox_where(actor, scope_name, state, case_id=case_id, stage=stage, colour=colour,
+                         due_before=due_before, due_after=due_after, category=category)
+    total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
+    order = _order(sort)
+    rows = db.session.execute(
+        select(WorkItem, Case.case_no, Case.title, Case.category, Case.version)
+        .join(Case, Case.id == WorkItem.case_id).where(where)
+        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
+    return Page(items=rows, total=total, page=page, page_size=page_size)
+
+
+def count_items(*, actor: Actor, scope_name: str = "mine", state: str = "open") -> int:
+    """How many items an inbox tab holds (one count query, no page)."""
+    where = _inbox_where(actor, scope_name, state)
+    return db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
+
+
+def _inbox_where(actor: Actor, scope_name: str, state: str, *, case_id=None, stage=None, colour=None,
+                 due_before=None, due_after=None, category=None):
+    """The condition selecting an inbox's items (scope first, then the filters)."""
     if scope_name not in SCOPES:
         raise ValidationFailed({"scope": ["must be one of: " + ", ".join(SCOPES)]})
     conditions = [WorkItem.state == state, scope.work_item_visible(actor)]
@@ -71,14 +91,7 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
         conditions.append(WorkItem.due_at >= naive_utc(due_after))
     if category:
         conditions.append(WorkItem.case_id.in_(select(Case.id).where(Case.category == category)))
-    where = and_(*conditions)
-    total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
-    order = _order(sort)
-    rows = db.session.execute(
-        select(WorkItem, Case.case_no, Case.title, Case.category, Case.version)
-        .join(Case, Case.id == WorkItem.case_id).where(where)
-        .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
-    return Page(items=rows, total=total, page=page, page_size=page_size)
+    return and_(*conditions)
 
 
 def _order(sort: str):
