@@ -5,10 +5,13 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The demo's simulated switch posts CDRs with this password and writes its recordings here.
+export TELEPHONY_CDR_PASSWORD ?= demo-cdr-password
+export TELEPHONY_RECORDINGS_DIR ?= $(CURDIR)/instance/demo-switch
 
 .PHONY: run test test-postgres system venv vendor translations db seed bench clean
 
-run: venv vendor translations db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000 + scheduler
+run: venv vendor translations db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000, scheduler, simulated switch + telephony worker
 	@echo "12345 case engine on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
 

@@ -25,13 +25,18 @@ def _client_factory(host: str, port: int, password: str, **settings):
 @click.option("--rate", default=1.0, show_default=True, help="New calls per second.")
 @click.option("--calls", default=0, show_default=True, help="Calls to play, then keep listening (0: play forever).")
 @click.option("--step", default=1.0, show_default=True, help="Real seconds per scenario second (smaller is faster).")
-def simulate(host: str, port: int, password: str, rate: float, calls: int, step: float) -> None:
-    """Run the ESL simulator for the demo: plays calls with the default mix at --rate."""
+@click.option("--cdr-url", default="", help="Post each CDR here as mod_json_cdr does (e.g. http://127.0.0.1:5000/telephony/cdr).")
+@click.option("--files", default="", help="Write a short WAV per recording and voicemail here (the demo's stand-in for the switch's disk).")
+def simulate(host: str, port: int, password: str, rate: float, calls: int, step: float, cdr_url: str,
+             files: str) -> None:
+    """Run the ESL simulator for the demo: plays calls with the default mix at --rate; calls are
+    offered to the agents who signed in to a seat (else to made-up extensions)."""
     from telephony import scenarios
-    from telephony.simulator import Simulator
+    from telephony.simulator import CdrPoster, Simulator
     from telephony.worker import DEFAULT_MIX
 
-    sim = Simulator(password=password, host=host, port=port).start()
+    sink = CdrPoster(cdr_url, password=current_app.config.get("TELEPHONY_CDR_PASSWORD", "")) if cdr_url else None
+    sim = Simulator(password=password, host=host, port=port, cdr_sink=sink, files_root=files or None).start()
     click.echo(f"ESL simulator listening on {host}:{sim.port} (password {password})")
     seed = 0
     try:
@@ -54,13 +59,15 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
 @click.option("--port", default=8021, show_default=True)
 @click.option("--password", default="ClueCon", show_default=True)
 def run(host: str, port: int, password: str) -> None:
-    """Run the worker: one call record per call from the switch's events, until interrupted."""
-    from engine.services import calls
+    """Run the worker: call records, screen pops, agent-ID announcements, queued commands, the
+    wallboard's live view and CDR reconciliation, until interrupted."""
+    from engine.services import call_live, calls
     from telephony.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
-    worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context).start()
+    worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context,
+                    hooks=call_live).start()
     click.echo(f"telephony worker connected to {host}:{port}" if _wait(worker) else "waiting for the switch…")
     try:
         while True:
@@ -79,19 +86,27 @@ def _wait(worker, timeout: float = 5.0) -> bool:
 
 def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.0005, grace: float = 0.3,
                  timeout: float = 60.0, drop_after: float | None = None) -> dict[str, int]:
-    """Simulator + worker against the app's database; the summary of the played calls."""
+    """Simulator + worker against the app's database, CDRs posted over HTTP to the app's own
+    /telephony/cdr (served from a thread here, as mod_json_cdr would post); the summary."""
+    import secrets
+
     from sqlalchemy import distinct, func, select
 
+    from api.threaded_server import ThreadedServer
     from engine.db import db
     from engine.models import CallRecord
-    from engine.services import calls
+    from engine.services import call_live, calls
     from telephony import scenarios
-    from telephony.simulator import Simulator
+    from telephony.simulator import CdrPoster, Simulator
     from telephony.worker import DEFAULT_MIX, Worker
 
-    sim = Simulator(port=0).start()
+    password = app.config.get("TELEPHONY_CDR_PASSWORD") or secrets.token_urlsafe(16)
+    app.config["TELEPHONY_CDR_PASSWORD"] = password
+    server = ThreadedServer(app)
+    poster = CdrPoster(server.start() + "/telephony/cdr", password=password)
+    sim = Simulator(port=0, cdr_sink=poster).start()
     worker = Worker(_client_factory("127.0.0.1", sim.port, "ClueCon", backoff=(0.05, 0.5), connect_timeout=2.0),
-                    calls.record, context=app.app_context, grace=grace).start()
+                    calls.record, context=app.app_context, grace=grace, hooks=call_live).start()
     try:
         worker.client.wait_connected(10)
         sim.wait_for_clients()
@@ -110,6 +125,7 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     finally:
         worker.stop(flush=True)
         sim.close()
+        server.stop()
     with app.app_context():
         rows, found = db.session.execute(select(func.count(), func.count(distinct(CallRecord.call_id)))
                                          .where(CallRecord.call_id.in_(ids))).one()
@@ -118,7 +134,8 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
                                       .where(CallRecord.call_id.in_(ids))).all())
     wrong = sum(1 for uid, outcome in zip(ids, outcomes) if uid in got and got[uid] != outcome)
     return {"calls": count, **result, "lost": count - found, "duplicated": rows - found, "wrong": wrong,
-            "reconnects": worker.client.connections - 1, "reconciled": worker.reconciled}
+            "reconnects": worker.client.connections - 1, "reconciled": worker.reconciled,
+            "cdrs_posted": poster.posted}
 
 
 @telephony_cli.command("selftest")

@@ -44,6 +44,21 @@ def _sms_settings() -> dict:
     }
 
 
+def _telephony_settings() -> dict:
+    """The call center: the CDR endpoint's password, where recordings are, the switch's ESL."""
+    return {
+        # mod_json_cdr posts with HTTP basic auth as `freeswitch` and this password; empty refuses
+        # every post (set it in production; `make run` sets a demo one)
+        "TELEPHONY_CDR_PASSWORD": os.environ.get("TELEPHONY_CDR_PASSWORD", ""),
+        # the switch writes recordings and voicemail under SWITCH_DIR; the web reads them from
+        # RECORDINGS_DIR (a read-only mount of the same files); empty: no playback
+        "TELEPHONY_SWITCH_DIR": os.environ.get("TELEPHONY_SWITCH_DIR", "/var/lib/freeswitch"),
+        "TELEPHONY_RECORDINGS_DIR": os.environ.get("TELEPHONY_RECORDINGS_DIR", ""),
+        # how often a web process looks for new call moments for the screens it serves (seconds)
+        "TELEPHONY_FEED_POLL": float(os.environ.get("TELEPHONY_FEED_POLL") or 0.1),
+    }
+
+
 def build(instance_path: str, overrides: dict | None = None) -> dict:
     """The app's configuration mapping."""
     instance = Path(instance_path)
@@ -88,6 +103,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # agent's form left open during a long call must still submit.
         "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,     # one shift
+        **_telephony_settings(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         **_sms_settings(),

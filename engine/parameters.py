@@ -22,6 +22,10 @@ DEFAULTS: dict[str, object] = {
     "digest_time": "08:30",          # each working morning, Asia/Shanghai
     "digest_days": 2,                # items due within this many working days
     "recolour_seconds": 60,
+    # Smart dissuasion (智能劝阻) at peak: 0 off, 1 on, 2 automatic when a queue holds at least
+    # telephony.peak_queue_length waiting callers. Shift leads switch it on the wallboard.
+    "telephony.peak_mode": 2,
+    "telephony.peak_queue_length": 30,
     # Bumped by every calendar change: actions reload the calendar when it moves.
     "calendar.revision": 0,
 }
@@ -37,7 +41,8 @@ def validate(name: str, value: object) -> object:
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("must be an integer")
-        if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1):
+        if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1) \
+                or (name == "telephony.peak_mode" and value > 2):
             raise ValueError("out of range")
         return value
     if not isinstance(value, str) or not _TIME.fullmatch(value):

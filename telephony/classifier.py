@@ -58,14 +58,20 @@ class _Call:
 class CallTracker:
     """Feeds on events, emits exactly one Outcome per A leg (after a grace period for late B events)."""
 
-    def __init__(self, grace: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.grace, self.clock = grace, clock
+    def __init__(self, grace: float = 3.0, clock: Callable[[], float] = time.monotonic,
+                 remember: float = 3600.0, abandon: float = 6 * 3600.0) -> None:
+        # remember: how long a decided call id is kept to ignore replays and late events;
+        # abandon: how long an undecided call may go without its A leg's end (events lost) before
+        # its partial state is dropped — the CDR reconciliation still decides it.
+        self.grace, self.clock, self.remember, self.abandon = grace, clock, remember, abandon
         self.calls: dict[str, _Call] = {}
         self.legs: dict[str, dict[str, Mapping[str, str]]] = {}  # member uuid -> agent leg uuid -> headers
         self.fails: dict[str, list[str]] = {}
         self.pending: dict[str, tuple[float, Mapping[str, str]]] = {}
-        self.finished: set[str] = set()
+        self.finished: dict[str, float] = {}     # decided call id -> when (insertion order = age)
+        self.seen: dict[str, float] = {}         # undecided call id -> first seen
         self.done: list[Outcome] = []
+        self._next_trim = 0.0
 
     def on_event(self, h: Mapping[str, str]) -> None:
         """Take one decoded event's headers."""
@@ -74,7 +80,9 @@ class CallTracker:
                 self._callcenter(h)
         elif _var(h, "cc_side") == "agent" and _var(h, "cc_member_session_uuid"):
             member = _var(h, "cc_member_session_uuid")
-            self.legs.setdefault(member, {})[h.get("Unique-ID", "")] = h
+            if member not in self.finished:
+                self.seen.setdefault(member, self.clock())
+                self.legs.setdefault(member, {})[h.get("Unique-ID", "")] = h
         elif h.get("Call-Direction") == "inbound" and h.get("Unique-ID"):
             self._a_leg(h)
         self.tick()
@@ -83,14 +91,16 @@ class CallTracker:
         uid = h["Unique-ID"]
         if uid in self.finished:
             return  # a replayed event after a reconnect must not produce a second outcome
+        self.seen.setdefault(uid, self.clock())
         self.calls.setdefault(uid, _Call())
         if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
             self.pending[uid] = (self.clock() + self.grace, h)
 
     def _callcenter(self, h: Mapping[str, str]) -> None:
         member, action = h.get("CC-Member-Session-UUID"), h.get("CC-Action")
-        if not member:
-            return
+        if not member or member in self.finished:
+            return   # late callcenter events of a decided call change nothing
+        self.seen.setdefault(member, self.clock())
         call = self.calls.setdefault(member, _Call())
         agent = h.get("CC-Agent") or ""
         if action == "agent-offering":
@@ -119,7 +129,25 @@ class CallTracker:
         for uid, (deadline, _) in list(self.pending.items()):
             if force or self._ready(uid, deadline):
                 decided.append(self._finish(uid))
+        if self.clock() >= self._next_trim:
+            self.trim()
         return decided
+
+    def trim(self) -> None:
+        """Forget decided ids older than `remember` and abandon undecided calls older than `abandon`."""
+        now = self.clock()
+        self._next_trim = now + min(60.0, self.remember / 10)
+        while self.finished:
+            uid, at = next(iter(self.finished.items()))
+            if now - at < self.remember:
+                break
+            del self.finished[uid]
+        for uid, first in list(self.seen.items()):
+            if now - first >= self.abandon and uid not in self.pending:
+                self.seen.pop(uid, None)
+                self.calls.pop(uid, None)
+                self.legs.pop(uid, None)
+                self.fails.pop(uid, None)
 
     def _finish(self, uid: str) -> Outcome:
         _, a = self.pending.pop(uid)
@@ -129,7 +157,8 @@ class CallTracker:
         outcome = Outcome(uid, kind, a.get("Caller-Caller-ID-Number"), _var(a, "cc_queue") or None,
                           _var(a, "cc_agent") or None, _var(a, "cc_record_filename") or None,
                           detail=_var(a, "cc_cancel_reason") or a.get("Hangup-Cause", ""))
-        self.finished.add(uid)
+        self.finished[uid] = self.clock()
+        self.seen.pop(uid, None)
         self.done.append(outcome)
         return outcome
 

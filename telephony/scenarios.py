@@ -201,12 +201,13 @@ SCENARIOS = {"answered": answered, "trunk": trunk, "ivr": ivr, "queue": queue,
 
 
 def build_call(outcome: str, start: float, core_uuid: str, caller: str | None = None,
-               caller_name: str = "Caller") -> tuple[Leg, list[Step]]:
-    """The A leg and the timed steps of one call that ends with the given outcome."""
+               caller_name: str = "Caller", agent: str | None = None) -> tuple[Leg, list[Step]]:
+    """The A leg and the timed steps of one call that ends with the given outcome (offered to
+    `agent`, or to a random `10xx@default`)."""
     a = Leg("inbound", caller or f"138{random.randrange(10**8):08d}", caller_name)
     a.vars.update(sip_call_id=f"{uuid.uuid4().hex}@trunk", call_uuid=a.uuid)
     script = Script(start, core_uuid)
-    SCENARIOS[outcome](script, a, f"10{random.randrange(100):02d}@default")
+    SCENARIOS[outcome](script, a, agent or f"10{random.randrange(100):02d}@default")
     return a, script.steps
 
 

@@ -1,17 +1,71 @@
 """ESL simulator: a real TCP server speaking the inbound Event Socket protocol and playing calls."""
 from __future__ import annotations
 
+import base64
 import heapq
+import itertools
 import json
+import logging
+import queue
 import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
-from typing import Iterable
+from typing import Callable, Iterable
 
 from telephony import protocol, scenarios
 
 GOODBYE = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
+log = logging.getLogger(__name__)
+
+
+class CdrPoster:
+    """Posts each CDR to a URL as mod_json_cdr does (JSON body, HTTP basic auth), retrying a
+    failed post a few times, from one background thread so the call events are never delayed."""
+
+    def __init__(self, url: str, user: str = "freeswitch", password: str = "", retries: int = 5,
+                 delay: float = 0.2) -> None:
+        self.url, self.retries, self.delay = url, retries, delay
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.headers = {"Content-Type": "application/json", "Authorization": f"Basic {token}"}
+        self.posted = self.failed = 0
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._run, daemon=True, name="cdr-poster").start()
+
+    def __call__(self, cdr: dict) -> None:
+        self._queue.put(cdr)
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait until every queued CDR was posted (or given up)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _run(self) -> None:
+        while True:
+            cdr = self._queue.get()
+            body = json.dumps(cdr).encode()
+            for attempt in range(self.retries + 1):
+                try:
+                    request = urllib.request.Request(self.url, data=body, headers=self.headers, method="POST")
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        response.read()
+                    self.posted += 1
+                    break
+                except (urllib.error.URLError, OSError) as exc:
+                    if isinstance(exc, urllib.error.HTTPError) and 400 <= exc.code < 500:
+                        log.warning("CDR refused (%s); not retried", exc.code)
+                        self.failed += 1
+                        break
+                    if attempt == self.retries:
+                        log.warning("CDR post failed after %d tries: %s", attempt + 1, exc)
+                        self.failed += 1
+                    else:
+                        time.sleep(self.delay * (attempt + 1))
+            self._queue.task_done()
 
 
 class Session:
@@ -60,17 +114,27 @@ class Simulator:
     """The TCP server; `play()` runs calls at a rate and mix, `drop()` cuts every connection."""
 
     def __init__(self, password: str = "ClueCon", host: str = "127.0.0.1", port: int = 0,
-                 send_auth: bool = True) -> None:
-        self.password, self.send_auth = password, send_auth
+                 send_auth: bool = True, cdr_sink: Callable[[dict], None] | None = None,
+                 files_root: str | None = None) -> None:
+        self.password, self.send_auth, self.cdr_sink = password, send_auth, cdr_sink
+        # the demo writes a short real WAV for each recording and voicemail, under files_root
+        # in place of the switch's /var/lib/freeswitch (the web plays them from there)
+        self.files_root = files_root
         self.core_uuid = str(uuid.uuid4())
         self.server = socket.create_server((host, port))
         self.port = self.server.getsockname()[1]
         self.sessions: list[Session] = []
-        self.live: set[str] = set()
+        self.live: dict[str, str] = {}   # live A legs -> caller number
         self.commands: list[str] = []  # every command received, for tests and the demo log
-        # mod_json_cdr-shaped CDRs of ended legs, in order; `api cdr_list <offset>` pages them
-        # (stand-in for the HTTP POST of mod_json_cdr, so a worker can reconcile after a gap)
+        # mod_json_cdr-shaped CDRs of ended legs, in order; each also goes to `cdr_sink` (e.g. a
+        # CdrPoster posting to the web's /telephony/cdr, as mod_json_cdr does)
         self.cdrs: list[dict] = []
+        self.agents: dict[str, str] = {}          # mod_callcenter agent -> status (set over ESL)
+        self.globals: dict[str, str] = {"core_uuid": self.core_uuid}
+        self.members: dict[str, dict[str, str]] = {}   # A leg -> queue member row (waiting/trying/answered)
+        self.offers: dict[str, float] = {}        # A leg -> wall time its agent-offering was sent
+        self._agent_turn = itertools.count()
+        self.generation = 0    # bumped by restart(): calls of an older generation stop playing
         self._created: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -171,14 +235,19 @@ class Simulator:
         if verb == "status":
             return f"UP 0 years, 0 days\n{len(self.live)} session(s)\n"
         if verb == "show" and args.startswith("channels"):
-            rows = [{"uuid": u, "direction": "inbound"} for u in sorted(self.live)]
-            return json.dumps({"row_count": len(rows), "rows": rows})
-        if verb == "cdr_list":
-            offset = int(args or 0)
             with self._lock:
-                rows = self.cdrs[offset:]
-            return json.dumps({"next": offset + len(rows), "rows": rows})
-        if verb == "uuid_broadcast":
+                rows = [{"uuid": u, "direction": "inbound", "created_epoch": str(int(int(self._created.get(u, "0")) / 1e6)),
+                         "cid_num": number} for u, number in sorted(self.live.items())]
+            return json.dumps({"row_count": len(rows), "rows": rows})
+        if verb == "global_getvar":
+            return self.globals.get(args.strip(), "") + "\n"
+        if verb == "global_setvar":
+            name, _, value = args.partition("=")
+            self.globals[name.strip()] = value.strip()
+            return "+OK\n"
+        if verb == "callcenter_config":
+            return self._callcenter_config(args.split(" "))
+        if verb in ("uuid_broadcast", "uuid_transfer"):
             target = args.split(" ")[0]
             return "+OK Message queued\n" if target in self.live else "-ERR No such channel!\n"
         if verb == "originate":
@@ -186,6 +255,37 @@ class Simulator:
             ours = args.split(marker, 1)[1].split(",")[0].split("}")[0] if marker in args else str(uuid.uuid4())
             return f"+OK {ours}\n"
         return f"-ERR {verb} Command not found!\n"
+
+    def _callcenter_config(self, words: list[str]) -> str:
+        # `agent set status <agent> '<status>'` and `queue list members <queue>` (mod_callcenter)
+        if words[:3] == ["agent", "set", "status"] and len(words) >= 5:
+            self.agents[words[3]] = " ".join(words[4:]).strip("'\"")
+            return "+OK\n"
+        if words[:3] == ["queue", "list", "members"] and len(words) == 4:
+            with self._lock:
+                rows = [m for m in self.members.values() if m["queue"] == words[3]]
+            header = "queue|instance_id|uuid|session_uuid|cid_number|cid_name|system_epoch|joined_epoch|" \
+                     "rejoined_epoch|bridge_epoch|abandoned_epoch|base_score|skill_score|serving_agent|" \
+                     "serving_system|state|score"
+            lines = [f"{m['queue']}|single_box|{m['uuid']}|{m['session_uuid']}|{m['cid_number']}|Caller|"
+                     f"{m['joined_epoch']}|{m['joined_epoch']}|0|0|0|0|0|{m['serving_agent']}|single_box|"
+                     f"{m['state']}|0" for m in rows]
+            return "\n".join([header, *lines, "+OK"]) + "\n"
+        return "-ERR Invalid syntax\n"
+
+    def available_agents(self) -> list[str]:
+        """Agents set Available over ESL (the demo offers calls to the agents signed in)."""
+        return sorted(a for a, status in self.agents.items() if status == "Available")
+
+    def restart(self) -> None:
+        """Play a FreeSWITCH restart: new Core-UUID, every connection and live call gone (no CDRs)."""
+        with self._lock:
+            self.generation += 1
+            self.core_uuid = self.globals["core_uuid"] = str(uuid.uuid4())
+            self.live.clear()
+            self.members.clear()
+            self._created.clear()
+        self.drop()
 
     def emit(self, headers: list[tuple[str, str]], body: str | None = None) -> None:
         """Send one event to every session that subscribed to it (and passes its filters)."""
@@ -236,32 +336,85 @@ class Simulator:
         legs, origin, caller_list = [], time.time(), list(callers)
         for i, outcome in enumerate(outcomes):
             number, name = caller_list[i] if i < len(caller_list) else (None, "Caller")
-            leg, steps = scenarios.build_call(outcome, origin, self.core_uuid, number, name)
+            available = self.available_agents()
+            agent = available[next(self._agent_turn) % len(available)] if available else None
+            leg, steps = scenarios.build_call(outcome, origin, self.core_uuid, number, name, agent=agent)
             legs.append(leg)
             for offset, headers, body in steps:
                 heapq.heappush(heap, (i / rate + offset * step, len(heap), headers, body))
-        start = time.monotonic()
+        start, generation = time.monotonic(), self.generation
         while heap:
             at, _, headers, body = heapq.heappop(heap)
             time.sleep(max(0.0, start + at - time.monotonic()))
+            if self.generation != generation:
+                break   # the switch restarted: these calls are gone
             self._track(headers)
             self.emit(headers, body)
         return legs
 
     def _track(self, headers: list[tuple[str, str]]) -> None:
-        # live A legs, so uuid_broadcast and `show channels` answer like the real switch
+        # live A legs and queue members, so uuid_broadcast, `show channels` and `callcenter_config
+        # queue list members` answer like the real switch; a CDR per ended leg
         h = dict(headers)
+        if h.get("Event-Subclass") == "callcenter::info":
+            self._track_member(h)
+        if self.files_root and (h.get("Record-File-Path") or h.get("VM-File-Path")):
+            write_tone(self.files_root, h.get("Record-File-Path") or h["VM-File-Path"])
         if h.get("Unique-ID") and h.get("Call-Direction"):
             self._created.setdefault(h["Unique-ID"], h.get("Event-Date-Timestamp", "0"))
             if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
                 cdr = _cdr(h, self._created.pop(h["Unique-ID"]), self.core_uuid)
                 with self._lock:
                     self.cdrs.append(cdr)
+                if self.cdr_sink is not None:
+                    self.cdr_sink(cdr)
         if h.get("Call-Direction") == "inbound":
-            if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
-                self.live.discard(h["Unique-ID"])
-            else:
-                self.live.add(h["Unique-ID"])
+            with self._lock:
+                if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
+                    self.live.pop(h["Unique-ID"], None)
+                    self.members.pop(h["Unique-ID"], None)
+                else:
+                    self.live[h["Unique-ID"]] = h.get("Caller-Caller-ID-Number", "")
+
+    def _track_member(self, h: dict[str, str]) -> None:
+        session, action = h.get("CC-Member-Session-UUID", ""), h.get("CC-Action")
+        with self._lock:
+            if action == "member-queue-start":
+                self.members[session] = {"queue": h.get("CC-Queue", ""), "uuid": h.get("CC-Member-UUID", ""),
+                                         "session_uuid": session, "cid_number": h.get("CC-Member-CID-Number", ""),
+                                         "joined_epoch": str(int(h.get("Event-Date-Timestamp", "0")) // 1_000_000),
+                                         "serving_agent": "", "state": "Waiting"}
+            elif session in self.members and action in ("agent-offering", "bridge-agent-start"):
+                self.members[session].update(serving_agent=h.get("CC-Agent", ""),
+                                             state="Trying" if action == "agent-offering" else "Answered")
+            elif action == "member-queue-end":
+                self.members.pop(session, None)
+        if action == "agent-offering":
+            self.offers[session] = time.time()
+
+
+SWITCH_DIR = "/var/lib/freeswitch"
+
+
+def write_tone(root: str, switch_path: str, seconds: float = 2.0) -> None:
+    """A short 8 kHz WAV (two tones) standing in for a recording the switch would have written."""
+    import math
+    import struct
+    import wave
+    from pathlib import Path
+
+    if not switch_path.startswith(SWITCH_DIR + "/") or ".." in switch_path:
+        return
+    target = Path(root) / switch_path[len(SWITCH_DIR) + 1:]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rate = 8000
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * (440 if i < rate else 660) * i / rate)))
+                      for i in range(int(rate * seconds)))
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
 
 
 def _cdr(h: dict[str, str], created_us: str, core_uuid: str) -> dict:

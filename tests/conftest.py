@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from engine.db import db
-from engine.models import (ApiToken, Attachment, CallRecord, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
+from engine.models import (AgentStatus, ApiToken, Attachment, CallCdr, CallFeed, CallRecord, TelephonyCommand, TelephonyState, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
                            Notification, OvertimeReport, ProcessVersion, Urge, WorkItem)
 from engine.services import demo, org, processes
 from engine.services.actor import actor_from_user
@@ -29,6 +29,9 @@ def _fresh_postgres(url: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+CDR_PASSWORD = "test-cdr-secret"   # what the tests' simulated switch posts CDRs with
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +61,8 @@ def app(database_url, tmp_path_factory):
 
     _compile_translations()
     os.environ.setdefault("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                              "TELEPHONY_CDR_PASSWORD": CDR_PASSWORD})
     with application.app_context():
         upgrade()                       # the migrations, not create_all: they are under test too
         demo.seed(with_cases=False)
@@ -72,7 +76,7 @@ def _clean(app):
         yield
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
-        for model in (CallRecord, WorkItem, Attachment, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+        for model in (CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
@@ -80,6 +84,16 @@ def _clean(app):
         db.session.commit()
         processes.REGISTRY.clear()      # SQLite may reuse a deleted version's id
         processes.forget_current()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on http://127.0.0.1:<free port> from a thread (browsers, the switch's CDR posts)."""
+    from api.threaded_server import ThreadedServer
+
+    server = ThreadedServer(app)
+    yield server.start()
+    server.stop()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from api.pages import form_data
+from api.pages.calls import playback_configured, present_all
 from api.pages.filters import department_names
 from api.pages.web import next_url, page_actor
 from api.rest import presenters
@@ -15,7 +16,7 @@ from engine import roles as R
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
 from engine.models import Urge, User, WorkItem
-from engine.services import attachments, cases, deadlines, documents, overtime, scope, urges
+from engine.services import attachments, call_center, cases, deadlines, documents, overtime, scope, urges
 from forms import get_form
 
 bp = Blueprint("case_pages", __name__)
@@ -29,10 +30,14 @@ def new_case():
     if not actor.has(*cases.INTAKE_ROLES):
         abort(403)
     form, values, errors, status = get_form("intake"), {}, {}, 200
+    # a call offered to this agent's seat (screen pop): pre-fill the caller and link the case to it
+    call = call_center.offered_call(actor=actor, call_id=request.values.get("call", ""))
+    if call is not None and request.method == "GET":
+        values = {"channel": "phone", "phone": call.caller or ""}
     if request.method == "POST":
         values = form_data.from_request(form, request.form)
         try:
-            case = cases.open_case(actor=actor, data=values)
+            case = cases.open_case(actor=actor, data=values, call_id=call.call_id if call else None)
             flash(_("Case %(no)s registered; query code %(code)s sent to the citizen by SMS.",
                     no=case.case_no, code=case.query_code), "success")
             triage = db.session.execute(select(WorkItem.id).where(
@@ -41,7 +46,7 @@ def new_case():
                             else url_for("case_pages.case_page", case_id=case.id))
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
-    return render_template("pages/new_case.html", form=form, values=values, errors=errors), status
+    return render_template("pages/new_case.html", form=form, values=values, errors=errors, call=call), status
 
 
 @bp.get("/cases")
@@ -62,7 +67,7 @@ def case_list():
 @bp.get("/cases/<int:case_id>")
 @login_required
 def case_page(case_id: int):
-    """Summary, timeline, deadlines, departments and opinions, urges, and what the viewer may do now."""
+    """Summary, timeline, deadlines, departments and opinions, urges, calls, and what the viewer may do now."""
     actor = page_actor()
     case = cases.get_case(case_id=case_id, actor=actor)
     items = db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.state == "open")
@@ -76,7 +81,11 @@ def case_page(case_id: int):
         can_report=_can_report(actor, case), reports=overtime.list_for(case_id),
         attachments=attachments.list_for(case_id=case_id, actor=actor),
         can_attach=actor.has(*attachments.UPLOAD_ROLES), max_mb=attachments.MAX_BYTES // (1024 * 1024),
-        printable=documents.available(case))
+        printable=documents.available(case),
+        calls=present_all(call_center.calls_of_case(actor=actor, case_id=case_id), actor, case),
+        playback=playback_configured(),
+        seat=call_center.my_status(actor) if actor.has(*call_center.PHONE_ROLES) else None,
+        contacts=call_center.conference_contacts(actor=actor, case_id=case_id))
 
 
 def _can_act(actor, item) -> bool:

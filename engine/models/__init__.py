@@ -7,13 +7,14 @@ from engine.models.catalogue import DispatchRule
 from engine.models.deadline import Deadline, OvertimeReport
 from engine.models.notification import Notification
 from engine.models.settings import ConfigChange, Parameter
+from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
 from engine.models.work_item import WorkItem
 
 __all__ = [
-    "ApiToken", "Attachment", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
+    "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Notification", "OvertimeReport", "Parameter",
-    "ProcessVersion", "Urge", "User", "UserRole", "WorkItem",
+    "ProcessVersion", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -19,7 +19,9 @@ class CallRecord(db.Model):
     """
 
     __tablename__ = "call_record"
-    __table_args__ = (Index("ix_call_record_outcome_arrival", "outcome", "arrived_at"),)
+    __table_args__ = (Index("ix_call_record_outcome_arrival", "outcome", "arrived_at"),
+                      Index("ix_call_record_callback", "callback_status", "arrived_at"),
+                      Index("ix_call_record_arrived", "arrived_at", "id"))   # call list, today's figures
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -36,6 +38,11 @@ class CallRecord(db.Model):
     outcome: Mapped[str] = mapped_column(String(12))
     callback_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_number: Mapped[str | None] = mapped_column(String(64))
+    # the callback list: open until an agent has called the citizen back (done) or gave up
+    callback_status: Mapped[str | None] = mapped_column(String(8))
+    callback_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    callback_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voicemail_path: Mapped[str | None] = mapped_column(String(255))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

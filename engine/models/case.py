@@ -49,6 +49,8 @@ class Case(db.Model):
     content: Mapped[str] = mapped_column(Text)
     address: Mapped[str] = mapped_column(String(300), default="")
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the telephone call (A leg id) the case was registered from, if any: links case and call record
+    call_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     dispatch_mode: Mapped[str | None] = mapped_column(String(16))
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)

@@ -6,27 +6,40 @@ saw live, two workers — keeps its first row and the second report returns Fals
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+import logging
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.db import db
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.ports import now as clock_now
+from engine.services import call_live, cases, numbering
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("caller", "queue", "agent", "arrived_at", "ivr_at", "queued_at", "offered_at", "answered_at",
-          "ended_at", "recording_path", "outcome", "callback_requested", "callback_number", "case_id")
+          "ended_at", "recording_path", "outcome", "callback_requested", "callback_number", "case_id",
+          "voicemail_path")
 
 
 def record(*, call: dict, commit: bool = True) -> bool:
-    """Store one decided call (`call_id` and `outcome` required); False if it was recorded before."""
+    """Store one decided call (`call_id` and `outcome` required); False if it was recorded before.
+
+    The record links to the case an agent registered during the call; a dissuaded call with a
+    callback request opens the callback list entry; a voicemail becomes a case (new rows only).
+    """
     if not call.get("call_id") or call.get("outcome") not in OUTCOMES:
         raise ValueError(f"a call record needs a call_id and an outcome in {OUTCOMES}")
     at = clock_now()
     values = {k: call.get(k) for k in FIELDS}
     values["callback_requested"] = bool(values["callback_requested"])
+    values["callback_status"] = "open" if values["callback_requested"] else None
+    values["case_id"] = values["case_id"] or call_live.case_for_call(str(call["call_id"]))
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = (insert(CallRecord)
             .values(call_id=str(call["call_id"]), created_at=at, updated_at=at, **values)
@@ -35,7 +48,37 @@ def record(*, call: dict, commit: bool = True) -> bool:
     new = db.session.execute(stmt).scalar() is not None
     if commit:
         db.session.commit()
+        if values["voicemail_path"] and not values["case_id"]:
+            # also on a repeat: a voicemail whose case failed before gets it now
+            voicemail_case(str(call["call_id"]))
     return new
+
+
+def _local(at: datetime) -> str:
+    return at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def voicemail_case(call_id: str) -> int | None:
+    """Register a case for a voicemail (a caller the queue could not serve); its id, or None.
+
+    The agent who triages it listens to the message on the call page and completes the facts.
+    """
+    row = get(call_id)
+    if row is None or row.case_id:
+        return row.case_id if row else None
+    phone = numbering.normalize_phone(row.caller or "")
+    if len(phone) < 5:
+        log.warning("voicemail %s has no usable caller number; no case registered", call_id)
+        return None
+    at = row.ended_at or row.arrived_at
+    data = {"category": "consult", "channel": "phone", "citizen_name": "语音留言来电人", "phone": phone,
+            "title": "语音留言（待听取）",
+            "content": f"来电人在排队超时后留言（{_local(at)}）。请在来电记录中收听留言并补全诉求。"
+                       if at else "来电人在排队超时后留言。请在来电记录中收听留言并补全诉求。"}
+    case = cases.open_case(actor=call_live.voicemail_actor(), data=data, call_id=call_id)
+    db.session.execute(update(CallRecord).where(CallRecord.id == row.id).values(case_id=case.id))
+    db.session.commit()
+    return case.id
 
 
 def summary(since: datetime | None = None, call_ids: list[str] | None = None) -> dict[str, int]:

@@ -10,7 +10,7 @@ from engine.db import RawJson, db, naive_utc
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Case, CaseDepartment, CaseEvent, Urge
 from engine.ports import now as clock_now
-from engine.services import audit, notifications, numbering, processes, projections, scope
+from engine.services import audit, call_live, notifications, numbering, processes, projections, scope
 from engine.services.colours import colour_condition
 from engine.services.numbering import normalize_phone
 from engine.services.actor import Actor
@@ -24,8 +24,11 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
          "colour": Case.due_at}
 
 
-def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS) -> Case:
+def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
+              call_id: str | None = None) -> Case:
     """Register a citizen's request: start its workflow and complete intake, in one transaction.
+
+    `call_id` is the telephone call it came from (the A leg's id): the call record links to it.
 
     Five statements: the day's counter, the case row, its first work item, its audit event, the
     citizen's SMS receipt in the outbox.
@@ -44,7 +47,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
                     category=clean["category"], channel=clean["channel"],
                     citizen_name=clean["citizen_name"], phone=clean["phone"], title=clean["title"],
                     content=clean["content"], address=clean.get("address", ""),
-                    confidential=clean["confidential"], created_by_id=actor.user_id,
+                    confidential=clean["confidential"], created_by_id=actor.user_id, call_id=call_id or None,
                     created_at=now, updated_at=now, version=1, blob=RawJson(workflow.dump()))
         projections.set_stage(case, workflow)
         case.case_no = numbering.next_case_no(now)   # late: the day's counter row stays locked to commit
@@ -54,6 +57,8 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
                      data={k: v for k, v in clean.items() if k != "content"}, now=now)
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
+        if call_id:
+            call_live.link_case(call_id, case.id)
         db.session.commit()
     except BaseException:
         db.session.rollback()

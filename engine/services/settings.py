@@ -44,6 +44,18 @@ def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -
     return value
 
 
+def write_audited(name: str, value: object, *, actor_id: int | None, reason: str) -> object:
+    """Change one parameter for a service that checked the actor's right itself (e.g. the shift
+    lead's peak switch); validated and audited like an admin's change."""
+    try:
+        value = parameters.validate(name, value)
+    except ValueError as exc:
+        raise ValidationFailed({name: [str(exc)]}) from None
+    _write(name, value, actor_id=actor_id, reason=reason)
+    db.session.commit()
+    return value
+
+
 def bump(name: str, *, actor_id: int | None, reason: str = "") -> None:
     """Increment an internal counter (e.g. calendar.revision) in the current transaction.
 

@@ -11,11 +11,9 @@ the server's next write waits for it.
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -26,22 +24,6 @@ CHROMIUM = "/usr/bin/chromium"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium through the web pages (deselect: -m 'not browser')")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):     # no access log between the test dots
-        pass
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The app on http://127.0.0.1:<free port>; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from api.cli_telephony import selftest_run
 from engine.db import db
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
-from engine.services import calls
+from engine.services import call_live, calls
 from telephony import esl, scenarios
 from telephony.simulator import Simulator
 from telephony.worker import DEFAULT_MIX, Worker, cdr_headers
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.timeout(60)
 def play_through_worker(app, outcomes: list[str]):
     sim = Simulator().start()
     factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3).start()
+    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=call_live).start()
     try:
         worker.client.wait_connected(5)
         sim.wait_for_clients()

@@ -1,0 +1,186 @@
+"""The agent's phone bar (every page, for the roles at a phone): seat state, screen pop, dialling.
+
+JSON and server-sent events for api/static/js/phone.js, authenticated by the session; writes
+carry the CSRF token (header X-CSRFToken). The services check roles and scope; the switch is
+reached only through the command table (engine.services.call_live).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import queue
+import time
+from datetime import timedelta
+
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from api.feed_hub import Moment, hub_for
+from api.pages.filters import STATUS_LABELS, label, local_time
+from api.pages.web import page_actor
+from engine.db import db
+from engine.errors import DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
+from engine.ports import now as clock_now
+from engine.services import call_center, call_live, duplicates
+
+bp = Blueprint("phone", __name__)
+STREAM_SECONDS = 300      # a stream ends after this; EventSource reconnects with Last-Event-ID
+KEEPALIVE_SECONDS = 15
+REPLAY_SECONDS = 120      # a reconnecting screen gets the moments it missed, this far back
+STATUS = ((ValidationFailed, 422), (WrongState, 409), (PermissionDenied, 403), (NotFound, 404))
+
+
+def json_endpoint(view):
+    """Session required; domain errors as JSON with the right status (never an HTML page)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return jsonify(code=401, message="sign in first"), 401
+        try:
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            db.session.rollback()
+            code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
+            body = {"code": code, "message": exc.message}
+            if isinstance(exc, ValidationFailed):
+                body["errors"] = exc.errors
+            return jsonify(body), code
+    return wrapper
+
+
+@bp.get("/phone/state")
+@json_endpoint
+def state():
+    """The signed-in user's seat and phone state."""
+    page_actor().require(*call_center.PHONE_ROLES)
+    return jsonify(_state_json())
+
+
+@bp.post("/phone/state")
+@json_endpoint
+def set_state():
+    """Sign in to a seat (ready), take a break, come back, or sign out."""
+    data = request.get_json(silent=True) or request.form
+    call_center.set_state(actor=page_actor(), state=str(data.get("state", "")),
+                          extension=str(data.get("extension", "")) or None)
+    return jsonify(_state_json())
+
+
+def _state_json() -> dict:
+    row = call_center.my_status(page_actor())
+    if row is None:
+        return {"extension": None, "state": "logged_out", "state_label": STATE_LABELS()["logged_out"]}
+    return {"extension": row.extension, "state": row.state, "state_label": STATE_LABELS().get(row.state, row.state),
+            "since": local_time(row.state_since), "call_id": row.call_id}
+
+
+def STATE_LABELS() -> dict[str, str]:  # noqa: N802 — a table, translated per request
+    return {"logged_out": _("Signed out"), "ready": _("Ready"), "break": _("On break"),
+            "ringing": _("Ringing"), "talking": _("On a call")}
+
+
+@bp.get("/phone/events")
+def events():
+    """Server-sent events for the signed-in agent's seat: offer (screen pop), answer, end."""
+    if not current_user.is_authenticated:
+        return jsonify(code=401, message="sign in first"), 401
+    actor = page_actor()
+    if not actor.has(*call_center.PHONE_ROLES):
+        return jsonify(code=403, message="the phone bar is for agents, dispatchers and shift leads"), 403
+    seat = call_center.my_status(actor)
+    if seat is None:
+        return jsonify(code=409, message="sign in to a phone seat first"), 409
+    agent = call_live.cc_agent(seat.extension)
+    # the header when EventSource reconnects; `last` when a new page continues the same screen
+    missed = _missed(agent, request.headers.get("Last-Event-ID") or request.args.get("last", ""))
+    db.session.rollback()   # hold no transaction while streaming (SQLite: nor a write lock)
+    hub = hub_for(current_app._get_current_object())
+    inbox = hub.subscribe(agent)
+
+    def stream():
+        try:
+            yield f"retry: 2000\n\n"
+            for moment in missed:
+                yield _sse(moment, actor)
+            ends = time.monotonic() + STREAM_SECONDS
+            while time.monotonic() < ends:
+                try:
+                    moment = inbox.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield _sse(moment, actor)
+        finally:
+            hub.unsubscribe(agent, inbox)
+
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"   # a proxy must pass each event on at once
+    return response
+
+
+def _missed(agent: str, last_event_id: str) -> list[Moment]:
+    if not last_event_id.isdigit():
+        return []
+    since = clock_now() - timedelta(seconds=REPLAY_SECONDS)
+    return [Moment(*row) for row in call_live.feed_after(int(last_event_id), agent=agent, since=since)]
+
+
+def _sse(moment: Moment, actor) -> str:
+    data = {"id": moment.id, "kind": moment.kind, "call_id": moment.call_id, "caller": moment.caller,
+            "queue": moment.queue, "sent_at": time.time()}
+    if moment.kind == "offer":
+        data["history"] = _history(actor, moment.caller or "")
+        data["intake_url"] = url_for("case_pages.new_case", call=moment.call_id)
+    return f"id: {moment.id}\nevent: {moment.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _history(actor, phone: str) -> list[dict]:
+    """The caller's earlier cases (scope applies), for the screen pop."""
+    try:
+        rows = duplicates.caller_history(actor=actor, phone=phone, limit=5)
+    finally:
+        db.session.rollback()   # the stream holds no transaction between events
+    return [{"case_no": r.case_no, "title": r.title, "status_label": label(STATUS_LABELS, r.status),
+             "created_at": local_time(r.created_at), "url": url_for("case_pages.case_page", case_id=r.case_id)}
+            for r in rows]
+
+
+@bp.post("/phone/dial")
+@json_endpoint
+def dial():
+    """Click-to-call: the number of a case, a call or a colleague, from the agent's seat."""
+    data = request.get_json(silent=True) or request.form
+    target = {k: _int(data.get(k), k) for k in ("case_id", "call_record_id", "user_id") if data.get(k)}
+    result = call_center.dial(actor=page_actor(), **target)
+    return jsonify(command_id=result.command.id, number=result.masked, status=result.command.status,
+                   status_url=url_for("phone.command", command_id=result.command.id)), 202
+
+
+@bp.post("/phone/conference")
+@json_endpoint
+def conference():
+    """Three-way call: the agent's live call and a colleague in the case's conference."""
+    data = request.get_json(silent=True) or request.form
+    commands = call_center.conference(actor=page_actor(), call_id=str(data.get("call_id", "")),
+                                      case_id=_int(data.get("case_id"), "case_id"),
+                                      user_id=_int(data.get("user_id"), "user_id"))
+    return jsonify(commands=[{"command_id": c.id, "status_url": url_for("phone.command", command_id=c.id)}
+                             for c in commands]), 202
+
+
+@bp.get("/phone/commands/<int:command_id>")
+@json_endpoint
+def command(command_id: int):
+    """A queued command's state and the switch's answer."""
+    row = call_center.command_status(actor=page_actor(), command_id=command_id)
+    return jsonify(command_id=row.id, kind=row.kind, status=row.status, result=row.result,
+                   ok=row.status == "done", finished=row.status in ("done", "failed"))
+
+
+def _int(value, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed({name: ["must be a whole number"]}) from None

@@ -1,0 +1,40 @@
+"""Chinese strings of the call pages (call list, one call, recordings, callbacks; api/pages/calls.py)
+and the calls block of the case page; merged by zh.py."""
+ZH = {
+    # navigation and headings
+    "Calls": "来电记录", "Callbacks": "回拨列表", "Call": "来电", "Caller": "来电号码", "Case": "工单",
+    # the call list
+    "All outcomes": "全部结果", "Outcome": "结果", "Day": "日期", "Caller number": "来电号码",
+    "Agent (extension)": "坐席（分机号）", "Clear": "清除", "Date: use the form YYYY-MM-DD.": "日期格式应为 YYYY-MM-DD。",
+    "Arrived": "来电时间", "Queue": "队列", "Agent": "坐席", "Waiting": "等待时长", "Talk": "通话时长",
+    "Recording": "录音", "Voicemail": "留言", "Call this number": "拨打此号码", "callback": "回拨",
+    "Listen to the recording": "收听录音", "Listen to the voicemail": "收听留言", "No call matches.": "没有符合条件的来电。",
+    "More than %(n)s calls; narrow the search.": "超过 %(n)s 个来电，请缩小查询范围。", "%(n)s calls": "共 %(n)s 个来电",
+    "Newer": "较新", "Older": "较早",
+    # one call
+    "Call back": "回拨", "Dial": "拨打", "Callback number": "回拨号码", "No case linked.": "未关联工单。", "Call id": "呼叫标识",
+    "Timings": "时间节点", "Time per stage": "各环节时长", "Total": "合计",
+    "Waiting (queue to answer or hang-up)": "等待时长（进入队列至接听或挂机）",
+    "IVR answered": "IVR 应答", "Joined the queue": "进入队列", "Offered to an agent": "分配坐席",
+    "Answered by the agent": "坐席接听", "Ended": "结束",
+    "Before the IVR answered": "IVR 应答前", "In the IVR": "IVR 中", "Waiting in the queue": "排队等待",
+    "Ringing at the agent": "坐席振铃",
+    "Callback": "回拨", "Reached": "已联系上", "Gave up": "放弃回拨", "Download": "下载",
+    "Your browser cannot play this recording; download it instead.": "浏览器无法播放此录音，请下载后收听。",
+    "Playback is not set up on this server (TELEPHONY_RECORDINGS_DIR).": "本服务器未配置录音播放（TELEPHONY_RECORDINGS_DIR）。",
+    "Back": "返回",
+    # callbacks
+    "Callers who were asked at peak time to hang up and be called back. Call them, then say whether you reached them.":
+        "高峰时段经智能劝阻挂机、等待回拨的来电人。请逐一回拨，并记录是否联系上。",
+    "To call back": "待回拨", "Closed today": "今日已处理", "The oldest %(n)s are shown.": "仅显示最早的 %(n)s 条。",
+    "Waiting for": "已等待", "caller": "来电", "Nobody waits for a callback.": "暂无待回拨来电。",
+    "Closed at": "处理时间", "Callback result": "回拨结果", "By": "处理人", "No callback closed today.": "今日尚无已处理的回拨。",
+    "%(m)s min": "%(m)s 分钟", "%(h)s h %(m)s min": "%(h)s 小时 %(m)s 分钟", "%(d)s d %(h)s h": "%(d)s 天 %(h)s 小时",
+    "Callback closed: caller reached.": "回拨已完成：已联系上来电人。",
+    "Callback closed: gave up on reaching the caller.": "回拨已结束：未能联系上来电人。",
+    "Say whether the caller was reached or you gave up.": "请选择“已联系上”或“放弃回拨”。",
+    "This call is not on the callback list.": "该来电不在回拨列表中。",
+    "This callback was already closed by %(who)s at %(at)s (%(result)s); nothing was changed.":
+        "该回拨已由 %(who)s 于 %(at)s 处理（%(result)s），本次操作未作更改。",
+    "someone else": "其他人",
+}

@@ -1,0 +1,218 @@
+"""What the telephony worker writes for the web: the live call feed (screen pop), agent phone
+states, queued switch commands, posted CDRs, the live snapshot, call ↔ case links, voicemail cases.
+
+Every function commits (the worker calls them one at a time inside an app context). The worker
+never reads request data; the web never opens the Event Socket: these tables join the two.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engine import roles as R
+from engine.db import db
+from engine.errors import ValidationFailed
+from engine.models import AgentStatus, CallCdr, CallFeed, CallRecord, Case, Department, TelephonyCommand, TelephonyState
+from engine.ports import now as clock_now
+from engine.services.actor import Actor
+
+QUEUE_DOMAIN = "default"
+FEED_KEEP = timedelta(days=1)
+COMMANDS_PER_POLL = 50
+
+
+def cc_agent(extension: str) -> str:
+    """The switch's name for an agent seat (mod_callcenter agent `<ext>@default`)."""
+    return f"{extension}@{QUEUE_DOMAIN}"
+
+
+def extension_of(agent: str | None) -> str | None:
+    """The seat of a mod_callcenter agent name, or None."""
+    if not agent:
+        return None
+    return agent.split("@", 1)[0] or None
+
+
+# --- the live feed -----------------------------------------------------------------------------
+def feed(*, kind: str, call_id: str, agent: str | None, caller: str | None = None, queue: str | None = None,
+         switch_at: datetime | None = None) -> int:
+    """Append one call moment (offer/answer/end) and move the agent's phone state with it."""
+    now = clock_now()
+    row = CallFeed(kind=kind, call_id=call_id, agent=agent, caller=caller, queue=queue, switch_at=switch_at,
+                   created_at=now)
+    db.session.add(row)
+    ext = extension_of(agent)
+    if ext:
+        _phone_state(ext, kind, call_id, now)
+    db.session.commit()
+    return row.id
+
+
+def _phone_state(extension: str, kind: str, call_id: str, now: datetime) -> None:
+    # ringing/talking follow the switch; the agent's own choice (ready/break) is not overridden by
+    # an "end" of a call they were not on (e.g. a late event after they went on break).
+    status = AgentStatus.__table__
+    if kind == "offer":
+        cond, values = status.c.state.in_(("ready", "ringing")), {"state": "ringing", "call_id": call_id}
+    elif kind == "answer":
+        cond, values = status.c.state.in_(("ready", "ringing", "talking")), {"state": "talking", "call_id": call_id}
+    else:
+        cond, values = status.c.call_id == call_id, {"state": "ready", "call_id": None}
+    db.session.execute(update(status).where(status.c.extension == extension, cond)
+                       .values(state_since=now, version=status.c.version + 1, **values))
+
+
+FEED_COLUMNS = (CallFeed.id, CallFeed.kind, CallFeed.call_id, CallFeed.agent, CallFeed.caller, CallFeed.queue,
+                CallFeed.switch_at)
+
+
+def feed_after(last_id: int, limit: int = 500, agent: str | None = None, since: datetime | None = None) -> list:
+    """Feed rows (plain tuples in FEED_COLUMNS order) after `last_id`, oldest first: the web's
+    poller fans them out to screens; a reconnecting screen asks for its agent's since a moment."""
+    query = select(*FEED_COLUMNS).where(CallFeed.id > last_id)
+    if agent is not None:
+        query = query.where(CallFeed.agent == agent)
+    if since is not None:
+        query = query.where(CallFeed.created_at >= since)
+    return [tuple(row) for row in db.session.execute(query.order_by(CallFeed.id).limit(limit))]
+
+
+def last_feed_id() -> int:
+    """The newest feed id (a screen that connects now starts after it)."""
+    return db.session.execute(select(CallFeed.id).order_by(CallFeed.id.desc()).limit(1)).scalar() or 0
+
+
+def trim_feed(now: datetime | None = None) -> int:
+    """Delete feed rows older than a day; the number deleted."""
+    cutoff = (now or clock_now()) - FEED_KEEP
+    deleted = db.session.execute(delete(CallFeed).where(CallFeed.created_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted
+
+
+# --- commands ------------------------------------------------------------------------------------
+def queue_command(*, kind: str, command: str, actor_id: int | None = None, case_id: int | None = None,
+                  call_id: str | None = None, commit: bool = True) -> TelephonyCommand:
+    """Queue one API command line for the worker (lines are built by services, never typed by users)."""
+    if "\n" in command or "\r" in command:
+        raise ValidationFailed({"command": ["a switch command is one line"]})
+    row = TelephonyCommand(kind=kind, command=command, status="pending", requested_by_id=actor_id,
+                           case_id=case_id, call_id=call_id, created_at=clock_now())
+    db.session.add(row)
+    if commit:
+        db.session.commit()
+    return row
+
+
+def take_commands(limit: int = COMMANDS_PER_POLL) -> list[tuple[int, str]]:
+    """Pending commands, oldest first, marked sent (one worker per switch takes them)."""
+    query = (select(TelephonyCommand.id, TelephonyCommand.command)
+             .where(TelephonyCommand.status == "pending").order_by(TelephonyCommand.id).limit(limit))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = [(i, c) for i, c in db.session.execute(query)]
+    if rows:
+        db.session.execute(update(TelephonyCommand).where(TelephonyCommand.id.in_([i for i, _ in rows]))
+                           .values(status="sent"))
+    db.session.commit()
+    return rows
+
+
+def finish_command(command_id: int, *, ok: bool, result: str) -> None:
+    """Record what the switch answered (`+OK …` / `-ERR …`)."""
+    db.session.execute(update(TelephonyCommand).where(TelephonyCommand.id == command_id).values(
+        status="done" if ok else "failed", result=result.strip()[:255], finished_at=clock_now()))
+    db.session.commit()
+
+
+# --- CDRs (mod_json_cdr) ----------------------------------------------------------------------
+def store_cdr(document: dict) -> bool:
+    """Keep one posted leg CDR; False if that leg's CDR was stored before (mod_json_cdr retries)."""
+    variables = document.get("variables") if isinstance(document, dict) else None
+    if not isinstance(variables, dict) or not isinstance(variables.get("uuid"), str) or not variables["uuid"]:
+        raise ValidationFailed({"variables.uuid": ["a CDR needs variables.uuid (the leg's id)"]})
+    leg = variables["uuid"][:64]
+    direction = str(variables.get("direction") or (document.get("channel_data") or {}).get("direction") or "")
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = (insert(CallCdr).values(leg_id=leg, core_uuid=str(document.get("core-uuid") or "")[:64] or None,
+                                   direction=direction[:16] or None,
+                                   document=json.dumps(document, ensure_ascii=False), received_at=clock_now())
+            .on_conflict_do_nothing(index_elements=[CallCdr.leg_id]).returning(CallCdr.id))
+    new = db.session.execute(stmt).scalar() is not None
+    db.session.commit()
+    return new
+
+
+def cdrs_after(last_id: int, limit: int = 500) -> list[tuple[int, dict]]:
+    """Stored CDRs after `last_id`, oldest first, as (id, document)."""
+    rows = db.session.execute(select(CallCdr.id, CallCdr.document).where(CallCdr.id > last_id)
+                              .order_by(CallCdr.id).limit(limit)).all()
+    db.session.commit()
+    return [(i, json.loads(doc)) for i, doc in rows]
+
+
+def last_cdr_id(since: datetime) -> int:
+    """The last CDR id received before `since` (a worker starting now reads CDRs after it)."""
+    found = db.session.execute(select(CallCdr.id).where(CallCdr.received_at < since)
+                               .order_by(CallCdr.id.desc()).limit(1)).scalar()
+    db.session.commit()
+    return found or 0
+
+
+# --- live snapshot ----------------------------------------------------------------------------
+def write_state(name: str, value: dict) -> None:
+    """Replace one named live document (e.g. `live`: the queues as the worker sees them)."""
+    now = clock_now()
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    row = db.session.get(TelephonyState, name)
+    if row is None:
+        db.session.add(TelephonyState(name=name, value=text, updated_at=now))
+    else:
+        row.value, row.updated_at = text, now
+    db.session.commit()
+
+
+def read_state(name: str) -> tuple[dict, datetime | None]:
+    """One named live document and when it was written ({} and None if never)."""
+    row = db.session.get(TelephonyState, name)
+    return (json.loads(row.value), row.updated_at) if row else ({}, None)
+
+
+def peak_settings() -> tuple[int, int]:
+    """(telephony.peak_mode, telephony.peak_queue_length) as they are now."""
+    from engine.services import settings
+
+    params = settings.snapshot()
+    db.session.commit()
+    return params["telephony.peak_mode"], params["telephony.peak_queue_length"]
+
+
+def agent_states() -> dict[str, str]:
+    """Every signed-in seat's state by cc agent name (the worker's view at start)."""
+    rows = db.session.execute(select(AgentStatus.extension, AgentStatus.state)
+                              .where(AgentStatus.state != "logged_out")).all()
+    db.session.commit()
+    return {cc_agent(ext): state for ext, state in rows}
+
+
+# --- call ↔ case -------------------------------------------------------------------------------
+def link_case(call_id: str, case_id: int) -> None:
+    """Tie a call record to the case registered during it (if the record exists yet)."""
+    db.session.execute(update(CallRecord).where(CallRecord.call_id == call_id, CallRecord.case_id.is_(None))
+                       .values(case_id=case_id))
+
+
+def case_for_call(call_id: str) -> int | None:
+    """The case registered from this call, if any (the record is written when the call ends)."""
+    return db.session.execute(select(Case.id).where(Case.call_id == call_id).order_by(Case.id).limit(1)).scalar()
+
+
+def voicemail_actor() -> Actor:
+    """Who registers voicemail cases: the center itself (no user), with the intake role."""
+    root = db.session.execute(select(Department).where(Department.parent_id.is_(None))
+                              .order_by(Department.id).limit(1)).scalar_one()
+    return Actor(user_id=None, username="telephony", roles=frozenset({R.AGENT}),  # type: ignore[arg-type]
+                 department_id=root.id, department_path=root.path)
