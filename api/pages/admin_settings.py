@@ -36,7 +36,9 @@ def parameter_label(name: str) -> str:
               "digest_time": _("Morning digest time"), "digest_days": _("Digest: items due within working days"),
               "recolour_seconds": _("Recolouring interval (seconds)"),
               "calendar": _("Calendar revision (internal counter)")}
-    label = labels.get(base, name)
+    labels.update({"telephony.peak_mode": _("Smart dissuasion: 0 off, 1 on, 2 automatic"),
+                   "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers")})
+    label = labels.get(name) or labels.get(base, name)
     return f"{label} · {option_label(CATEGORY_OPTIONS, category)}" if base in ("handling_days", "warn_days") else label
 
 
