@@ -38,16 +38,19 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
     sink = CdrPoster(cdr_url, password=current_app.config.get("TELEPHONY_CDR_PASSWORD", "")) if cdr_url else None
     sim = Simulator(password=password, host=host, port=port, cdr_sink=sink, files_root=files or None).start()
     click.echo(f"ESL simulator listening on {host}:{sim.port} (password {password})")
-    seed = 0
+    # one call at a time, each in its own thread: the seat a call is offered to is chosen when the
+    # call starts, so an agent who signs in gets the next call
+    outcomes = scenarios.pick_outcomes(DEFAULT_MIX, calls or 10**9, seed=0)
+    played = 0
     try:
+        for outcome in outcomes:
+            threading.Thread(target=sim.play, args=([outcome],), kwargs={"rate": 1.0, "step": step},
+                             daemon=True).start()
+            played += 1
+            time.sleep(1.0 / rate)
+        click.echo(f"played {played} calls; still listening (Ctrl-C to stop)")
         while True:
-            batch = calls or 100
-            sim.play(list(scenarios.pick_outcomes(DEFAULT_MIX, batch, seed=seed)), rate=rate, step=step)
-            seed += 1
-            if calls:
-                click.echo(f"played {calls} calls; still listening (Ctrl-C to stop)")
-                while True:
-                    time.sleep(3600)
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
