@@ -36,7 +36,8 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
     from telephony.worker import DEFAULT_MIX
 
     sink = CdrPoster(cdr_url, password=current_app.config.get("TELEPHONY_CDR_PASSWORD", "")) if cdr_url else None
-    sim = Simulator(password=password, host=host, port=port, cdr_sink=sink, files_root=files or None).start()
+    sim = Simulator(password=password, host=host, port=port, cdr_sink=sink, files_root=files or None,
+                    one_call_per_agent=True).start()
     click.echo(f"ESL simulator listening on {host}:{sim.port} (password {password})")
     # one call at a time, each in its own thread: the seat a call is offered to is chosen when the
     # call starts, so an agent who signs in gets the next call

@@ -115,11 +115,15 @@ class Simulator:
 
     def __init__(self, password: str = "ClueCon", host: str = "127.0.0.1", port: int = 0,
                  send_auth: bool = True, cdr_sink: Callable[[dict], None] | None = None,
-                 files_root: str | None = None) -> None:
+                 files_root: str | None = None, one_call_per_agent: bool = False) -> None:
         self.password, self.send_auth, self.cdr_sink = password, send_auth, cdr_sink
         # the demo writes a short real WAV for each recording and voicemail, under files_root
         # in place of the switch's /var/lib/freeswitch (the web plays them from there)
         self.files_root = files_root
+        # like mod_callcenter, offer a call only to an agent not on a call already (the demo);
+        # load tests leave it off to spread calls over a few seats
+        self.one_call_per_agent = one_call_per_agent
+        self._serving: dict[str, str] = {}   # A leg -> agent reserved for it
         self.core_uuid = str(uuid.uuid4())
         self.server = socket.create_server((host, port))
         self.port = self.server.getsockname()[1]
@@ -273,6 +277,14 @@ class Simulator:
             return "\n".join([header, *lines, "+OK"]) + "\n"
         return "-ERR Invalid syntax\n"
 
+    def _pick_agent(self) -> str | None:
+        available = self.available_agents()
+        if self.one_call_per_agent:
+            with self._lock:
+                busy = set(self._serving.values())
+            available = [a for a in available if a not in busy]
+        return available[next(self._agent_turn) % len(available)] if available else None
+
     def available_agents(self) -> list[str]:
         """Agents set Available over ESL (the demo offers calls to the agents signed in)."""
         return sorted(a for a, status in self.agents.items() if status == "Available")
@@ -336,9 +348,11 @@ class Simulator:
         legs, origin, caller_list = [], time.time(), list(callers)
         for i, outcome in enumerate(outcomes):
             number, name = caller_list[i] if i < len(caller_list) else (None, "Caller")
-            available = self.available_agents()
-            agent = available[next(self._agent_turn) % len(available)] if available else None
+            agent = self._pick_agent()
             leg, steps = scenarios.build_call(outcome, origin, self.core_uuid, number, name, agent=agent)
+            if agent and self.one_call_per_agent:
+                with self._lock:
+                    self._serving[leg.uuid] = agent
             legs.append(leg)
             for offset, headers, body in steps:
                 heapq.heappush(heap, (i / rate + offset * step, len(heap), headers, body))
@@ -373,6 +387,7 @@ class Simulator:
                 if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
                     self.live.pop(h["Unique-ID"], None)
                     self.members.pop(h["Unique-ID"], None)
+                    self._serving.pop(h["Unique-ID"], None)
                 else:
                     self.live[h["Unique-ID"]] = h.get("Caller-Caller-ID-Number", "")
 

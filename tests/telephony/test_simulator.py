@@ -115,3 +115,19 @@ def test_play_mixes_outcomes_at_a_rate_and_drop_cuts_mid_call(sim):
     sim.drop()
     with pytest.raises((protocol.ConnectionClosed, OSError)):
         client.read()
+
+
+def test_calls_go_round_robin_to_available_agents_and_one_at_a_time_if_asked():
+    sim = Simulator(one_call_per_agent=True)
+    try:
+        sim.run_api("callcenter_config agent set status 1001@default 'Available'")
+        sim.run_api("callcenter_config agent set status 1002@default 'On Break'")
+        assert sim.available_agents() == ["1001@default"]
+        first = sim._pick_agent()
+        sim._serving["call-1"] = first
+        assert first == "1001@default" and sim._pick_agent() is None   # 1001 is on a call
+        sim._track([("Event-Name", "CHANNEL_HANGUP_COMPLETE"), ("Unique-ID", "call-1"),
+                    ("Call-Direction", "inbound"), ("Event-Date-Timestamp", "1")])
+        assert sim._pick_agent() == "1001@default"
+    finally:
+        sim.server.close()
