@@ -61,8 +61,11 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
 @telephony_cli.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8021, show_default=True)
-@click.option("--password", default="ClueCon", show_default=True)
-def run(host: str, port: int, password: str) -> None:
+@click.option("--password", default="ClueCon", show_default=True, envvar="TELEPHONY_ESL_PASSWORD",
+              help="Or TELEPHONY_ESL_PASSWORD (keeps it out of the process list).")
+@click.option("--hotline-variable", default="hotline_call", show_default=True,
+              help="Record only A legs with this channel variable = true (empty: every inbound leg).")
+def run(host: str, port: int, password: str, hotline_variable: str) -> None:
     """Run the worker: call records, screen pops, agent-ID announcements, queued commands, the
     wallboard's live view and CDR reconciliation, until interrupted."""
     from engine.services import call_live, calls
@@ -71,7 +74,7 @@ def run(host: str, port: int, password: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
     worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context,
-                    hooks=call_live).start()
+                    hooks=call_live, hotline_variable=hotline_variable or None).start()
     click.echo(f"telephony worker connected to {host}:{port}" if _wait(worker) else "waiting for the switch…")
     try:
         while True:
@@ -110,7 +113,8 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     poster = CdrPoster(server.start() + "/telephony/cdr", password=password)
     sim = Simulator(port=0, cdr_sink=poster).start()
     worker = Worker(_client_factory("127.0.0.1", sim.port, "ClueCon", backoff=(0.05, 0.5), connect_timeout=2.0),
-                    calls.record, context=app.app_context, grace=grace, hooks=call_live).start()
+                    calls.record, context=app.app_context, grace=grace, hooks=call_live,
+                    hotline_variable="hotline_call").start()
     try:
         worker.client.wait_connected(10)
         sim.wait_for_clients()

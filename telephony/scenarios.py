@@ -205,7 +205,8 @@ def build_call(outcome: str, start: float, core_uuid: str, caller: str | None = 
     """The A leg and the timed steps of one call that ends with the given outcome (offered to
     `agent`, or to a random `10xx@default`)."""
     a = Leg("inbound", caller or f"138{random.randrange(10**8):08d}", caller_name)
-    a.vars.update(sip_call_id=f"{uuid.uuid4().hex}@trunk", call_uuid=a.uuid)
+    # hotline_call: the sample dialplan marks 12345 calls (telephony/freeswitch/dialplan/public/12345.xml)
+    a.vars.update(sip_call_id=f"{uuid.uuid4().hex}@trunk", call_uuid=a.uuid, hotline_call="true")
     script = Script(start, core_uuid)
     SCENARIOS[outcome](script, a, agent or f"10{random.randrange(100):02d}@default")
     return a, script.steps

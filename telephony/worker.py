@@ -77,11 +77,15 @@ class Worker:
     def __init__(self, client_factory: Callable[[], esl.EslClient], store: Callable[..., bool],
                  context: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
                  grace: float = 3.0, clock: Callable[[], float] = time.monotonic, hooks=None,
-                 orphan_wait: float = 30.0, announce: bool = True) -> None:
+                 orphan_wait: float = 30.0, announce: bool = True, hotline_variable: str | None = None) -> None:
+        # hotline_variable: count only A legs carrying this channel variable = "true" (the sample
+        # dialplan sets hotline_call=true): seat-to-seat and test calls are inbound legs too
         self.client_factory, self.store, self.context, self.hooks = client_factory, store, context, hooks
         self.tracker = CallTracker(grace=grace, clock=clock)
         self.live = LiveView()
         self.clock, self.orphan_wait, self.announce = clock, orphan_wait, announce
+        self.hotline_variable = hotline_variable
+        self.ignored = 0       # decided calls that were not hotline calls (not recorded)
         self.client: esl.EslClient | None = None
         self.recorded = 0      # new rows written
         self.repeated = 0      # decided calls the store already had
@@ -350,19 +354,32 @@ class Worker:
         decided = []
         while self.tracker.done:
             outcome = self.tracker.done[0]
+            if not self._is_hotline(outcome.uuid):
+                self.tracker.done.pop(0)
+                self._forget(outcome.uuid)
+                self.ignored += 1
+                continue
             call = self.to_record(outcome)
             with self.context():
                 new = self.store(call=call)   # raises: the outcome stays in `done` and is retried
             self.tracker.done.pop(0)
-            self._finals.pop(outcome.uuid, None)
-            self._times.pop(outcome.uuid, None)
-            self.live.calls.pop(outcome.uuid, None)
+            self._forget(outcome.uuid)
             if new:
                 self.recorded += 1
             else:
                 self.repeated += 1
             decided.append(outcome)
         return decided
+
+    def _is_hotline(self, uid: str) -> bool:
+        if not self.hotline_variable:
+            return True
+        return self._finals.get(uid, {}).get(f"variable_{self.hotline_variable}") == "true"
+
+    def _forget(self, uid: str) -> None:
+        self._finals.pop(uid, None)
+        self._times.pop(uid, None)
+        self.live.calls.pop(uid, None)
 
     def to_record(self, outcome: Outcome) -> dict:
         """The call record of one decided call (times from the A leg's variables and seen events)."""

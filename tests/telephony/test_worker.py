@@ -129,3 +129,16 @@ def test_a_drop_in_the_middle_of_100_live_calls_keeps_one_record_per_call(app):
     assert result["reconnects"] >= 1 and result["reconciled"] > 0
     assert (result["lost"], result["duplicated"], result["wrong"]) == (0, 0, 0)
     assert sum(result[k] for k in OUTCOMES) == 100
+
+
+def test_only_hotline_calls_are_recorded_when_asked(app):
+    hotline = steps_of("answered")
+    internal = [{k: v for k, v in h.items() if k != "variable_hotline_call"}
+                for h in steps_of("ivr")]   # a seat-to-seat call: an inbound leg without the mark
+    worker = Worker(lambda: None, calls.record, grace=0.0, hotline_variable="hotline_call")
+    for h in hotline + internal:
+        worker.handle(h)
+    worker.tracker.tick(force=True)
+    worker._write_new()
+    assert (worker.recorded, worker.ignored) == (1, 1) and count_rows() == 1
+    assert calls.summary()["answered"] == 1 and calls.summary()["ivr"] == 0
