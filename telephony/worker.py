@@ -95,6 +95,7 @@ class Worker:
         self.commands = 0      # queued commands carried out
         self.errors = 0
         self.core_uuid: str | None = None
+        self.cores: set[str] = set()   # every Core-UUID of our switch seen (before and after restarts)
         self.peak_on: bool | None = None
         self._finals: dict[str, dict[str, str]] = {}
         self._times: dict[str, dict[str, datetime]] = {}
@@ -280,6 +281,8 @@ class Worker:
             if self.core_uuid and core and core != self.core_uuid:
                 self._switch_restarted()
             self.core_uuid = core or self.core_uuid
+            if core:
+                self.cores.add(core)
             members = {q: self.client.api(f"callcenter_config queue list members {q}", timeout=5.0)
                        for q in sorted(set(self.live.queues()) | {QUEUE})}
             added = self.live.rebuild(self.client.api("show channels as json", timeout=5.0), members)
@@ -314,12 +317,12 @@ class Worker:
 
     def reconcile(self) -> int:
         """Feed legs from CDRs posted since the last look (calls the events did not end); the number fed."""
-        if self.hooks is None:
-            return 0
+        if self.hooks is None or not self.cores:
+            return 0   # until we know our switch's Core-UUID we cannot tell its CDRs from others'
         fed = 0
         with self.context():
             while True:
-                rows = self.hooks.cdrs_after(self._cdr_cursor or 0)
+                rows = self.hooks.cdrs_after(self._cdr_cursor or 0, core_uuids=self.cores)
                 if not rows:
                     break
                 self._cdr_cursor = rows[-1][0]

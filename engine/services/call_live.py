@@ -146,10 +146,13 @@ def store_cdr(document: dict) -> bool:
     return new
 
 
-def cdrs_after(last_id: int, limit: int = 500) -> list[tuple[int, dict]]:
-    """Stored CDRs after `last_id`, oldest first, as (id, document)."""
-    rows = db.session.execute(select(CallCdr.id, CallCdr.document).where(CallCdr.id > last_id)
-                              .order_by(CallCdr.id).limit(limit)).all()
+def cdrs_after(last_id: int, limit: int = 500, core_uuids: set[str] | None = None) -> list[tuple[int, dict]]:
+    """Stored CDRs after `last_id`, oldest first, as (id, document); only those of the switches
+    with these Core-UUIDs if given (one worker per switch: it decides only its own calls)."""
+    query = select(CallCdr.id, CallCdr.document).where(CallCdr.id > last_id)
+    if core_uuids is not None:
+        query = query.where(CallCdr.core_uuid.in_(sorted(core_uuids)))
+    rows = db.session.execute(query.order_by(CallCdr.id).limit(limit)).all()
     db.session.commit()
     return [(i, json.loads(doc)) for i, doc in rows]
 

@@ -212,3 +212,12 @@ def test_the_cdr_endpoint_needs_the_switchs_credentials_and_stores_each_leg_once
                           auth=("freeswitch", CDR_PASSWORD))
     assert garbage.status_code == 422
     assert [(i, d["variables"]["uuid"]) for i, d in call_live.cdrs_after(0)][0][1] == "leg-1"
+
+
+def test_a_worker_reads_only_its_own_switchs_cdrs(app):
+    other = {"core-uuid": "other-switch", "variables": {"uuid": "leg-b", "direction": "inbound"}}
+    ours = {"core-uuid": "our-switch", "variables": {"uuid": "leg-a", "direction": "inbound"}}
+    call_live.store_cdr(other)
+    call_live.store_cdr(ours)
+    assert [d["variables"]["uuid"] for _, d in call_live.cdrs_after(0, core_uuids={"our-switch"})] == ["leg-a"]
+    assert len(call_live.cdrs_after(0)) == 2
