@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from api.feed_hub import Moment, hub_for
 from api.pages.filters import STATUS_LABELS, label, local_time
-from api.pages.web import page_actor
+from api.pages.web import page_actor, session_valid
 from engine.db import db
 from engine.errors import DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
 from engine.ports import now as clock_now
@@ -97,6 +97,7 @@ def events():
     db.session.rollback()   # hold no transaction while streaming (SQLite: nor a write lock)
     hub = hub_for(current_app._get_current_object())
     inbox = hub.subscribe(agent)
+    session_id = current_user.get_id()
 
     def stream():
         try:
@@ -108,6 +109,8 @@ def events():
                 try:
                     moment = inbox.get(timeout=KEEPALIVE_SECONDS)
                 except queue.Empty:
+                    if not session_valid(session_id):
+                        return   # signed out elsewhere (or deactivated): no more calls on this screen
                     yield ": keep-alive\n\n"
                     continue
                 yield _sse(moment, actor)

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from api.pages.consoles import require
 from api.pages.filters import local_time
-from api.pages.web import page_actor
+from api.pages.web import page_actor, session_valid
 from engine.calendar import TZ, local_date
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed
@@ -173,11 +173,14 @@ def stream():
     if refused:
         return refused
     db.session.rollback()
+    session_id = current_user.get_id()
 
     def events():
         yield f"retry: {RETRY_MS}\n\n"
         ends = time.monotonic() + STREAM_SECONDS
         while True:
+            if not session_valid(session_id):
+                return      # signed out elsewhere: the reconnect is refused
             try:
                 body = board(actor)
             except PermissionDenied:

@@ -36,6 +36,15 @@ class SessionUser(UserMixin):
         self.department_name = user.department.name
 
 
+def session_valid(session_id: str) -> bool:
+    """Whether a session still holds (not signed out elsewhere, password not reset, user active):
+    long-lived streams ask it, since Flask-Login checks only when a request starts."""
+    try:
+        return _load(session_id) is not None
+    finally:
+        db.session.rollback()
+
+
 @login_manager.user_loader
 def _load(session_id: str):
     user_id, _, epoch = session_id.partition(":")

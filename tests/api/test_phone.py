@@ -70,6 +70,7 @@ class SseReader:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
         self.response = opener.open(url, timeout=20)
         self.events: list[tuple[str, dict, float]] = []
+        self.lines, self.ended = 0, threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -77,10 +78,12 @@ class SseReader:
             self._lines()
         except (OSError, ValueError, AttributeError):   # closed by the test
             pass
+        self.ended.set()
 
     def _lines(self) -> None:
         kind, data = None, None
         for raw in self.response:
+            self.lines += 1
             line = raw.decode().rstrip("\n")
             if line.startswith("event: "):
                 kind = line[7:]
@@ -100,7 +103,8 @@ class SseReader:
     def close(self) -> None:
         # shut the socket down: a blocked read ends at once (close() would wait for it)
         import socket
-        self.response.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        if self.response.fp is not None:      # None: the server ended the stream already
+            self.response.fp.raw._sock.shutdown(socket.SHUT_RDWR)
 
 
 def browser_cookies(live_server, login="agent"):
@@ -230,3 +234,22 @@ def test_three_way_call_with_the_cases_department(signin, actor, dept):
         handler = db.session.get(User, handler.id)
         handler.phone = old_phone
         db.session.commit()
+
+
+def test_a_screen_stream_ends_when_the_user_signs_out_elsewhere(app, live_server, actor, monkeypatch):
+    from api.pages import phone
+    from engine.models import User
+    from engine.services import call_center
+    monkeypatch.setattr(phone, "KEEPALIVE_SECONDS", 0.2)
+    call_center.set_state(actor=actor("agent"), state="ready", extension="1001")
+    db.session.rollback()
+    reader = SseReader(live_server + "/phone/events", browser_cookies(live_server))
+    try:
+        time.sleep(0.6)
+        assert not reader.ended.is_set() and reader.lines >= 2    # retry + keep-alives
+        user = db.session.get(User, actor("agent").user_id)
+        user.session_epoch += 1          # what signing out (or a password reset) does
+        db.session.commit()
+        assert reader.ended.wait(3), "the stream kept running for a signed-out session"
+    finally:
+        reader.close()
