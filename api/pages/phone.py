@@ -135,6 +135,7 @@ def _sse(moment: Moment, actor) -> str:
             "queue": moment.queue, "sent_at": time.time()}
     if moment.kind == "offer":
         data["history"] = _history(actor, moment.caller or "")
+        data["record"] = _caller_record(actor, moment.caller or "")
         data["intake_url"] = url_for("case_pages.new_case", call=moment.call_id)
     return f"id: {moment.id}\nevent: {moment.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -148,6 +149,16 @@ def _history(actor, phone: str) -> list[dict]:
     return [{"case_no": r.case_no, "title": r.title, "status_label": label(STATUS_LABELS, r.status),
              "created_at": local_time(r.created_at), "url": url_for("case_pages.case_page", case_id=r.case_id)}
             for r in rows]
+
+
+def _caller_record(actor, phone: str) -> dict:
+    try:
+        record = call_center.caller_record(actor=actor, phone=phone)
+    finally:
+        db.session.rollback()
+    return {"name": record["name"], "calls_30d": record["calls"],
+            "summary": _("%(n)s calls in the last 30 days", n=record["calls"]) if record["calls"] else _("First call in 30 days"),
+            "last_call": local_time(record["last_call"]) if record["last_call"] else None}
 
 
 @bp.post("/phone/dial")

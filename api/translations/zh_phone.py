@@ -6,6 +6,7 @@ ZH = {
     "Call failed: %(result)s": "呼叫失败：%(result)s", "Incoming call": "来电振铃", "Connected": "已接通",
     "Call ended": "通话结束", "Register a case for this call": "为本次来电登记工单", "Close": "关闭",
     "Call the citizen": "呼叫市民",
+    "%(n)s calls in the last 30 days": "近30天来电 %(n)s 次", "First call in 30 days": "近30天首次来电",
     "Smart dissuasion: 0 off, 1 on, 2 automatic": "智能劝阻：0 关闭，1 开启，2 自动",
     "Automatic dissuasion from this many waiting callers": "自动劝阻的排队人数阈值", "Three-way call": "三方通话",
     "Bring a department into the call you are on: the caller and you join the case conference, then the department is called in.":

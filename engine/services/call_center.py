@@ -86,6 +86,21 @@ def offered_call(*, actor: Actor, call_id: str) -> CallFeed | None:
         CallFeed.agent == call_live.cc_agent(seat.extension)).order_by(CallFeed.id.desc()).limit(1)).scalar()
 
 
+def caller_record(*, actor: Actor, phone: str, days: int = 30) -> dict:
+    """What the screen pop says about a caller besides their cases: the name they gave last time
+    (in the actor's scope) and how often they called lately (repeat callers are worth knowing)."""
+    actor.require(*PHONE_ROLES)
+    digits = numbering.normalize_phone(phone or "")
+    if len(digits) < 5:
+        return {"name": None, "calls": 0, "last_call": None}
+    since = clock_now() - timedelta(days=days)
+    count, last = db.session.execute(select(func.count(), func.max(CallRecord.arrived_at)).where(
+        CallRecord.caller == digits, CallRecord.arrived_at >= since)).one()
+    name = db.session.execute(select(Case.citizen_name).where(Case.phone == digits, scope.case_visible(actor))
+                              .order_by(Case.created_at.desc()).limit(1)).scalar()
+    return {"name": name, "calls": count, "last_call": last}
+
+
 # --- calls the actor may see ------------------------------------------------------------------------
 def get_call(*, actor: Actor, call_record_id: int) -> CallRecord:
     """One call record: center roles that work calls see all; others only calls of cases they see."""

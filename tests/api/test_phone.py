@@ -124,6 +124,12 @@ def test_screen_pop_streams_offer_with_history_then_answer(app, live_server, act
     from engine.services import call_center
     call_center.set_state(actor=actor("agent"), state="ready", extension="1001")
     earlier = open_case(actor("agent"), phone="13900001111", title="上周反映的噪音")
+    from datetime import timedelta
+    from engine.ports import now as clock_now
+    calls.record(call={"call_id": "before", "outcome": "answered", "caller": "13900001111",
+                       "arrived_at": clock_now() - timedelta(days=3)})
+    calls.record(call={"call_id": "long-ago", "outcome": "answered", "caller": "13900001111",
+                       "arrived_at": clock_now() - timedelta(days=45)})
     db.session.rollback()
     reader = SseReader(live_server + "/phone/events", browser_cookies(live_server))
     try:
@@ -139,6 +145,8 @@ def test_screen_pop_streams_offer_with_history_then_answer(app, live_server, act
     (offer_kind, offer, _), (answer_kind, answer, _) = events[:2]
     assert (offer_kind, offer["call_id"], offer["caller"]) == ("offer", "call-2", "13900001111")
     assert [h["case_no"] for h in offer["history"]] == [earlier.case_no]
+    assert offer["record"]["name"] == earlier.citizen_name and offer["record"]["calls_30d"] == 1
+    assert offer["record"]["summary"] == "近30天来电 1 次"
     assert offer["intake_url"] == "/cases/new?call=call-2"
     assert (answer_kind, answer["call_id"]) == ("answer", "call-2") and "history" not in answer
     assert db.session.get(AgentStatus, actor("agent").user_id).state == "talking"

@@ -31,6 +31,8 @@ def test_screen_pop_from_offer_to_linked_intake(page: Page, actor):
     expect(pop.locator("[data-pop=title]")).to_have_text("来电振铃")
     expect(pop.locator("[data-pop=caller]")).to_have_text("13912345678")
     expect(pop.locator("[data-pop=history]")).to_contain_text(earlier.case_no)
+    expect(pop.locator("[data-pop=name]")).to_have_text(earlier.citizen_name)
+    expect(pop.locator("[data-pop=record]")).to_have_text("近30天首次来电")
     expect(page.locator("#phone-state")).to_have_text("振铃中 · 1001")
     call_live.feed(kind="answer", call_id="pop-1", agent="1001@default", caller="13912345678")
     db.session.rollback()

@@ -57,6 +57,11 @@
       bar.dataset["label" + kind.charAt(0).toUpperCase() + kind.slice(1)] || kind;
     pop.querySelector('[data-pop="caller"]').textContent = data.caller || "";
     pop.querySelector('[data-pop="queue"]').textContent = data.queue || "";
+    if (data.record) {
+      pop.querySelector('[data-pop="name"]').textContent = data.record.name || "";
+      pop.querySelector('[data-pop="record"]').textContent =
+        data.record.summary + (data.record.last_call ? " · " + data.record.last_call : "");
+    }
     if (data.history) {
       const list = pop.querySelector('[data-pop="history"]');
       list.replaceChildren();
