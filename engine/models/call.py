@@ -21,7 +21,8 @@ class CallRecord(db.Model):
     __tablename__ = "call_record"
     __table_args__ = (Index("ix_call_record_outcome_arrival", "outcome", "arrived_at"),
                       Index("ix_call_record_callback", "callback_status", "arrived_at"),
-                      Index("ix_call_record_arrived", "arrived_at", "id"))   # call list, today's figures
+                      Index("ix_call_record_arrived", "arrived_at", "id"),   # call list, today's figures
+                      Index("ix_call_record_caller", "caller", "arrived_at"))  # screen pop: repeat callers
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -91,6 +91,7 @@ def upgrade():
         batch_op.add_column(sa.Column('voicemail_path', sa.String(length=255), nullable=True))
         batch_op.create_index('ix_call_record_callback', ['callback_status', 'arrived_at'], unique=False)
         batch_op.create_index('ix_call_record_arrived', ['arrived_at', 'id'], unique=False)
+        batch_op.create_index('ix_call_record_caller', ['caller', 'arrived_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_call_record_callback_by_id_user_account'), 'user_account', ['callback_by_id'], ['id'])
 
     with op.batch_alter_table('case', schema=None) as batch_op:
@@ -108,6 +109,7 @@ def downgrade():
 
     with op.batch_alter_table('call_record', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_call_record_callback_by_id_user_account'), type_='foreignkey')
+        batch_op.drop_index('ix_call_record_caller')
         batch_op.drop_index('ix_call_record_arrived')
         batch_op.drop_index('ix_call_record_callback')
         batch_op.drop_column('voicemail_path')
