@@ -70,12 +70,13 @@ class LeaderLock:
 
 def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
     """(id, function, interval seconds) of every job."""
-    from engine.services import colours, reminders
+    from engine.services import call_live, colours, reminders
     return [
         ("recolour", colours.recolour, seconds.get("recolour", 60)),
         ("reminders", reminders.send_reminders, seconds.get("reminders", 30)),
         ("digests", reminders.send_digests, seconds.get("digests", 60)),
         ("deliver", deliver, seconds.get("deliver", 10)),
+        ("telephony_trim", call_live.trim, seconds.get("telephony_trim", 3600)),
     ]
 
 

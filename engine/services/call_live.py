@@ -21,6 +21,9 @@ from engine.services.actor import Actor
 
 QUEUE_DOMAIN = "default"
 FEED_KEEP = timedelta(days=1)
+COMMAND_KEEP = timedelta(days=7)
+COMMAND_TTL = timedelta(seconds=60)
+CDR_KEEP = timedelta(days=31)    # a month to reconcile or audit against the carrier's bill
 COMMANDS_PER_POLL = 50
 
 
@@ -85,10 +88,17 @@ def last_feed_id() -> int:
     return db.session.execute(select(CallFeed.id).order_by(CallFeed.id.desc()).limit(1)).scalar() or 0
 
 
-def trim_feed(now: datetime | None = None) -> int:
-    """Delete feed rows older than a day; the number deleted."""
-    cutoff = (now or clock_now()) - FEED_KEEP
-    deleted = db.session.execute(delete(CallFeed).where(CallFeed.created_at < cutoff)).rowcount
+def trim(now: datetime | None = None) -> dict[str, int]:
+    """Delete what only mattered while calls were live (scheduler job, hourly): feed rows older than
+    a day; finished (or expired) commands older than a week; CDRs older than CDR_KEEP (the call
+    records stay)."""
+    now = now or clock_now()
+    deleted = {
+        "feed": db.session.execute(delete(CallFeed).where(CallFeed.created_at < now - FEED_KEEP)).rowcount,
+        "commands": db.session.execute(delete(TelephonyCommand).where(
+            TelephonyCommand.status.in_(("done", "failed")), TelephonyCommand.created_at < now - COMMAND_KEEP)).rowcount,
+        "cdrs": db.session.execute(delete(CallCdr).where(CallCdr.received_at < now - CDR_KEEP)).rowcount,
+    }
     db.session.commit()
     return deleted
 
@@ -108,7 +118,15 @@ def queue_command(*, kind: str, command: str, actor_id: int | None = None, case_
 
 
 def take_commands(limit: int = COMMANDS_PER_POLL) -> list[tuple[int, str]]:
-    """Pending commands, oldest first, marked sent (one worker per switch takes them)."""
+    """Pending commands, oldest first, marked sent (one worker per switch takes them).
+
+    A command older than COMMAND_TTL fails as expired instead: a call an agent asked for while the
+    worker was down must not ring a citizen minutes later.
+    """
+    db.session.execute(update(TelephonyCommand).where(
+        TelephonyCommand.status == "pending", TelephonyCommand.created_at < clock_now() - COMMAND_TTL)
+        .values(status="failed", result="-ERR expired: the switch was not reachable in time",
+                finished_at=clock_now()))
     query = (select(TelephonyCommand.id, TelephonyCommand.command)
              .where(TelephonyCommand.status == "pending").order_by(TelephonyCommand.id).limit(limit))
     if db.session.get_bind().dialect.name == "postgresql":

@@ -221,3 +221,40 @@ def test_a_worker_reads_only_its_own_switchs_cdrs(app):
     call_live.store_cdr(ours)
     assert [d["variables"]["uuid"] for _, d in call_live.cdrs_after(0, core_uuids={"our-switch"})] == ["leg-a"]
     assert len(call_live.cdrs_after(0)) == 2
+
+
+def test_trim_removes_only_what_outlived_its_use(app):
+    from datetime import timedelta
+    from engine.models import CallCdr
+    from engine.ports import now as clock_now
+    now = clock_now()
+    old_feed = call_live.feed(kind="offer", call_id="old", agent="1001@default")
+    new_feed = call_live.feed(kind="offer", call_id="new", agent="1001@default")
+    db.session.get(CallFeed, old_feed).created_at = now - timedelta(days=2)
+    done = call_live.queue_command(kind="originate", command="originate x")
+    call_live.finish_command(done.id, ok=True, result="+OK")
+    pending = call_live.queue_command(kind="originate", command="originate y")
+    for row in (done, pending):
+        db.session.get(TelephonyCommand, row.id).created_at = now - timedelta(days=8)
+    call_live.store_cdr({"core-uuid": "c", "variables": {"uuid": "old-leg"}})
+    call_live.store_cdr({"core-uuid": "c", "variables": {"uuid": "new-leg"}})
+    db.session.execute(CallCdr.__table__.update().where(CallCdr.leg_id == "old-leg")
+                       .values(received_at=now - timedelta(days=40)))
+    db.session.commit()
+    assert call_live.trim(now) == {"feed": 1, "commands": 1, "cdrs": 1}
+    assert [r[0] for r in call_live.feed_after(0)] == [new_feed]
+    assert db.session.get(TelephonyCommand, pending.id) is not None   # never carried out: kept
+    assert [d["variables"]["uuid"] for _, d in call_live.cdrs_after(0)] == ["new-leg"]
+
+
+def test_a_command_nobody_carried_out_in_time_expires_instead_of_ringing_later(app):
+    from datetime import timedelta
+    from engine.ports import now as clock_now
+    stale = call_live.queue_command(kind="originate", command="originate stale")
+    fresh = call_live.queue_command(kind="originate", command="originate fresh")
+    db.session.get(TelephonyCommand, stale.id).created_at = clock_now() - timedelta(minutes=5)
+    db.session.commit()
+    assert call_live.take_commands() == [(fresh.id, "originate fresh")]
+    expired = db.session.get(TelephonyCommand, stale.id)
+    db.session.refresh(expired)
+    assert expired.status == "failed" and "expired" in expired.result
