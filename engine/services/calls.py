@@ -49,8 +49,13 @@ def record(*, call: dict, commit: bool = True) -> bool:
     if commit:
         db.session.commit()
         if values["voicemail_path"] and not values["case_id"]:
-            # also on a repeat: a voicemail whose case failed before gets it now
-            voicemail_case(str(call["call_id"]))
+            # also on a repeat: a voicemail whose case failed before gets it now. A failure here
+            # must not hold up the worker's next calls: the record is stored, the case is logged
+            try:
+                voicemail_case(str(call["call_id"]))
+            except Exception:  # noqa: BLE001
+                db.session.rollback()
+                log.exception("voicemail %s: no case registered (the call record is kept)", call["call_id"])
     return new
 
 

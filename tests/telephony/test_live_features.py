@@ -258,3 +258,13 @@ def test_a_command_nobody_carried_out_in_time_expires_instead_of_ringing_later(a
     expired = db.session.get(TelephonyCommand, stale.id)
     db.session.refresh(expired)
     assert expired.status == "failed" and "expired" in expired.result
+
+
+def test_a_failing_voicemail_case_keeps_the_record_and_does_not_block(app, monkeypatch):
+    def broken(call_id):
+        raise RuntimeError("intake refused")
+    monkeypatch.setattr(calls, "voicemail_case", broken)
+    assert calls.record(call={"call_id": "vm-1", "outcome": "overflow", "caller": "13800000000",
+                              "voicemail_path": "/var/lib/freeswitch/voicemail/vm-1.wav"}) is True
+    assert calls.get("vm-1").case_id is None
+    assert calls.record(call={"call_id": "vm-2", "outcome": "ivr", "caller": "13800000001"}) is True
