@@ -38,6 +38,7 @@ from telephony.live import LiveView
 log = logging.getLogger(__name__)
 
 # Default selftest / demo mix (weights); every outcome is present.
+STORE_GIVE_UP = 600.0   # seconds a call may fail to be stored (database away) before it is set aside
 QUEUE = "hotline@default"   # the queue of the 12345 number (telephony/freeswitch/callcenter.conf.xml)
 DEFAULT_MIX = {"answered": 6, "trunk": 1, "ivr": 1, "queue": 1, "agent": 1, "overflow": 1, "dissuaded": 1}
 
@@ -100,6 +101,8 @@ class Worker:
         self._finals: dict[str, dict[str, str]] = {}
         self._times: dict[str, dict[str, datetime]] = {}
         self._orphans: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
+        self.set_aside: list[dict] = []   # calls the store refused for STORE_GIVE_UP seconds (logged)
         self._cdr_cursor: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -363,16 +366,37 @@ class Worker:
                 self.ignored += 1
                 continue
             call = self.to_record(outcome)
-            with self.context():
-                new = self.store(call=call)   # raises: the outcome stays in `done` and is retried
+            try:
+                with self.context():
+                    new = self.store(call=call)
+            except Exception:  # noqa: BLE001 — the database may be away; a row may be refused
+                if not self._store_failed(outcome.uuid, call):
+                    break      # retried on the next pass, after the others
+                new = None     # set aside for good
+            self._failures.pop(outcome.uuid, None)
             self.tracker.done.pop(0)
             self._forget(outcome.uuid)
             if new:
                 self.recorded += 1
-            else:
+            elif new is False:
                 self.repeated += 1
             decided.append(outcome)
         return decided
+
+    def _store_failed(self, uid: str, call: dict) -> bool:
+        """After a failed store: move the call behind the others (a refused row must not hold up
+        every later call) and retry it on later passes — or, once it has failed for
+        STORE_GIVE_UP seconds, set it aside (logged with its data). True if set aside."""
+        first = self._failures.setdefault(uid, self.clock())
+        if self.clock() - first >= STORE_GIVE_UP:
+            log.error("call %s could not be stored for %.0f s; set aside: %s", uid, STORE_GIVE_UP, call)
+            self.set_aside.append(call)
+            return True
+        if first == self.clock() or len(self._failures) == 1:
+            log.warning("call %s could not be stored (retrying)", uid, exc_info=True)
+        self.errors += 1
+        self.tracker.done.append(self.tracker.done.pop(0))
+        return False
 
     def _is_hotline(self, uid: str) -> bool:
         if not self.hotline_variable:

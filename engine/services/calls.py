@@ -27,6 +27,10 @@ FIELDS = ("caller", "queue", "agent", "arrived_at", "ivr_at", "queued_at", "offe
           "voicemail_path")
 
 
+_LENGTHS = {"caller": 64, "queue": 64, "agent": 64, "recording_path": 255, "callback_number": 64,
+            "voicemail_path": 255}
+
+
 def record(*, call: dict, commit: bool = True) -> bool:
     """Store one decided call (`call_id` and `outcome` required); False if it was recorded before.
 
@@ -37,6 +41,9 @@ def record(*, call: dict, commit: bool = True) -> bool:
         raise ValueError(f"a call record needs a call_id and an outcome in {OUTCOMES}")
     at = clock_now()
     values = {k: call.get(k) for k in FIELDS}
+    for name, size in _LENGTHS.items():   # the switch's strings are not ours to trust: fit them
+        if isinstance(values[name], str):
+            values[name] = values[name][:size]
     values["callback_requested"] = bool(values["callback_requested"])
     values["callback_status"] = "open" if values["callback_requested"] else None
     values["case_id"] = values["case_id"] or call_live.case_for_call(str(call["call_id"]))

@@ -142,3 +142,32 @@ def test_only_hotline_calls_are_recorded_when_asked(app):
     worker._write_new()
     assert (worker.recorded, worker.ignored) == (1, 1) and count_rows() == 1
     assert calls.summary()["answered"] == 1 and calls.summary()["ivr"] == 0
+
+
+def test_a_call_the_store_refuses_does_not_hold_up_the_others(app):
+    now = [0.0]
+    refused = steps_of("ivr")
+    bad_id = refused[0]["Unique-ID"]
+
+    def store(call):
+        if call["call_id"] == bad_id:
+            raise ValueError("refused")
+        return calls.record(call=call)
+
+    worker = Worker(lambda: None, store, grace=0.0, clock=lambda: now[0])
+    for h in refused + steps_of("answered") + steps_of("trunk"):
+        worker.handle(h)
+    for _ in range(3):
+        worker.tracker.tick(force=True)
+        worker._write_new()
+    assert worker.recorded == 2 and count_rows() == 2 and worker.set_aside == []
+    assert [o.uuid for o in worker.tracker.done] == [bad_id]          # still retried
+    now[0] = 601.0
+    worker._write_new()
+    assert [c["call_id"] for c in worker.set_aside] == [bad_id] and worker.tracker.done == []
+
+
+def test_strings_from_the_switch_are_fitted_to_their_columns(app):
+    assert calls.record(call={"call_id": "long", "outcome": "ivr", "caller": "1" * 100, "queue": "q" * 80})
+    row = calls.get("long")
+    assert (row.caller, row.queue) == ("1" * 64, "q" * 64)
