@@ -147,6 +147,8 @@ class EslClient:
     def _connect(self):
         s = self.settings
         sock = gevent.socket.create_connection((s.host, s.port))
+        # commands are small writes answered at once: no Nagle delay behind the switch's ACKs
+        sock.setsockopt(gevent.socket.IPPROTO_TCP, gevent.socket.TCP_NODELAY, 1)
         reader = sock.makefile("rb")
         if protocol.read_message(reader).content_type != "auth/request":
             raise EslError("expected auth/request")

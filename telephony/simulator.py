@@ -160,6 +160,9 @@ class Simulator:
                 sock, _ = self.server.accept()
             except OSError:
                 return
+            # small frames (replies, events) must not wait for the peer's delayed ACK (Nagle):
+            # that cost every api/bgapi reply ~40 ms under load; mod_event_socket sends at once too
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             session = Session(sock)
             with self._lock:
                 self.sessions.append(session)

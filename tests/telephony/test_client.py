@@ -134,3 +134,15 @@ def test_wrong_password_is_retried_with_backoff_not_connected():
         assert not client.connected.is_set()
         attempts = sum(c.startswith("auth") for c in sim.commands)
         assert 1 <= attempts <= 6
+
+
+def test_the_simulator_disables_nagle_like_mod_event_socket():
+    # replies behind a stream of events must not wait for delayed ACKs (bench/telephony.py measured
+    # 42 ms per api reply with Nagle on); the client sets TCP_NODELAY on its side in _connect
+    import socket
+    with running() as (sim, client):
+        client.wait_connected(5)
+        sim.wait_for_clients()
+        [session] = sim.sessions
+        assert session.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        assert client.api("status").startswith("UP")
