@@ -38,6 +38,7 @@ from telephony.live import LiveView
 log = logging.getLogger(__name__)
 
 # Default selftest / demo mix (weights); every outcome is present.
+TICK_SECONDS = 0.05      # how often calls whose grace period ran out are decided
 STORE_GIVE_UP = 600.0   # seconds a call may fail to be stored (database away) before it is set aside
 QUEUE = "hotline@default"   # the queue of the 12345 number (telephony/freeswitch/callcenter.conf.xml)
 DEFAULT_MIX = {"answered": 6, "trunk": 1, "ivr": 1, "queue": 1, "agent": 1, "overflow": 1, "dissuaded": 1}
@@ -101,7 +102,8 @@ class Worker:
         self._finals: dict[str, dict[str, str]] = {}
         self._times: dict[str, dict[str, datetime]] = {}
         self._orphans: dict[str, float] = {}
-        self._failures: dict[str, int] = {}
+        self._failures: dict[str, float] = {}
+        self._next_tick = 0.0
         self.set_aside: list[dict] = []   # calls the store refused for STORE_GIVE_UP seconds (logged)
         self._cdr_cursor: int | None = None
         self._stop = threading.Event()
@@ -148,7 +150,10 @@ class Worker:
                 if self._reconnected:
                     self.after_connect()
                 self.maintain()
-                self.tracker.tick()
+                now = self.clock()
+                if now >= self._next_tick:   # grace periods run out here (events decide their own call)
+                    self._next_tick = now + TICK_SECONDS
+                    self.tracker.tick()
                 self._write_new()
             except Exception:  # noqa: BLE001 — one bad event or write must not stop the worker
                 self.errors += 1
@@ -168,7 +173,6 @@ class Worker:
             self._screens(h)      # before the live view forgets an ended call's agent
         self.live.on_event(h)
         self.tracker.on_event(h)
-        self.tracker.tick()
         return self._write_new()
 
     def _note(self, h: Mapping[str, str]) -> None:
