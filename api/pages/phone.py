@@ -92,28 +92,35 @@ def events():
     if seat is None:
         return jsonify(code=409, message="sign in to a phone seat first"), 409
     agent = call_live.cc_agent(seat.extension)
-    # the header when EventSource reconnects; `last` when a new page continues the same screen
-    missed = _missed(agent, request.headers.get("Last-Event-ID") or request.args.get("last", ""))
     db.session.rollback()   # hold no transaction while streaming (SQLite: nor a write lock)
     hub = hub_for(current_app._get_current_object())
+    # subscribe first, then read what was missed: a moment committed in between is in both, and
+    # the id check below sends it once (the other order could lose it)
     inbox = hub.subscribe(agent)
+    # the header when EventSource reconnects; `last` when a new page continues the same screen
+    missed = _missed(agent, request.headers.get("Last-Event-ID") or request.args.get("last", ""))
+    db.session.rollback()
     session_id = current_user.get_id()
 
     def stream():
+        sent = 0
         try:
-            yield f"retry: 2000\n\n"
-            for moment in missed:
-                yield _sse(moment, actor)
+            yield "retry: 2000\n\n"
             ends = time.monotonic() + STREAM_SECONDS
             while time.monotonic() < ends:
-                try:
-                    moment = inbox.get(timeout=KEEPALIVE_SECONDS)
-                except queue.Empty:
-                    if not session_valid(session_id):
-                        return   # signed out elsewhere (or deactivated): no more calls on this screen
-                    yield ": keep-alive\n\n"
-                    continue
-                yield _sse(moment, actor)
+                if missed:
+                    moment = missed.pop(0)
+                else:
+                    try:
+                        moment = inbox.get(timeout=KEEPALIVE_SECONDS)
+                    except queue.Empty:
+                        if not session_valid(session_id):
+                            return   # signed out elsewhere (or deactivated): no more calls on this screen
+                        yield ": keep-alive\n\n"
+                        continue
+                if moment.id > sent:
+                    sent = moment.id
+                    yield _sse(moment, actor)
         finally:
             hub.unsubscribe(agent, inbox)
 
