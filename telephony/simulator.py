@@ -352,7 +352,8 @@ class Simulator:
         for i, outcome in enumerate(outcomes):
             number, name = caller_list[i] if i < len(caller_list) else (None, "Caller")
             agent = self._pick_agent()
-            leg, steps = scenarios.build_call(outcome, origin, self.core_uuid, number, name, agent=agent)
+            # each call's clock starts when it starts (its events carry that time)
+            leg, steps = scenarios.build_call(outcome, origin + i / rate, self.core_uuid, number, name, agent=agent)
             if agent and self.one_call_per_agent:
                 with self._lock:
                     self._serving[leg.uuid] = agent

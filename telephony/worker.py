@@ -178,6 +178,9 @@ class Worker:
     def _note(self, h: Mapping[str, str]) -> None:
         uid = h.get("Unique-ID")
         if h.get("Event-Name") == "CUSTOM":
+            member = h.get("CC-Member-Session-UUID") or h.get("VM-UUID")
+            if member in self.tracker.finished:
+                return   # a late event of a call already decided (e.g. from its CDR): nothing to keep
             if h.get("CC-Action") == "agent-offering" and h.get("CC-Member-Session-UUID"):
                 at = _event_time(h)
                 if at:

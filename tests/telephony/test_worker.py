@@ -171,3 +171,17 @@ def test_strings_from_the_switch_are_fitted_to_their_columns(app):
     assert calls.record(call={"call_id": "long", "outcome": "ivr", "caller": "1" * 100, "queue": "q" * 80})
     row = calls.get("long")
     assert (row.caller, row.queue) == ("1" * 64, "q" * 64)
+
+
+def test_late_events_of_a_decided_call_leave_nothing_behind(app):
+    steps = steps_of("answered")
+    worker = Worker(lambda: None, calls.record, grace=0.0)
+    offer = next(h for h in steps if h.get("CC-Action") == "agent-offering")
+    for h in steps:
+        if h is not offer:
+            worker.handle(h)
+    worker.tracker.tick(force=True)
+    worker._write_new()
+    assert worker.recorded == 1
+    worker.handle(offer)            # arrives after the call was decided (e.g. from its CDR)
+    assert worker._times == {} and worker._finals == {}
