@@ -34,9 +34,14 @@ def add_working_days(start: date, days: int, is_working_day: Callable[[date], bo
     return day
 
 
+def local_moment(moment_utc: datetime) -> datetime:
+    """A naive-UTC moment in Asia/Shanghai (aware)."""
+    return moment_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
+
+
 def local_date(moment_utc: datetime) -> date:
     """The Asia/Shanghai calendar date of a naive-UTC moment."""
-    return moment_utc.replace(tzinfo=timezone.utc).astimezone(TZ).date()
+    return local_moment(moment_utc).date()
 
 
 def end_of_office(day: date, office_end: str = "17:30") -> datetime:

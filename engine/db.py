@@ -73,3 +73,12 @@ def naive_utc(value: datetime) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
+
+
+def dialect_insert(dialect: str | None = None):
+    """`insert` of the session's dialect (PostgreSQL or SQLite), for INSERT … ON CONFLICT: both
+    spell it the same, but each dialect's construct is its own."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = dialect or db.session.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert

@@ -20,7 +20,8 @@ from api.feed_hub import Moment, hub_for
 from api.pages.filters import STATUS_LABELS, label, local_time
 from api.pages.web import page_actor, session_valid
 from engine.db import db
-from engine.errors import DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
+from api.errors import STATUS
+from engine.errors import DomainError, ValidationFailed
 from engine.ports import now as clock_now
 from engine.services import call_center, call_live, duplicates
 
@@ -28,7 +29,6 @@ bp = Blueprint("phone", __name__)
 STREAM_SECONDS = 300      # a stream ends after this; EventSource reconnects with Last-Event-ID
 KEEPALIVE_SECONDS = 15
 REPLAY_SECONDS = 120      # a reconnecting screen gets the moments it missed, this far back
-STATUS = ((ValidationFailed, 422), (WrongState, 409), (PermissionDenied, 403), (NotFound, 404))
 
 
 def json_endpoint(view):

@@ -19,7 +19,7 @@ from engine.db import db
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
 from engine.models import AgentStatus, CallFeed, CallRecord, Case, TelephonyCommand, User
 from engine.models.call import OUTCOMES
-from engine.ports import now as clock_now
+from engine.ports import mask_phone, now as clock_now
 from engine.services import call_live, cases, numbering, scope, settings
 from engine.services.actor import Actor
 
@@ -165,7 +165,7 @@ def dial(*, actor: Actor, case_id: int | None = None, call_record_id: int | None
                f"originate_timeout=30}}user/{seat.extension} &bridge(sofia/gateway/{TRUNK}/{number})")
     row = call_live.queue_command(kind="originate", command=command, actor_id=actor.user_id,
                                   case_id=linked_case, call_id=ours)
-    return Dial(row, numbering_mask(number))
+    return Dial(row, mask_phone(number))
 
 
 def _number_for(actor: Actor, case_id, call_record_id, user_id) -> tuple[str, int | None]:
@@ -188,11 +188,6 @@ def _dialable(phone: str) -> str:
     if not re.fullmatch(r"[0-9]{5,20}", digits):
         raise ValidationFailed({"phone": ["no dialable number"]})
     return digits
-
-
-def numbering_mask(number: str) -> str:
-    """138****8000: what the page shows of a number it dialled."""
-    return number[:3] + "****" + number[-4:] if len(number) >= 8 else number[:2] + "***"
 
 
 def conference(*, actor: Actor, call_id: str, case_id: int, user_id: int) -> list[TelephonyCommand]:

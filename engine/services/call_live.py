@@ -10,10 +10,9 @@ import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import roles as R
-from engine.db import db
+from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
 from engine.models import AgentStatus, CallCdr, CallFeed, CallRecord, Case, Department, TelephonyCommand, TelephonyState
 from engine.ports import now as clock_now
@@ -154,7 +153,7 @@ def store_cdr(document: dict) -> bool:
         raise ValidationFailed({"variables.uuid": ["a CDR needs variables.uuid (the leg's id)"]})
     leg = variables["uuid"][:64]
     direction = str(variables.get("direction") or (document.get("channel_data") or {}).get("direction") or "")
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert()
     stmt = (insert(CallCdr).values(leg_id=leg, core_uuid=str(document.get("core-uuid") or "")[:64] or None,
                                    direction=direction[:16] or None,
                                    document=json.dumps(document, ensure_ascii=False), received_at=clock_now())

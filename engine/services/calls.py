@@ -6,15 +6,14 @@ saw live, two workers — keeps its first row and the second report returns Fals
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import logging
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from engine.db import db
+from engine.calendar import local_moment
+from engine.db import db, dialect_insert
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.ports import now as clock_now
@@ -47,7 +46,7 @@ def record(*, call: dict, commit: bool = True) -> bool:
     values["callback_requested"] = bool(values["callback_requested"])
     values["callback_status"] = "open" if values["callback_requested"] else None
     values["case_id"] = values["case_id"] or call_live.case_for_call(str(call["call_id"]))
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert()
     stmt = (insert(CallRecord)
             .values(call_id=str(call["call_id"]), created_at=at, updated_at=at, **values)
             .on_conflict_do_nothing(index_elements=[CallRecord.call_id])
@@ -66,10 +65,6 @@ def record(*, call: dict, commit: bool = True) -> bool:
     return new
 
 
-def _local(at: datetime) -> str:
-    return at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
-
-
 def voicemail_case(call_id: str) -> int | None:
     """Register a case for a voicemail (a caller the queue could not serve); its id, or None.
 
@@ -85,7 +80,7 @@ def voicemail_case(call_id: str) -> int | None:
     at = row.ended_at or row.arrived_at
     data = {"category": "consult", "channel": "phone", "citizen_name": "语音留言来电人", "phone": phone,
             "title": "语音留言（待听取）",
-            "content": f"来电人在排队超时后留言（{_local(at)}）。请在来电记录中收听留言并补全诉求。"
+            "content": f"来电人在排队超时后留言（{local_moment(at):%Y-%m-%d %H:%M}）。请在来电记录中收听留言并补全诉求。"
                        if at else "来电人在排队超时后留言。请在来电记录中收听留言并补全诉求。"}
     case = cases.open_case(actor=call_live.voicemail_actor(), data=data, call_id=call_id)
     db.session.execute(update(CallRecord).where(CallRecord.id == row.id).values(case_id=case.id))

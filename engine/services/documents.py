@@ -5,11 +5,11 @@ scope, and every print is an audit event ("printed", {kind}) committed with it.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from engine.calendar import TZ
+from engine.calendar import local_moment
 from engine.db import db
 from engine.errors import NotFound, WrongState
 from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, OvertimeReport, Urge
@@ -97,8 +97,8 @@ def _context(kind: str, case: Case, base_url: str) -> dict:
     depts = _departments(case.id)
     lookup = base_url.rstrip("/") + "/lookup"
     lookup_url = f"{lookup}?case_no={case.case_no}"
-    ctx = dict(c=case, title=KINDS[kind], issuer=ISSUER, date_cn=chinese_date(_local(clock_now())),
-               year=_local(clock_now()).year, lookup_url=lookup_url, lookup_url_plain=lookup,
+    ctx = dict(c=case, title=KINDS[kind], issuer=ISSUER, date_cn=chinese_date(local_moment(clock_now())),
+               year=local_moment(clock_now()).year, lookup_url=lookup_url, lookup_url_plain=lookup,
                barcode_uri=codes.code128_data_uri(case.case_no), qr_uri=codes.qr_data_uri(lookup_url),
                lead=depts["lead"], co="、".join(depts["co"]))
     ctx["case_rows"] = _case_rows(case, depts)
@@ -241,7 +241,7 @@ def _overtime_report(case: Case, ctx: dict) -> None:
 
 
 def _receipt(case: Case, ctx: dict) -> None:
-    ctx["registered_cn"] = chinese_date(_local(case.created_at))
+    ctx["registered_cn"] = chinese_date(local_moment(case.created_at))
     ctx["receipt_rows"] = [("工单编号", case.case_no), ("查询码", case.query_code),
                            ("受理时间", _when(case.created_at)),
                            ("诉求类型", _CATEGORIES.get(case.category, case.category)),
@@ -255,12 +255,8 @@ _BUILDERS = {"transfer-slip": _transfer_slip, "assignment-letter": _assignment_l
 
 # ---------------------------------------------------------------- formats
 
-def _local(moment_utc: datetime) -> datetime:
-    return moment_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
-
-
 def _when(moment_utc: datetime | None) -> str:
-    return _local(moment_utc).strftime("%Y年%m月%d日%H:%M") if moment_utc else ""
+    return local_moment(moment_utc).strftime("%Y年%m月%d日%H:%M") if moment_utc else ""
 
 
 def _number(n: int) -> str:

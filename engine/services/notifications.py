@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy import insert as sa_insert
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import roles as R
-from engine.db import db
+from engine.db import db, dialect_insert
 from engine.errors import NotFound, WrongState
 from engine.models import Case, Notification
 from engine.ports import SmsError, SmsGateway, mask_phone
@@ -47,7 +46,7 @@ def enqueue(*, kind: str, recipient: str, body: str, dedupe_key: str, case_id: i
             user_id: int | None = None, now: datetime | None = None) -> bool:
     """Queue one message in the current transaction (no commit); False if the key was queued before."""
     at = now or clock_now()
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert()
     # ON CONFLICT DO NOTHING rather than check-then-insert: two racing schedulers both try,
     # the unique key lets exactly one row in and the loser waits for it instead of failing.
     stmt = (insert(Notification)

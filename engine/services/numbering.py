@@ -7,10 +7,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.calendar import local_date
-from engine.db import db
+from engine.db import db, dialect_insert
 from engine.models import CaseNumberCounter
 
 # No 0/O, 1/I/L: citizens read the code from an SMS and type it on a phone.
@@ -34,7 +33,7 @@ def next_case_no(now_utc: datetime) -> str:
 def _upsert(dialect: str):
     """The counter upsert, built once per dialect with a bound day (building it per call costs
     more than the round trip)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     stmt = insert(CaseNumberCounter).values(day=bindparam("day"), last=1)
     stmt = stmt.on_conflict_do_update(index_elements=[CaseNumberCounter.day],
                                       set_={"last": CaseNumberCounter.last + 1})
