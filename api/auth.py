@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, abort, g, request
 
-from engine.services import org
-from engine.services.actor import Actor
+from engine.organisation import directory as org
+from engine.organisation.actor import Actor
 
 OPEN_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 

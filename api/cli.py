@@ -8,8 +8,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from engine.errors import DomainError, DefinitionInvalid
-from engine.services import demo, org, processes
+from engine import demo
+from engine.errors import DefinitionInvalid, DomainError
+from engine.organisation import directory as org
+from engine.processes import versions as processes
 
 seed_cli = AppGroup("seed", help="Demo data.")
 users_cli = AppGroup("users", help="Users and API tokens.")

@@ -1,7 +1,7 @@
 """`flask --app wsgi calendar ...`: the working-day calendar from the command line.
 
 Changes made here run without an actor (actor=None): the operator of the server is trusted, the
-audit rows show no user (see engine.services.calendar).
+audit rows show no user (see engine.deadlines.calendar).
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import date, datetime
 import click
 from flask.cli import AppGroup
 
+from engine.deadlines import calendar
 from engine.errors import DomainError, ValidationFailed
-from engine.services import calendar
 
 calendar_cli = AppGroup("calendar", help="Working-day calendar (holidays, 调休 make-up days).")
 DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import roles as R
 from engine.db import db
+from engine.documents import service as documents
 from engine.errors import DomainError
 from engine.models import Case
-from engine.services import documents
-from engine.services.actor import Actor
+from engine.organisation import roles as R
+from engine.organisation.actor import Actor
 
 SYSTEM_ACTOR = Actor(user_id=None, username="system", roles=frozenset({R.ADMIN}),  # type: ignore[arg-type]
                      department_id=0, department_path="/")

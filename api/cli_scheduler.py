@@ -13,8 +13,9 @@ scheduler_cli = AppGroup("scheduler", help="Deadline colours, reminders, digests
 
 def _jobs(app: Flask, scale: float):
     from engine import scheduler
+    from engine.notifications import outbox as notifications
+    from engine.organisation import settings
     from engine.ports import sms_gateway_from_config
-    from engine.services import notifications, settings
 
     gateway = sms_gateway_from_config(app.config)
 

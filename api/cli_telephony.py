@@ -68,7 +68,7 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
 def run(host: str, port: int, password: str, hotline_variable: str) -> None:
     """Run the worker: call records, screen pops, agent-ID announcements, queued commands, the
     wallboard's live view and CDR reconciliation, until interrupted."""
-    from engine.services import call_live, calls
+    from engine.telephony import calls, live as call_live
     from telephony.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -102,7 +102,7 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     from api.threaded_server import ThreadedServer
     from engine.db import db
     from engine.models import CallRecord
-    from engine.services import call_live, calls
+    from engine.telephony import calls, live as call_live
     from telephony import scenarios
     from telephony.simulator import CdrPoster, Simulator
     from telephony.worker import DEFAULT_MIX, Worker

@@ -96,7 +96,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
                                     "(`flask --app wsgi users token create USERNAME`)."},
         },
         "MAX_PAGE_SIZE": 200,
-        # Uploads: attachments are at most 10 MB (engine.services.attachments); refuse bigger
+        # Uploads: attachments are at most 10 MB (engine.cases.attachments); refuse bigger
         # bodies before reading them.
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         # A CSRF token lives as long as the signed-in session (not Flask-WTF's default hour): an

@@ -6,8 +6,8 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (DefinitionInvalid, DomainError, NotFound, PermissionDenied, ValidationFailed,
-                           WrongState)
+from engine.errors import DefinitionInvalid, DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
+from forms.errors import FormInvalid, UnknownForm
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +17,9 @@ STATUS = [(ValidationFailed, 422), (DefinitionInvalid, 422), (NotFound, 404), (P
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
+    # Services validate through engine.errors.check_form; these catch a form used directly.
+    app.register_error_handler(FormInvalid, lambda exc: _domain_error(ValidationFailed(exc.errors)))
+    app.register_error_handler(UnknownForm, lambda exc: _domain_error(NotFound(str(exc))))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
 

@@ -57,7 +57,7 @@ class FeedHub:
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return
-            from engine.services import call_live
+            from engine.telephony import live as call_live
 
             with self.app.app_context():
                 self.last_id = call_live.last_feed_id()
@@ -66,7 +66,7 @@ class FeedHub:
 
     def _run(self) -> None:
         from engine.db import db
-        from engine.services import call_live
+        from engine.telephony import live as call_live
 
         while True:
             rows = None

@@ -125,7 +125,7 @@ def make_app(reuse: bool = False):
     from flask_migrate import upgrade
 
     from api import create_app
-    from engine.services import demo
+    from engine import demo
 
     url = database_url(reuse)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -157,8 +157,8 @@ def lifecycle_people(app) -> tuple[dict, dict]:
 
 def actor(login: str):
     """The Actor of a demo login (inside an app context)."""
-    from engine.services import org
-    from engine.services.actor import actor_from_user
+    from engine.organisation import directory as org
+    from engine.organisation.actor import actor_from_user
     return actor_from_user(org.get_user(login))
 
 
@@ -182,7 +182,7 @@ def raw_process():
     """
     from engine.bpmn import serializer
     from engine.bpmn.registry import parse_process
-    from engine.services import processes
+    from engine.processes import versions as processes
 
     parsed = parse_process(WORKFLOW_FILE.read_bytes(), validate=False)
     parsed.spec_ref = RAW_SPEC_REF

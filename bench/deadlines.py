@@ -71,7 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     app = common.make_app(reuse=args.reuse)
     common.header(app, f"recolour benchmark, {args.n:,} open deadlines")
-    from engine.services import colours, processes
+    from engine.deadlines import colours
+    from engine.processes import versions as processes
 
     start = datetime(2026, 12, 1)
     with app.app_context():
@@ -92,8 +93,8 @@ def count_red(now: datetime) -> int:
     from sqlalchemy import func, select
 
     from engine.db import db
+    from engine.deadlines.colours import colour_condition
     from engine.models import Case
-    from engine.services.colours import colour_condition
     return db.session.execute(select(func.count()).select_from(Case).where(
         Case.status != "closed", colour_condition(Case, "red", now))).scalar()
 

@@ -63,7 +63,8 @@ def install_phases(timer: "PhaseTimer") -> None:
     from sqlalchemy.orm import Session
 
     from engine.bpmn import runtime
-    from engine.services import numbering, processes, projections, task_hooks, unit
+    from engine.cases import numbering, projections, task_hooks, unit
+    from engine.processes import versions as processes
     from forms.fields import Form
 
     timer.wrap(runtime.CaseWorkflow, "start", "engine: start instance")
@@ -128,8 +129,8 @@ def main(argv=None) -> None:
     app = common.make_app(reuse=args.reuse)
     common.header(app, f"hotspots of {args.what}, {args.n} cases per pass")
 
+    from engine.cases import service as cases
     from engine.db import db
-    from engine.services import cases
 
     A, D = common.lifecycle_people(app)
     with app.app_context():

@@ -172,7 +172,7 @@ def main() -> None:
     app = common.make_app(reuse=args.reuse)
     common.header(app, f"inbox and combined query pages, {args.n:,} cases")
     from engine.ports import now as clock_now
-    from engine.services import processes
+    from engine.processes import versions as processes
 
     with app.app_context():
         t0 = time.perf_counter()

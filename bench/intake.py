@@ -41,8 +41,8 @@ def raw_intake(parsed, datas: list[dict]) -> tuple[float, list[float], list[int]
 
 def service_intake(app, agent, first: int, count: int) -> tuple[float, list[float], list[int]]:
     """(elapsed s, per-call seconds of open_case, case ids); one app context per case."""
+    from engine.cases import service as cases
     from engine.db import db
-    from engine.services import cases
 
     per, ids = [], []
     t_start = time.perf_counter()

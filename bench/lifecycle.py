@@ -1,4 +1,4 @@
-"""Full case lifecycle through engine.services.actions, every work-item completion timed.
+"""Full case lifecycle through engine.cases.actions, every work-item completion timed.
 
     .venv/bin/python bench/lifecycle.py [--cases 200] [--reuse]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_bench .venv/bin/python bench/lifecycle.py
@@ -27,7 +27,7 @@ PEER_CASES_PER_S = 23.0        # spiff-arena instances started per second on Pos
 
 def service_steps(A: dict, D: dict) -> list[tuple[str, callable]]:
     """(label, fn(case_id)) for the 9 completions after intake."""
-    from engine.services import actions
+    from engine.cases import actions
 
     return [
         ("triage", lambda c: actions.triage(case_id=c, actor=A["agent"], decision="dispatch")),
@@ -72,8 +72,8 @@ def raw_steps(D: dict) -> list[tuple[str, str, int | None, dict]]:
 
 def run_services(app, A, D, first: int, count: int):
     """Walk `count` cases; returns (elapsed s, intake seconds, {label: [seconds]}, all completions, ids)."""
+    from engine.cases import service as cases
     from engine.db import db
-    from engine.services import cases
 
     steps = service_steps(A, D)
     intake, per_action, completions, ids = [], defaultdict(list), [], []

@@ -26,7 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     app = common.make_app(reuse=args.reuse)
     common.header(app, f"printing benchmark: transfer slips, batch of {args.n}")
-    from engine.services import actions, cases, documents
+    from engine.cases import actions, service as cases
+    from engine.documents import service as documents
 
     with app.app_context():
         agent, dispatcher = common.actor("agent"), common.actor("dispatcher")

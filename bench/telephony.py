@@ -11,7 +11,7 @@ The real path:
   is the peak in real time). Each ended leg's CDR is posted over real HTTP to the web's
   `/telephony/cdr` (CdrPoster, as mod_json_cdr does);
 * the worker: the hardened ESL client (telephony.esl) and telephony.worker.Worker with hooks =
-  engine.services.call_live — call records, feed rows, agent states, queued commands, agent-ID
+  engine.telephony.live — call records, feed rows, agent states, queued commands, agent-ID
   announcements, the live snapshot, CDR reconciliation;
 * the web: the app served by api.threaded_server.ThreadedServer;
 * the screens: `--agents` users bench_agent_NN (role agent, created if missing), signed in to seat
@@ -72,11 +72,11 @@ def ensure_agents(app, count: int) -> list[tuple[str, str]]:
     """(login, cc agent) of `count` agents, created if missing, each signed in to seat 2000+NN."""
     from sqlalchemy import select
 
-    from engine import roles as R
     from engine.db import db
     from engine.models import Department, User
-    from engine.services import call_center, call_live, org
-    from engine.services.actor import actor_from_user
+    from engine.organisation import directory as org, roles as R
+    from engine.organisation.actor import actor_from_user
+    from engine.telephony import call_center, live as call_live
 
     seats = []
     with app.app_context():
@@ -281,10 +281,10 @@ class BusyTimer:
 
 
 class TimedHooks:
-    """engine.services.call_live for the worker, noting when each offer's feed row was committed."""
+    """engine.telephony.live for the worker, noting when each offer's feed row was committed."""
 
     def __init__(self) -> None:
-        from engine.services import call_live
+        from engine.telephony import live as call_live
         self._live = call_live
         self.offer_committed: dict[str, float] = {}
 
@@ -368,8 +368,7 @@ def raw_classifier(outcomes: list[str], agents: list[str], rate: float, step: fl
     """(elapsed s, events, outcomes decided, wrong outcomes): CallTracker fed every event of the
     calls in play order, its clock at each event's play time and ticked as often as the worker
     ticks it (so its calls in grace are the worker's)."""
-    from telephony import scenarios
-    from telephony import worker as worker_module
+    from telephony import scenarios, worker as worker_module
     from telephony.classifier import CallTracker
 
     heap, origin, expected = [], time.time(), {}
@@ -440,7 +439,7 @@ def main(argv=None) -> int:
     from api.threaded_server import ThreadedServer
     from engine.db import db
     from engine.models import CallRecord
-    from engine.services import calls
+    from engine.telephony import calls
     from telephony import esl, scenarios
     from telephony.worker import Worker
 

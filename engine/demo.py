@@ -5,15 +5,16 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine import roles as R
+from engine.cases import actions, service as cases
 from engine.db import db
+from engine.deadlines import calendar as work_calendar
 from engine.models import Department, ProcessVersion
-from engine.services import actions, cases, catalogue, org, processes
-from engine.services import calendar as work_calendar
-from engine.services.actor import actor_from_user
+from engine.organisation import catalogue, directory as org, roles as R
+from engine.organisation.actor import actor_from_user
+from engine.processes import versions as processes
 
 DEMO_PASSWORD = "12345demo"
-WORKFLOW_FILE = Path(__file__).resolve().parents[2] / "workflows" / "case_handling.bpmn"
+WORKFLOW_FILE = Path(__file__).resolve().parents[1] / "workflows" / "case_handling.bpmn"
 
 CENTER_USERS = [  # (login, name, roles)
     ("admin", "系统管理员", [R.ADMIN]), ("agent", "话务员 王芳", [R.AGENT]),
@@ -163,7 +164,8 @@ def demo_cases() -> None:
     actions.review(case_id=taxi.id, actor=_actor("dispatcher"), passed=True)   # the visitor calls back
     for waiting in (bus, school):                             # triaged: wait for the dispatcher
         actions.triage(case_id=waiting.id, actor=agent, decision="dispatch")
-    from engine.services import colours, reminders
+    from engine.cases import reminders
+    from engine.deadlines import colours
     colours.recolour()
     reminders.send_reminders()                               # the overdue case reaches the leader
 

@@ -1,6 +1,10 @@
 """Domain errors. They carry no HTTP codes: api/errors.py maps them at the edge."""
 from __future__ import annotations
 
+from typing import Any
+
+from forms.errors import FormInvalid
+
 
 class DomainError(Exception):
     """Base class of every error a service raises on purpose."""
@@ -37,6 +41,18 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, list[str]], message: str = "invalid input"):
         super().__init__(message)
         self.errors = errors
+
+
+def check_form(form, data: dict | None) -> dict[str, Any]:
+    """The clean data of `form` (a forms.Form), or ValidationFailed naming each bad field.
+
+    Forms raise their own FormInvalid (they sit below the engine and import none of it); every
+    service validates through here so that callers catch one error type.
+    """
+    try:
+        return form.validate(data)
+    except FormInvalid as exc:
+        raise ValidationFailed(exc.errors) from None
 
 
 class DefinitionInvalid(DomainError):

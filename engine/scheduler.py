@@ -18,7 +18,7 @@ from typing import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from engine.calendar import TZ
+from engine.deadlines import TZ
 
 log = logging.getLogger("scheduler")
 LOCK_KEY = 12345_0001   # pg advisory lock id of the scheduler leader
@@ -70,7 +70,9 @@ class LeaderLock:
 
 def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
     """(id, function, interval seconds) of every job."""
-    from engine.services import call_live, colours, reminders
+    from engine.cases import reminders
+    from engine.deadlines import colours
+    from engine.telephony import live as call_live
     return [
         ("recolour", colours.recolour, seconds.get("recolour", 60)),
         ("reminders", reminders.send_reminders, seconds.get("reminders", 30)),

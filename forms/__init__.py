@@ -5,6 +5,7 @@ task's data in the services, describes the form to API clients (GET /work-items/
 renders it in the pages.
 """
 from forms.definitions import FORMS, get_form
+from forms.errors import FormInvalid, UnknownForm
 from forms.fields import Field, Form
 
-__all__ = ["FORMS", "Field", "Form", "get_form"]
+__all__ = ["FORMS", "Field", "Form", "FormInvalid", "UnknownForm", "get_form"]

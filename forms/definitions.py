@@ -1,7 +1,7 @@
 """The form of every user task in workflows/case_handling.bpmn, plus the non-task forms."""
 from __future__ import annotations
 
-from engine.errors import NotFound
+from forms.errors import UnknownForm
 from forms.fields import Field, Form
 
 CATEGORY_OPTIONS = (
@@ -157,8 +157,8 @@ FORMS: dict[str, Form] = {f.key: f for f in (
 
 
 def get_form(key: str) -> Form:
-    """The form with this key, or NotFound."""
+    """The form with this key, or UnknownForm."""
     try:
         return FORMS[key]
     except KeyError:
-        raise NotFound(f"form '{key}' does not exist") from None
+        raise UnknownForm(key) from None

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import ValidationFailed
+from forms.errors import FormInvalid
 
 TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments")
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
@@ -56,7 +56,7 @@ class Form:
                 "fields": [f.describe(lang) for f in self.fields]}
 
     def validate(self, data: dict | None) -> dict:
-        """Return clean data holding only this form's fields, or raise ValidationFailed."""
+        """Return clean data holding only this form's fields, or raise FormInvalid."""
         data = data or {}
         errors: dict[str, list[str]] = {}
         clean: dict[str, Any] = {}
@@ -78,7 +78,7 @@ class Form:
             if f.required or _condition_met(f, clean):
                 errors[f.name] = ["required"]
         if errors:
-            raise ValidationFailed(errors)
+            raise FormInvalid(errors)
         return clean
 
 

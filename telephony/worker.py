@@ -1,6 +1,6 @@
 """The telephony worker: ESL events -> CallTracker -> one call record per call.
 
-No Flask here: the caller passes `store` (e.g. `engine.services.calls.record`) and a `context`
+No Flask here: the caller passes `store` (e.g. `engine.telephony.calls.record`) and a `context`
 factory (e.g. `app.app_context`) entered around every write. The worker runs in its own OS
 thread; the EslClient's gevent owner thread stays inside the client.
 
@@ -15,14 +15,13 @@ FreeSWITCH restarted: calls it knew are gone; those no CDR decides within `orpha
 decided from their last known state), rebuilds its live view from `show channels as json` and
 the queues' member lists, and re-applies the peak (dissuasion) switch.
 
-With `hooks` (engine.services.call_live), the worker also feeds agents' screens (offer, answer,
+With `hooks` (engine.telephony.live), the worker also feeds agents' screens (offer, answer,
 end), announces the agent's ID to the caller on bridge, carries out queued commands
 (originate, agent status…) and keeps the wallboard's live snapshot.
 """
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import queue
 import threading

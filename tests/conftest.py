@@ -12,11 +12,32 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from engine import demo
 from engine.db import db
-from engine.models import (AgentStatus, ApiToken, Attachment, CallCdr, CallFeed, CallRecord, TelephonyCommand, TelephonyState, Case, CaseDepartment, CaseEvent, CaseNumberCounter, Deadline, Department,
-                           Notification, OvertimeReport, ProcessVersion, Urge, WorkItem)
-from engine.services import demo, org, processes
-from engine.services.actor import actor_from_user
+from engine.models import (
+    AgentStatus,
+    ApiToken,
+    Attachment,
+    CallCdr,
+    CallFeed,
+    CallRecord,
+    Case,
+    CaseDepartment,
+    CaseEvent,
+    CaseNumberCounter,
+    Deadline,
+    Department,
+    Notification,
+    OvertimeReport,
+    ProcessVersion,
+    TelephonyCommand,
+    TelephonyState,
+    Urge,
+    WorkItem,
+)
+from engine.organisation import directory as org
+from engine.organisation.actor import actor_from_user
+from engine.processes import versions as processes
 
 
 def _fresh_postgres(url: str) -> str:
@@ -44,9 +65,10 @@ def database_url(tmp_path_factory) -> str:
 
 def _compile_translations() -> None:
     """The Chinese UI catalogue, as `make translations` builds it (for runs of bare pytest)."""
+    from pathlib import Path
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
-    from pathlib import Path
 
     for po in Path(__file__).resolve().parents[1].glob("api/translations/*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")

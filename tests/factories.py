@@ -1,7 +1,7 @@
 """Ready-made requests and a driver that walks cases through the lifecycle via the services."""
 from __future__ import annotations
 
-from engine.services import actions, cases
+from engine.cases import actions, service as cases
 
 INTAKE = {
     "category": "complaint", "channel": "phone", "citizen_name": "张三", "phone": "13800138000",

@@ -24,44 +24,47 @@ def about():
 @bp.get("/healthz")
 def healthz():
     from sqlalchemy import text
+
     from engine.db import db
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
 
-# Page modules (api/pages/<name>.py), each exposing a blueprint `bp`. One line per area.
+# Page modules (api/pages/<area>/<name>.py), each exposing a blueprint `bp`. One line per area.
 PAGE_MODULES = (
     "auth",
-    "inbox",
-    "cases",
-    "work_items",
-    "attachments",
-    "print_pages",
     "lookup",
-    "query",
-    "desk",
-    "console_dispatch",
-    "console_approvals",
-    "console_supervision",
-    "console_visits",
-    "admin_catalogue",
-    "admin",
-    "cdr",
-    "phone",
-    "calls",
-    "wallboard",
+    "cases.inbox",
+    "cases.case",
+    "cases.work_items",
+    "cases.attachments",
+    "cases.documents",
+    "cases.query",
+    "cases.desk",
+    "consoles.dispatch",
+    "consoles.approvals",
+    "consoles.supervision",
+    "consoles.visits",
+    "admin.catalogue",
+    "admin.index",
+    "telephony.cdr",
+    "telephony.phone",
+    "telephony.calls",
+    "telephony.wallboard",
 )
 # Machine-to-machine endpoints with their own authentication (no session cookie, no CSRF token).
-CSRF_EXEMPT = ("cdr",)
+CSRF_EXEMPT = ("telephony.cdr",)
 
 
 def init_app(app: Flask) -> None:
     import importlib
 
-    from api.pages.filters import register_filters
+    from api.pages import filters
+    from api.pages.cases import timeline
 
     web.init_app(app)
-    register_filters(app)
+    filters.register_filters(app)
+    timeline.register(app)     # its labels use the filters module, which must not import it back
     app.register_blueprint(bp)
     for name in PAGE_MODULES:
         module = importlib.import_module(f"api.pages.{name}")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from api.pages.web import SessionUser, limiter, next_url
 from engine.db import db
 from engine.models import User
-from engine.services import org
+from engine.organisation import directory as org
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "10 per minute; 50 per hour"

@@ -7,12 +7,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from api.pages.web import locale
-from engine.calendar import TZ
 from engine.db import db
+from engine.deadlines.colours import colour_of
+from engine.deadlines.workdays import TZ
 from engine.models import Department
+from engine.organisation.roles import ROLE_LABELS
 from engine.ports import now as clock_now
-from engine.roles import ROLE_LABELS
-from engine.services.colours import colour_of
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS, URGE_EVALUATION
 
 _EVALUATIONS = URGE_EVALUATION.fields[0].options
@@ -80,13 +80,8 @@ def url_with(**changes) -> str:
 
 
 def _print_kinds() -> dict[str, str]:
-    from engine.services.documents import KINDS
+    from engine.documents.service import KINDS
     return KINDS
-
-
-def _timeline():
-    from api.pages import timeline    # imports this module: resolve late
-    return timeline
 
 
 def register_filters(app: Flask) -> None:
@@ -100,7 +95,5 @@ def register_filters(app: Flask) -> None:
         colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
-        print_kinds=_print_kinds(),
-        event_label=_timeline().event_label, event_detail=_timeline().event_detail,
-        deadline_state=lambda c: label(_timeline().DEADLINE_STATES, c), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
+        print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
     )

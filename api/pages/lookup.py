@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from api.pages.filters import option_label
 from api.pages.web import limiter
-from engine.services import lookup as lookup_service
+from engine.cases import lookup as lookup_service
 from forms.definitions import TRIAGE
 
 bp = Blueprint("lookup", __name__)

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.db import db
 from engine.models import User
-from engine.services.actor import Actor, actor_from_user
+from engine.organisation.actor import Actor, actor_from_user
 
 LANGUAGES = ("zh", "en")
 csrf = CSRFProtect()

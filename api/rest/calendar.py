@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_actor
+from engine.deadlines import calendar
 from engine.errors import ValidationFailed
-from engine.services import calendar
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
                 description="Working-day calendar (holidays, 调休 make-up days)")

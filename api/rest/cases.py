@@ -7,12 +7,23 @@ from sqlalchemy import select
 
 from api.auth import current_actor
 from api.rest import presenters
-from api.rest.schemas import (CaseCreatedSchema, CaseCreateSchema, CaseDetailSchema, CaseListSchema,
-                              CaseQuerySchema, DeadlineSchema, EventSchema, OvertimeReportCreateSchema,
-                              OvertimeReportSchema, UrgeCreateSchema, UrgeSchema)
+from api.rest.schemas import (
+    CaseCreatedSchema,
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CaseListSchema,
+    CaseQuerySchema,
+    DeadlineSchema,
+    EventSchema,
+    OvertimeReportCreateSchema,
+    OvertimeReportSchema,
+    UrgeCreateSchema,
+    UrgeSchema,
+)
+from engine.cases import overtime, service as cases, urges
 from engine.db import db
+from engine.deadlines import service as deadlines
 from engine.models import WorkItem
-from engine.services import cases, deadlines, overtime, urges
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (工单)")
 

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import current_actor
-from engine.services import documents
+from engine.documents import service as documents
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/cases", description="Documents (公文打印)")
 

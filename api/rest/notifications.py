@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from api.auth import current_actor
 from api.rest.schemas import PagingSchema
 from engine.models.notification import KINDS, STATUSES
-from engine.services import notifications
+from engine.notifications import outbox as notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
                 description="Notifications (短信发件箱)")

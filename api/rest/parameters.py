@@ -6,9 +6,8 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.rest.schemas import ParameterSchema, ParameterUpdateSchema
-from engine import parameters
 from engine.errors import NotFound
-from engine.services import settings
+from engine.organisation import parameters, settings
 
 blp = Blueprint("parameters", __name__, url_prefix="/api/v1/parameters", description="Parameters (参数)")
 

@@ -1,12 +1,12 @@
 """Turn rows into response dicts, masking personal data the viewer may not see."""
 from __future__ import annotations
 
-from engine import roles as R
+from engine.cases import service as case_service
+from engine.deadlines.colours import colour_of
 from engine.models import Case, WorkItem
+from engine.organisation import roles as R
+from engine.organisation.actor import Actor
 from engine.ports import mask_phone, now as clock_now
-from engine.services.colours import colour_of
-from engine.services import cases as case_service
-from engine.services.actor import Actor
 
 SUMMARY_FIELDS = ("id", "case_no", "version", "status", "stage", "outcome", "category", "channel", "title",
                   "citizen_name", "phone", "address", "confidential", "dispatch_mode", "lead_department_id",

@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.rest.schemas import ProcessVersionSchema
-from engine import roles as R
 from engine.errors import ValidationFailed
-from engine.services import processes
+from engine.organisation import roles as R
+from engine.processes import versions as processes
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/process-versions",
                 description="Process definitions (BPMN)")

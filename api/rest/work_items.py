@@ -6,9 +6,16 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.rest import presenters
-from api.rest.schemas import (CaseSummarySchema, CompleteSchema, FormSchema, LangSchema, WorkItemListSchema,
-                              WorkItemQuerySchema, WorkItemSchema)
-from engine.services import work_items
+from api.rest.schemas import (
+    CaseSummarySchema,
+    CompleteSchema,
+    FormSchema,
+    LangSchema,
+    WorkItemListSchema,
+    WorkItemQuerySchema,
+    WorkItemSchema,
+)
+from engine.cases import work_items
 
 blp = Blueprint("work_items", __name__, url_prefix="/api/v1/work-items", description="Work items (待办)")
 

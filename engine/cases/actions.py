@@ -5,10 +5,10 @@ The REST API and the pages may call these (`dispatch(case_id=..., ...)`) or the 
 """
 from __future__ import annotations
 
+from engine.cases import work_items
 from engine.errors import WrongState
 from engine.models import Case, WorkItem
-from engine.services import work_items
-from engine.services.actor import Actor
+from engine.organisation import Actor
 
 
 def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: int | None = None,

@@ -5,13 +5,11 @@ import os
 
 from sqlalchemy import select
 
-from engine import roles as R
+from engine.cases.unit import case_action
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Attachment
-from engine.services import scope
-from engine.services.actor import Actor
-from engine.services.unit import case_action
+from engine.organisation import Actor, roles as R, scope
 from engine.storage import store
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -65,7 +63,7 @@ def add(*, case_id: int, actor: Actor, filename: str, data: bytes) -> Attachment
 
 
 def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
-    from engine.services.cases import get_case
+    from engine.cases.service import get_case
     get_case(case_id=case_id, actor=actor)
     return list(db.session.execute(select(Attachment).where(Attachment.case_id == case_id)
                                    .order_by(Attachment.id)).scalars())
@@ -73,7 +71,7 @@ def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
 
 def fetch(*, attachment_id: int, actor: Actor) -> tuple[Attachment, str]:
     """The attachment and the path of its bytes, if the actor may see its case."""
-    from engine.services.cases import get_case
+    from engine.cases.service import get_case
     row = db.session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound(f"attachment {attachment_id} not found")

@@ -14,13 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from engine import roles as R
+from engine.cases.numbering import normalize_phone
 from engine.db import db
 from engine.models import Case
+from engine.organisation import Actor, roles as R, scope
 from engine.ports import now as clock_now
-from engine.services import scope
-from engine.services.actor import Actor
-from engine.services.numbering import normalize_phone
 
 DESK_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 CANDIDATE_CAP = 300          # text candidates scored per request: bounds the Python work

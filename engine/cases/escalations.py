@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from engine import roles as R
+from engine import deadlines
+from engine.cases import projections, urges
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import CaseDepartment, Department, WorkItem
-from engine.services import deadlines, projections, urges
-from engine.services.dispatch_rules import HANDLING_KINDS
-from engine.services.actor import Actor
-
+from engine.organisation import HANDLING_KINDS, Actor, roles as R
 
 
 def raise_item(action, deadline) -> None:

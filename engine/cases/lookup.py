@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from engine.cases.numbering import normalize_phone
 from engine.db import db
 from engine.models import Case, CaseEvent, Department
-from engine.services.numbering import normalize_phone
 
 # Compared against when no case has the code, so a wrong code costs what a wrong phone costs.
 _NO_PHONE = "0" * 11

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from engine.cases import audit
+from engine.cases.unit import CaseAction
 from engine.db import db
 from engine.errors import ValidationFailed, WrongState
 from engine.models import Case
-from engine.services import audit, scope
-from engine.services.actor import Actor
-from engine.services.unit import CaseAction
+from engine.organisation import Actor, scope
 
 FIELD = "merge_into_case_no"
 

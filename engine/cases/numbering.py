@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-
 from functools import lru_cache
 
 from sqlalchemy import bindparam
 
-from engine.calendar import local_date
 from engine.db import db, dialect_insert
+from engine.deadlines import local_date
 from engine.models import CaseNumberCounter
 
 # No 0/O, 1/I/L: citizens read the code from an SMS and type it on a phone.

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import roles as R
+from engine import deadlines
+from engine.cases.unit import case_action
 from engine.db import db
-from engine.errors import PermissionDenied, WrongState
+from engine.errors import PermissionDenied, WrongState, check_form
 from engine.models import OvertimeReport
-from engine.services import deadlines, scope
-from engine.services.actor import Actor
-from engine.services.unit import case_action
+from engine.organisation import Actor, roles as R, scope
 from forms import get_form
 
 
 def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
     """The lead department reports why it is late and what it does about it (once per deadline)."""
     actor.require(R.HANDLER, R.DEPT_LEADER)
-    clean = get_form("overtime_report").validate(data)
+    clean = check_form(get_form("overtime_report"), data)
     with case_action(case_id, actor_id=actor.user_id) as action:
         case = action.case
         if not scope.in_subtree(actor, case.lead_department_id):

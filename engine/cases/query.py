@@ -12,17 +12,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, select, text
 
-from engine import roles as R
-from engine.calendar import TZ
 from engine.db import db
+from engine.deadlines import COLOURS, TZ, colour_condition
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseDepartment, Department, User, UserRole, WorkItem
 from engine.models.case import CATEGORIES, CHANNELS, DISPATCH_MODES
+from engine.organisation import Actor, roles as R, scope
+from engine.paging import Page
 from engine.ports import now as clock_now
-from engine.services import scope
-from engine.services.actor import Actor
-from engine.services.colours import COLOURS, colour_condition
-from engine.services.work_items import Page
 
 # Reply status as the citizen would put it, derived from the case status.
 REPLY_STATUSES = {"open": ("registered", "dispatching", "handling"),

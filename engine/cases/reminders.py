@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select
 
-from engine import calendar as cal_math, roles as R
+from engine import deadlines, notifications
+from engine.cases import escalations
+from engine.cases.unit import case_action
 from engine.db import db
 from engine.models import Deadline, Department, User, UserRole, WorkItem
+from engine.organisation import roles as R, settings
 from engine.ports import now as clock_now
-from engine.services import calendar as calendar_service, escalations, notifications, settings
-from engine.services.unit import case_action
 
 REMINDER_ROLE = {"yellow": R.HANDLER, "red": R.DEPT_LEADER}
 TEXT = {
@@ -54,7 +55,7 @@ def send_reminders(limit: int = 500) -> dict[str, int]:
 def _remind(action, deadline: Deadline) -> int:
     colour, case = deadline.colour, action.case
     deadline.notified_colour = colour
-    due_local = deadline.due_at.replace(tzinfo=timezone.utc).astimezone(cal_math.TZ).strftime("%m-%d %H:%M")
+    due_local = deadline.due_at.replace(tzinfo=timezone.utc).astimezone(deadlines.TZ).strftime("%m-%d %H:%M")
     body = TEXT[colour].format(case_no=case.case_no, title=case.title[:20], due=due_local)
     sent = 0
     for user_id, phone in _recipients(deadline.department_id, REMINDER_ROLE[colour]):
@@ -75,11 +76,11 @@ def send_digests(now: datetime | None = None) -> int:
     """Each working morning after the digest time: each handler's count of items due soon."""
     now = now or clock_now()
     params = settings.snapshot()
-    cal = calendar_service.current(params["calendar.revision"])
-    today = cal_math.local_date(now)
+    cal = deadlines.current_calendar(params["calendar.revision"])
+    today = deadlines.local_date(now)
     if not cal.is_working_day(today) or now < _digest_moment(today, str(params["digest_time"])):
         return 0
-    horizon = cal_math.end_of_office(cal.add_working_days(today, int(params["digest_days"])), params.office_end)
+    horizon = deadlines.end_of_office(cal.add_working_days(today, int(params["digest_days"])), params.office_end)
     queued = 0
     for user_id, phone, path in _handlers():
         due_soon = db.session.execute(select(func.count()).select_from(WorkItem).join(
@@ -96,7 +97,7 @@ def send_digests(now: datetime | None = None) -> int:
 
 def _digest_moment(day, at: str) -> datetime:
     """Naive-UTC moment of `at` (HH:MM, Asia/Shanghai) on `day`."""
-    return cal_math.end_of_office(day, at)
+    return deadlines.end_of_office(day, at)
 
 
 def _handlers() -> list[tuple[int, str, str]]:

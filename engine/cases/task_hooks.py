@@ -12,13 +12,13 @@ from typing import Callable
 
 from sqlalchemy import func, select, update
 
+from engine import deadlines
+from engine.cases import merge, projections
+from engine.cases.unit import CaseAction
 from engine.db import db
 from engine.errors import ValidationFailed, WrongState
 from engine.models import CaseDepartment, OvertimeReport, WorkItem
-from engine.services import deadlines, merge, projections, settings
-from engine.services.actor import Actor
-from engine.services.dispatch_rules import check_departments
-from engine.services.unit import CaseAction
+from engine.organisation import Actor, check_departments, settings
 
 
 @dataclass

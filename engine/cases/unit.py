@@ -14,12 +14,13 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from engine import processes
 from engine.bpmn.runtime import CaseWorkflow, EngineFailure, TaskNotReady
+from engine.cases import audit, projections
 from engine.db import RawJson, db
 from engine.errors import NotFound, StaleVersion, WrongState
 from engine.models import Case, Department, WorkItem
 from engine.ports import now as clock_now
-from engine.services import audit, processes, projections
 
 
 @dataclass

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import roles as R
+from engine.cases.unit import case_action
 from engine.db import db
-from engine.errors import NotFound, WrongState
+from engine.errors import NotFound, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
-from engine.services import scope
-from engine.services.actor import Actor
-from engine.services.unit import case_action
+from engine.organisation import Actor, roles as R, scope
 from forms import get_form
 
 URGE_ROLES = (R.SUPERVISOR, R.CENTER_LEADER)
@@ -25,7 +23,7 @@ URGEABLE_STAGES = frozenset({"sign_for", "handling", "extension_review", "suspen
 def urge(*, case_id: int, actor: Actor, data: dict) -> Urge:
     """Urge the lead department of a case; the urge lands in its inbox as a work item."""
     actor.require(*URGE_ROLES)
-    clean = get_form("urge").validate(data)
+    clean = check_form(get_form("urge"), data)
     with case_action(case_id, actor_id=actor.user_id) as action:
         scope.check_case_visible(actor, action.case)
         row = add_urge(action, actor_id=actor.user_id, opinion=clean["opinion"])
@@ -55,7 +53,7 @@ def add_urge(action, *, actor_id: int, opinion: str) -> Urge:
 def evaluate(*, urge_id: int, actor: Actor, data: dict) -> Urge:
     """The supervisor's evaluation of a department's answer to an urge (once, after the answer)."""
     actor.require(*URGE_ROLES)
-    clean = get_form("urge_evaluation").validate(data)
+    clean = check_form(get_form("urge_evaluation"), data)
     row = db.session.get(Urge, urge_id)
     if row is None:
         raise NotFound(f"urge {urge_id} not found")

@@ -1,32 +1,24 @@
 """Work items: list an inbox, describe a form, claim/release, complete (the generic action)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import and_, func, or_, select, update
 
+from engine.cases import audit, escalations, task_hooks
+from engine.cases.unit import case_action
 from engine.db import db, naive_utc
-from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
+from engine.deadlines import colour_condition
+from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
+from engine.organisation import Actor, scope
+from engine.paging import Page
 from engine.ports import now as clock_now
-from engine.services import audit, escalations, scope, task_hooks
-from engine.services.actor import Actor
-from engine.services.colours import colour_condition
-from engine.services.unit import case_action
 from forms import get_form
 
 SCOPES = ("mine", "department", "all")
 SORTS = {"created_at": WorkItem.created_at, "due_at": WorkItem.due_at, "id": WorkItem.id,
          "colour": WorkItem.due_at}   # colour follows the due date: most urgent first
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    page_size: int
 
 
 def get(*, item_id: int, actor: Actor) -> WorkItem:
@@ -162,7 +154,7 @@ def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Cal
         scope.check_can_act(actor, item, action.item_paths.get(item.id) or "")
         if item.claimed_by_id not in (None, actor.user_id):
             raise WrongState(f"work item {item.id} is claimed by another user")
-        clean = get_form(item.form_key).validate(data)
+        clean = check_form(get_form(item.form_key), data)
         if item.kind == "urge":
             _answer_urge(action, item, actor, clean)
         elif item.kind == "escalation":

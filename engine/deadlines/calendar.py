@@ -16,14 +16,12 @@ from datetime import date
 import chinese_calendar
 from sqlalchemy import select
 
-from engine import roles as R
-from engine.calendar import WorkCalendar, mon_to_fri
 from engine.db import db
+from engine.deadlines.workdays import WorkCalendar, mon_to_fri
 from engine.errors import ValidationFailed
 from engine.models import CalendarDay, CalendarYear, ConfigChange
+from engine.organisation import Actor, roles as R, settings
 from engine.ports import now as clock_now
-from engine.services import settings
-from engine.services.actor import Actor
 
 LIBRARY = "chinesecalendar"
 KINDS = ("workday", "holiday")

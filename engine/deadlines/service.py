@@ -1,8 +1,8 @@
 """Deadlines per case, stage and department: opened, extended, paused, resumed, closed.
 
-Everything here runs inside a case action's transaction (engine.services.unit), so a due date
+Everything here runs inside a case action's transaction (engine.cases.unit), so a due date
 never changes without the action that changed it, and every change is an audit event. Due moments
-come from the working-day calendar (engine.services.calendar) and the parameters, both read fresh.
+come from the working-day calendar (engine.deadlines.calendar) and the parameters, both read fresh.
 """
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from engine import calendar as cal_math
 from engine.db import db
+from engine.deadlines import calendar as calendar_service, workdays as cal_math
+from engine.deadlines.colours import colour_of
 from engine.models import Case, Deadline
-from engine.services import calendar as calendar_service
-from engine.services.colours import colour_of
-from engine.services import settings
+from engine.organisation import settings
 
 OPEN_STATES = ("open", "paused")
 

@@ -3,7 +3,7 @@
 Counting follows DOMAIN.md: the limit starts the day after acceptance and the due moment is the
 end of office hours on the Nth working day, Asia/Shanghai. Holidays and make-up working days
 (调休) are the exceptions a `WorkCalendar` holds (loaded from the calendar table by
-engine.services.calendar); the module-level functions apply the Mon-Fri rule unless given another
+engine.deadlines.calendar); the module-level functions apply the Mon-Fri rule unless given another
 `is_working_day`, e.g. `WorkCalendar.is_working_day`.
 """
 from __future__ import annotations

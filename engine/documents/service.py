@@ -9,13 +9,13 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from engine.calendar import local_moment
+from engine import cases
 from engine.db import db
+from engine.deadlines import local_moment
 from engine.errors import NotFound, WrongState
 from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, OvertimeReport, Urge
+from engine.organisation import Actor
 from engine.ports import now as clock_now
-from engine.services import audit, cases
-from engine.services.actor import Actor
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
 
 KINDS: dict[str, str] = {
@@ -65,7 +65,7 @@ def render(*, kind: str, case_id: int, actor: Actor, base_url: str = "") -> byte
 
 def render_batch(*, kind: str, case_ids: list[int], actor: Actor, base_url: str = "") -> bytes:
     """One PDF with the document of each case, each starting on a new page; one audit event per case."""
-    import printing   # late: WeasyPrint loads only where documents are printed
+    import printing  # late: WeasyPrint loads only where documents are printed
 
     if kind not in KINDS:
         raise NotFound(f"unknown document kind '{kind}'; kinds: {', '.join(KINDS)}")
@@ -79,7 +79,7 @@ def render_batch(*, kind: str, case_ids: list[int], actor: Actor, base_url: str 
     try:
         pdf = printing.render_many(f"{kind}.html", contexts)
         now = clock_now()
-        audit.record_many([dict(case_id=c.id, actor_id=actor.user_id, action="printed", from_stage=c.stage,
+        cases.record_events([dict(case_id=c.id, actor_id=actor.user_id, action="printed", from_stage=c.stage,
                                 to_stage=c.stage, data={"kind": kind, "title": KINDS[kind]}, created_at=now)
                            for c in printed])
         db.session.commit()

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from engine.db import db, utcnow
@@ -57,7 +56,7 @@ class Case(db.Model):
     sign_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     handle_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     # The binding deadline now (sign-for, then handling) and its warning point. The colour is not
-    # stored: it is a function of these and the time (engine.services.colours), so nothing has to
+    # stored: it is a function of these and the time (engine.deadlines.colours), so nothing has to
     # rewrite 100,000 case rows when the clock moves.
     due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     warn_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -17,7 +17,7 @@ class Deadline(db.Model):
     """One statutory limit: the lead's sign-for, or a department's handling in one round.
 
     Read by the scheduler's set-based recolouring and by lists; written only in the action's
-    transaction (engine.services.deadlines). `notified_colour` is the colour whose reminders were
+    transaction (engine.deadlines.service). `notified_colour` is the colour whose reminders were
     sent: a transition is reminded once, in the transaction that records it.
     """
 

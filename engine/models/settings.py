@@ -10,7 +10,7 @@ from engine.db import Json, db, utcnow
 
 
 class Parameter(db.Model):
-    """One parameter value; absent names fall back to engine.parameters.DEFAULTS."""
+    """One parameter value; absent names fall back to engine.organisation.parameters.DEFAULTS."""
 
     __tablename__ = "parameter"
 

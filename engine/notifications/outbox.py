@@ -9,17 +9,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy import insert as sa_insert
+from sqlalchemy import func, insert as sa_insert, select, update
 
-from engine import roles as R
 from engine.db import db, dialect_insert
 from engine.errors import NotFound, WrongState
 from engine.models import Case, Notification
-from engine.ports import SmsError, SmsGateway, mask_phone
-from engine.ports import now as clock_now
-from engine.services.actor import Actor
-from engine.services.work_items import Page
+from engine.organisation import Actor, roles as R
+from engine.paging import Page
+from engine.ports import SmsError, SmsGateway, mask_phone, now as clock_now
 
 log = logging.getLogger(__name__)
 

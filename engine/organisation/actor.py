@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import roles as R
 from engine.errors import PermissionDenied
+from engine.organisation import roles as R
 
 
 @dataclass(frozen=True)

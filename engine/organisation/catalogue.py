@@ -11,13 +11,13 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from engine import roles as R
 from engine.db import db
-from engine.errors import NotFound
+from engine.errors import NotFound, check_form
 from engine.models import ConfigChange, Department, DispatchRule
+from engine.organisation import roles as R
+from engine.organisation.actor import Actor
+from engine.organisation.dispatch_rules import HANDLING_KINDS, check_departments
 from engine.ports import now as clock_now
-from engine.services.actor import Actor
-from engine.services.dispatch_rules import HANDLING_KINDS, check_departments
 from forms import Field, Form
 from forms.definitions import CATEGORY_OPTIONS
 
@@ -105,7 +105,7 @@ def get_rule(*, actor: Actor, rule_id: int) -> DispatchRule:
 def save_rule(*, actor: Actor, data: dict, rule_id: int | None = None, reason: str = "") -> DispatchRule:
     """Create a rule, or replace every field of an existing one; audited."""
     actor.require(R.ADMIN)
-    clean = RULE_FORM.validate(data)
+    clean = check_form(RULE_FORM, data)
     clean.setdefault("keyword", "")
     check_departments(clean["lead_department_id"], clean["co_department_ids"])
     row = get_rule(actor=actor, rule_id=rule_id) if rule_id is not None else None

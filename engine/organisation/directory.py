@@ -8,13 +8,13 @@ import secrets
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine import roles as R
 from engine.db import db, utcnow
 from engine.errors import NotFound, ValidationFailed
 from engine.models import ApiToken, Case, CaseDepartment, ConfigChange, Department, User, UserRole, WorkItem
 from engine.models.org import DEPARTMENT_KINDS
+from engine.organisation import roles as R
+from engine.organisation.actor import Actor, actor_from_user
 from engine.ports import now as clock_now
-from engine.services.actor import Actor, actor_from_user
 
 TOKEN_PREFIX = "h12345_"
 

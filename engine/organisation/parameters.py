@@ -1,6 +1,6 @@
 """Business parameters: names, statutory defaults and value rules (DOMAIN.md, "Deadlines").
 
-Values live in the `parameter` table (engine.services.settings), edited by admins and read
+Values live in the `parameter` table (engine.organisation.settings), edited by admins and read
 fresh by every action that needs them; a name without a row has its default here.
 """
 from __future__ import annotations

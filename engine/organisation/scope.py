@@ -6,7 +6,7 @@ from sqlalchemy import and_, exists, select, true
 from engine.db import db
 from engine.errors import PermissionDenied
 from engine.models import Case, CaseDepartment, Department, WorkItem
-from engine.services.actor import Actor
+from engine.organisation.actor import Actor
 
 
 def subtree_department_ids(actor: Actor):

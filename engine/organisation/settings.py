@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import parameters, roles as R
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import ConfigChange, Parameter
+from engine.organisation import parameters, roles as R
+from engine.organisation.actor import Actor
 from engine.ports import now as clock_now
-from engine.services.actor import Actor
 
 
 class Params(dict):

@@ -13,12 +13,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from engine import roles as R
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import ConfigChange, Department, User, UserRole, WorkItem
-from engine.services import org
-from engine.services.actor import Actor
+from engine.organisation import directory as org, roles as R
+from engine.organisation.actor import Actor
 
 USER_AREA = "user"
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{2,64}")

@@ -6,14 +6,13 @@ import time
 
 from sqlalchemy import func, select
 
-from engine import roles as R
 from engine.bpmn.registry import ParsedProcess, SpecRegistry
 from engine.bpmn.service_tasks import OPERATORS
 from engine.db import db
 from engine.errors import NotFound
 from engine.models import ProcessVersion
+from engine.organisation import Actor, roles as R
 from engine.ports import now as clock_now
-from engine.services.actor import Actor
 from forms import FORMS
 
 DEFAULT_PROCESS = "case_handling"

@@ -2,7 +2,7 @@
 the callback list, smart dissuasion, recordings and the wallboard figures.
 
 Commands for the switch are built here from ids the actor may see (never from typed text) and
-queued for the telephony worker (engine.services.call_live.queue_command).
+queued for the telephony worker (engine.telephony.live.queue_command).
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy import and_, case as sql_case, delete, func, select, update
 
-from engine import roles as R
+from engine import cases
 from engine.db import db
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
 from engine.models import AgentStatus, CallFeed, CallRecord, Case, TelephonyCommand, User
 from engine.models.call import OUTCOMES
+from engine.organisation import Actor, roles as R, scope, settings
 from engine.ports import mask_phone, now as clock_now
-from engine.services import call_live, cases, numbering, scope, settings
-from engine.services.actor import Actor
+from engine.telephony import live as call_live
 
 PHONE_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER)     # roles that sit at a phone
 LEAD_ROLES = (R.SHIFT_LEAD, R.CENTER_LEADER)            # wallboard, peak switch
@@ -90,7 +90,7 @@ def caller_record(*, actor: Actor, phone: str, days: int = 30) -> dict:
     """What the screen pop says about a caller besides their cases: the name they gave last time
     (in the actor's scope) and how often they called lately (repeat callers are worth knowing)."""
     actor.require(*PHONE_ROLES)
-    digits = numbering.normalize_phone(phone or "")
+    digits = cases.normalize_phone(phone or "")
     if len(digits) < 5:
         return {"name": None, "calls": 0, "last_call": None}
     since = clock_now() - timedelta(days=days)
@@ -184,7 +184,7 @@ def _number_for(actor: Actor, case_id, call_record_id, user_id) -> tuple[str, in
 
 
 def _dialable(phone: str) -> str:
-    digits = numbering.normalize_phone(phone)
+    digits = cases.normalize_phone(phone)
     if not re.fullmatch(r"[0-9]{5,20}", digits):
         raise ValidationFailed({"phone": ["no dialable number"]})
     return digits

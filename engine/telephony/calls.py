@@ -6,18 +6,18 @@ saw live, two workers — keeps its first row and the second report returns Fals
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 import logging
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from engine.calendar import local_moment
+from engine import cases
 from engine.db import db, dialect_insert
+from engine.deadlines import local_moment
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.ports import now as clock_now
-from engine.services import call_live, cases, numbering
+from engine.telephony import live as call_live
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def voicemail_case(call_id: str) -> int | None:
     row = get(call_id)
     if row is None or row.case_id:
         return row.case_id if row else None
-    phone = numbering.normalize_phone(row.caller or "")
+    phone = cases.normalize_phone(row.caller or "")
     if len(phone) < 5:
         log.warning("voicemail %s has no usable caller number; no case registered", call_id)
         return None

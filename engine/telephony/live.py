@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from engine import roles as R
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
-from engine.models import AgentStatus, CallCdr, CallFeed, CallRecord, Case, Department, TelephonyCommand, TelephonyState
+from engine.models import AgentStatus, CallCdr, CallFeed, Case, Department, TelephonyCommand, TelephonyState
+from engine.organisation import Actor, roles as R
 from engine.ports import now as clock_now
-from engine.services.actor import Actor
 
 QUEUE_DOMAIN = "default"
 FEED_KEEP = timedelta(days=1)
@@ -203,7 +202,7 @@ def read_state(name: str) -> tuple[dict, datetime | None]:
 
 def peak_settings() -> tuple[int, int]:
     """(telephony.peak_mode, telephony.peak_queue_length) as they are now."""
-    from engine.services import settings
+    from engine.organisation import settings
 
     params = settings.snapshot()
     db.session.commit()
@@ -219,12 +218,6 @@ def agent_states() -> dict[str, str]:
 
 
 # --- call ↔ case -------------------------------------------------------------------------------
-def link_case(call_id: str, case_id: int) -> None:
-    """Tie a call record to the case registered during it (if the record exists yet)."""
-    db.session.execute(update(CallRecord).where(CallRecord.call_id == call_id, CallRecord.case_id.is_(None))
-                       .values(case_id=case_id))
-
-
 def case_for_call(call_id: str) -> int | None:
     """The case registered from this call, if any (the record is written when the call ends)."""
     return db.session.execute(select(Case.id).where(Case.call_id == call_id).order_by(Case.id).limit(1)).scalar()

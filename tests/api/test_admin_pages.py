@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.models import ApiToken, ConfigChange, Department, User
-from engine.services import org, settings
+from engine.organisation import directory as org, settings
 from tests.api.test_pages import _fresh_limits, csrf, page_client, signin  # noqa: F401  (fixtures)
-from tests.engine.test_admin_users import PREFIX, scratch  # noqa: F401  (fixture)
-from tests.engine.test_calendar import wipe_year
+from tests.engine.deadlines.test_calendar import wipe_year
+from tests.engine.organisation.test_users import PREFIX, scratch  # noqa: F401  (fixture)
 from tests.factories import to_handling
 
 PAGES = ["/admin", "/admin/users", "/admin/users/1", "/admin/departments", "/admin/departments/1",
@@ -195,7 +195,7 @@ def test_admin_sets_a_parameter_and_a_bad_value_changes_nothing(signin):
 
 
 def _admin():
-    from engine.services.actor import actor_from_user
+    from engine.organisation.actor import actor_from_user
     return actor_from_user(org.get_user("admin"))
 
 

@@ -75,7 +75,7 @@ def test_signing_out_voids_every_copy_of_the_session_cookie(app, signin):
 
 def test_a_password_reset_signs_the_user_out_everywhere(app, signin, actor):
     from engine.models import User
-    from engine.services import admin_users
+    from engine.organisation import users as admin_users
     handler = signin("xs_xs_handler")
     user_id = db.session.execute(select(User.id).where(User.username == "xs_xs_handler")).scalar_one()
     try:

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import delete, select
 
 from engine.db import db
+from engine.deadlines import calendar as service
 from engine.models import CalendarDay, CalendarYear, ConfigChange
-from engine.services import calendar as service, settings
+from engine.organisation import settings
 
 SCRATCH = 2030          # a year no library data and no other test uses
 

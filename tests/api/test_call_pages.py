@@ -10,14 +10,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine.calendar import TZ
 from engine.db import db
+from engine.deadlines.workdays import TZ
 from engine.models import CallRecord
-from engine.services import call_center, calls
-from engine.services.org import get_user
+from engine.organisation.directory import get_user
+from engine.telephony import call_center, calls
 from tests.api.test_consoles import table
 from tests.api.test_pages import _fresh_limits, client, csrf, page_client, signin  # noqa: F401  (fixtures)
-from tests.engine.test_deadlines import clock  # noqa: F401  (fixture)
+from tests.engine.deadlines.test_deadlines import clock  # noqa: F401  (fixture)
 from tests.factories import open_case, to_handling
 
 SWITCH = "/var/lib/freeswitch"

@@ -6,13 +6,13 @@ import re
 import pytest
 from sqlalchemy import select
 
+from engine.cases import actions, work_items
 from engine.db import db
 from engine.models import Case, ConfigChange, DispatchRule, WorkItem
-from engine.services import actions, work_items
 from tests.api.test_pages import _fresh_limits, csrf, signin  # noqa: F401  (fixtures)
-from tests.engine.test_catalogue import empty_catalogue, rule  # noqa: F401  (fixtures)
-from tests.engine.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
-from tests.engine.test_reminders import overdue_with_escalation
+from tests.engine.cases.test_reminders import overdue_with_escalation
+from tests.engine.deadlines.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
+from tests.engine.organisation.test_catalogue import empty_catalogue, rule  # noqa: F401  (fixtures)
 from tests.factories import open_case, to_handling
 
 CONSOLES = {"/dispatch": {"dispatcher"}, "/approvals": {"leader", "zjj_leader"},

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.cases import actions
 from engine.db import db
 from engine.models import WorkItem
-from engine.services import actions
 from tests.api.test_pages import client, csrf, signin  # noqa: F401  (fixtures)
 from tests.factories import open_case, to_handling
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from engine.services import actions, lookup
+from engine.cases import actions, lookup
 from tests.api.test_pages import TOKEN, client, csrf  # noqa: F401  (fixtures)
 from tests.factories import INTAKE, open_case, to_handling
 

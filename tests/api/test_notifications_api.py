@@ -5,8 +5,8 @@ import pytest
 
 from engine.db import db
 from engine.models import Notification
+from engine.notifications import outbox as notifications
 from engine.ports import LogGateway, SmsError, SmsGateway
-from engine.services import notifications
 from tests.factories import open_case
 
 

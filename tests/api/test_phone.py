@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.models import AgentStatus, Case, TelephonyCommand
-from engine.services import call_live, calls
+from engine.telephony import calls, live as call_live
 from tests.api.test_pages import client, csrf, signin  # noqa: F401  (fixtures)
 from tests.factories import open_case
 
@@ -121,10 +121,12 @@ def browser_cookies(live_server, login="agent"):
 
 def test_screen_pop_streams_offer_with_history_then_answer(app, live_server, actor):
     import urllib.parse  # noqa: F401  (browser_cookies)
-    from engine.services import call_center
+
+    from engine.telephony import call_center
     call_center.set_state(actor=actor("agent"), state="ready", extension="1001")
     earlier = open_case(actor("agent"), phone="13900001111", title="上周反映的噪音")
     from datetime import timedelta
+
     from engine.ports import now as clock_now
     calls.record(call={"call_id": "before", "outcome": "answered", "caller": "13900001111",
                        "arrived_at": clock_now() - timedelta(days=3)})
@@ -153,7 +155,7 @@ def test_screen_pop_streams_offer_with_history_then_answer(app, live_server, act
 
 
 def test_stream_replays_missed_moments_after_last_event_id(app, live_server, actor):
-    from engine.services import call_center
+    from engine.telephony import call_center
     call_center.set_state(actor=actor("agent"), state="ready", extension="1001")
     first = call_live.feed(kind="offer", call_id="call-1", agent="1001@default", caller="13700000000")
     call_live.feed(kind="answer", call_id="call-1", agent="1001@default", caller="13700000000")
@@ -212,7 +214,7 @@ def test_dial_needs_a_seat_and_a_visible_target(signin, actor):
 
 def test_three_way_call_with_the_cases_department(signin, actor, dept):
     from engine.models import User
-    from engine.services import org
+    from engine.organisation import directory as org
     from tests.factories import to_handling
     case = to_handling(actor, dept)
     handler = org.get_user("dh_hb_handler")
@@ -245,9 +247,9 @@ def test_three_way_call_with_the_cases_department(signin, actor, dept):
 
 
 def test_a_screen_stream_ends_when_the_user_signs_out_elsewhere(app, live_server, actor, monkeypatch):
-    from api.pages import phone
+    from api.pages.telephony import phone
     from engine.models import User
-    from engine.services import call_center
+    from engine.telephony import call_center
     monkeypatch.setattr(phone, "KEEPALIVE_SECONDS", 0.2)
     call_center.set_state(actor=actor("agent"), state="ready", extension="1001")
     db.session.rollback()

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 
-from engine.calendar import TZ
+from engine.deadlines.workdays import TZ
 from tests.api.test_pages import _fresh_limits, signin  # noqa: F401  (fixtures)
 from tests.factories import to_handling
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.cases import urges, work_items
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed, WrongState
 from engine.models import WorkItem
-from engine.services import urges, work_items
 from tests.api.test_pages import csrf, page_client, signin  # noqa: F401  (fixture)
 from tests.factories import to_handling
 

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, select
 
-from api.pages import wallboard as page
-from engine.calendar import TZ
+from api.pages.telephony import wallboard as page
 from engine.db import db
+from engine.deadlines.workdays import TZ
 from engine.models import AgentStatus, ConfigChange, Parameter
+from engine.organisation import directory as org, settings
 from engine.ports import FixedClock, set_clock
-from engine.services import call_live, calls, org, settings
+from engine.telephony import calls, live as call_live
 from tests.api.test_pages import _fresh_limits, csrf, signin  # noqa: F401  (fixtures)
 
 PEAK = ("telephony.peak_mode", "telephony.peak_queue_length")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.models import Case, TelephonyCommand
-from engine.services import call_live
+from engine.telephony import live as call_live
 from tests.browser.conftest import login, shot
 from tests.factories import open_case
 

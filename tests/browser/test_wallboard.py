@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 from engine.db import db
 from engine.models import Parameter, TelephonyState
 from engine.ports import now as clock_now
-from engine.services import call_live, calls
+from engine.telephony import calls, live as call_live
 from tests.browser.conftest import login, shot
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from engine.db import db
 from engine.models import Notification, WorkItem
-from tests.engine.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
+from tests.engine.deadlines.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.calendar import TZ
+from engine.cases import actions, overtime, urges
 from engine.db import db
+from engine.deadlines.workdays import TZ
+from engine.documents import service as documents
 from engine.errors import NotFound, PermissionDenied
 from engine.models import CaseEvent
 from engine.ports import FixedClock, set_clock
-from engine.services import actions, documents, overtime, urges
 from tests.factories import open_case, to_handling
 
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")

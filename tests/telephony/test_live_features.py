@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.models import AgentStatus, CallFeed, Case, TelephonyCommand
-from engine.services import call_center, call_live, calls, settings
+from engine.organisation import settings
+from engine.telephony import call_center, calls, live as call_live
 from telephony import esl
 from telephony.simulator import CdrPoster, Simulator
 from telephony.worker import Worker
@@ -225,6 +226,7 @@ def test_a_worker_reads_only_its_own_switchs_cdrs(app):
 
 def test_trim_removes_only_what_outlived_its_use(app):
     from datetime import timedelta
+
     from engine.models import CallCdr
     from engine.ports import now as clock_now
     now = clock_now()
@@ -249,6 +251,7 @@ def test_trim_removes_only_what_outlived_its_use(app):
 
 def test_a_command_nobody_carried_out_in_time_expires_instead_of_ringing_later(app):
     from datetime import timedelta
+
     from engine.ports import now as clock_now
     stale = call_live.queue_command(kind="originate", command="originate stale")
     fresh = call_live.queue_command(kind="originate", command="originate fresh")

@@ -10,7 +10,7 @@ from api.cli_telephony import selftest_run
 from engine.db import db
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
-from engine.services import call_live, calls
+from engine.telephony import calls, live as call_live
 from telephony import esl, scenarios
 from telephony.simulator import Simulator
 from telephony.worker import DEFAULT_MIX, Worker, cdr_headers

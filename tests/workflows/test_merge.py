@@ -1,15 +1,15 @@
-"""并单: triage merges a repeat request into an open case (engine/services/merge.py)."""
+"""并单: triage merges a repeat request into an open case (engine/cases/merge.py)."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from engine.cases import actions, merge
+from engine.cases.unit import CaseAction
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseEvent, WorkItem
 from engine.ports import now as clock_now
-from engine.services import actions, merge
-from engine.services.unit import CaseAction
 from tests.factories import open_case, to_handling
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.cases import actions, service as cases, work_items
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed, WrongState
 from engine.models import CaseDepartment, CaseEvent, WorkItem
-from engine.services import actions, cases, work_items
 from tests.factories import open_case, to_handling
 
 
@@ -234,7 +234,7 @@ def test_satisfied_visit_cannot_reopen(actor, dept):
 
 
 def test_urges_count_land_in_the_inbox_and_are_answered(actor, dept):
-    from engine.services import urges
+    from engine.cases import urges
     case = open_case(actor("agent"))
     with pytest.raises(WrongState):                  # nobody holds it yet
         urges.urge(case_id=case.id, actor=actor("supervisor"), data={"opinion": "请加快"})

@@ -10,7 +10,7 @@ from lxml import etree
 from engine.bpmn.service_tasks import OPERATORS
 from engine.bpmn.validation import validate_definition
 from engine.errors import DefinitionInvalid
-from engine.roles import ALL_ROLES
+from engine.organisation.roles import ALL_ROLES
 from forms.definitions import FORMS
 
 HERE = Path(__file__).resolve()

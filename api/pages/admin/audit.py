@@ -10,13 +10,12 @@ from typing import Callable
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from api.pages.consoles import require
+from api.pages.consoles.common import require
 from api.pages.filters import department_names
-from engine import roles as R
 from engine.db import db
 from engine.models import ConfigChange, User
-from engine.services import admin_users
-from engine.services.actor import Actor
+from engine.organisation import roles as R, users as admin_users
+from engine.organisation.actor import Actor
 
 AREAS = ("user", "department", "parameter", "calendar", "calendar_year", "catalogue")
 

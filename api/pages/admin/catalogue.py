@@ -8,15 +8,14 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from api.pages import form_data
-from api.pages.consoles import require
+from api.pages.consoles.common import require
 from api.pages.filters import department_names, department_tree
-from engine import roles as R
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import DispatchRule, User
-from engine.services import catalogue
-from engine.services.actor import Actor
-from engine.services.dispatch_rules import HANDLING_KINDS
+from engine.organisation import catalogue, roles as R
+from engine.organisation.actor import Actor
+from engine.organisation.dispatch_rules import HANDLING_KINDS
 
 bp = Blueprint("admin_catalogue", __name__)
 
@@ -71,7 +70,7 @@ def _save(actor: Actor, rule_id: int | None):
 def _page(actor: Actor, rule: DispatchRule | None, values: dict, errors: dict, status: int = 200):
     tried, changes = _try_proposal(), catalogue.changes(actor=actor)
     return render_template(
-        "pages/admin_catalogue.html", rules=catalogue.list_rules(actor=actor), rule=rule, values=values,
+        "pages/admin/catalogue.html", rules=catalogue.list_rules(actor=actor), rule=rule, values=values,
         errors=errors, form=catalogue.RULE_FORM, ctx={"departments": department_tree(tuple(HANDLING_KINDS))},
         departments=department_names(), changes=changes, people=_names({c.actor_id for c in changes}),
         tried=tried, args=request.args), status

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from api.pages.admin_audit import recent, require_admin, translate
+from api.pages.admin.audit import recent, require_admin, translate
 from api.pages.filters import department_names, department_tree
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import Department, User
 from engine.models.org import DEPARTMENT_KINDS
-from engine.services import org
-from engine.services.actor import Actor
+from engine.organisation import directory as org
+from engine.organisation.actor import Actor
 
 bp = Blueprint("departments", __name__)
 AREAS = (org.DEPARTMENT_AREA,)
@@ -106,7 +106,7 @@ def _reason() -> str:
 
 def _tree_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     return render_template(
-        "pages/admin_departments.html", rows=org.list_departments(actor=actor), users=_active_users(),
+        "pages/admin/departments.html", rows=org.list_departments(actor=actor), users=_active_users(),
         tree=department_tree(), kinds=DEPARTMENT_KINDS, kind_label=kind_label, values=values, errors=errors,
         changes=recent(actor, AREAS)), status
 
@@ -118,7 +118,7 @@ def _edit_page(actor: Actor, department_id: int, errors: dict, status: int = 200
     # Its own subtree is no place to move it to.
     inside = set(db.session.execute(select(Department.id).where(Department.path.like(dept.path + "%"))).scalars())
     return render_template(
-        "pages/admin_department.html", dept=dept, ancestors=ancestors, tree=department_tree(), inside=inside,
+        "pages/admin/department.html", dept=dept, ancestors=ancestors, tree=department_tree(), inside=inside,
         users=_active_users(), kind_label=kind_label, errors=errors,
         changes=recent(actor, AREAS, key=dept.code)), status
 

@@ -6,8 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from api.pages import admin_departments, admin_settings, admin_users
-from api.pages.admin_audit import AREAS, recent, require_admin
+from api.pages.admin import departments as admin_departments, settings as admin_settings, users as admin_users
+from api.pages.admin.audit import AREAS, recent, require_admin
 from engine.db import db
 from engine.models import Department, User
 
@@ -24,7 +24,7 @@ def index():
     actor = require_admin()
     counts = {"users": _count(User, User.active.is_(True)),
               "departments": _count(Department, Department.active.is_(True))}
-    return render_template("pages/admin_index.html", counts=counts, changes=recent(actor, AREAS))
+    return render_template("pages/admin/index.html", counts=counts, changes=recent(actor, AREAS))
 
 
 def _count(model, *where) -> int:

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from api.pages.admin_audit import recent, require_admin, translate
+from api.pages.admin.audit import recent, require_admin, translate
 from api.pages.filters import option_label
-from engine import parameters
-from engine.calendar import local_date
+from engine.deadlines import calendar as work_calendar
+from engine.deadlines.workdays import local_date
 from engine.errors import ValidationFailed
+from engine.organisation import parameters, settings
+from engine.organisation.actor import Actor
 from engine.ports import now as clock_now
-from engine.services import calendar as work_calendar, settings
-from engine.services.actor import Actor
 from forms.definitions import CATEGORY_OPTIONS
 
 bp = Blueprint("settings", __name__)
@@ -73,7 +73,7 @@ def set_parameter(name: str):
 def _parameters_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     current = settings.snapshot()
     rows = [(name, parameter_label(name), default, current[name]) for name, default in parameters.DEFAULTS.items()]
-    return render_template("pages/admin_parameters.html", rows=rows, values=values, errors=errors,
+    return render_template("pages/admin/parameters.html", rows=rows, values=values, errors=errors,
                            internal=INTERNAL, changes=recent(actor, ("parameter",))), status
 
 
@@ -118,7 +118,7 @@ def confirm_year():
 def _calendar_page(actor: Actor, year: int, values: dict, errors: dict, status: int = 200):
     counted, count_errors = _count()
     return render_template(
-        "pages/admin_calendar.html", year=year, shown=work_calendar.show_year(year), values=values, errors=errors,
+        "pages/admin/calendar.html", year=year, shown=work_calendar.show_year(year), values=values, errors=errors,
         counted=counted, count_errors=count_errors, args=request.args,
         changes=recent(actor, CALENDAR_AREAS)), status
 

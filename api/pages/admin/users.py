@@ -5,13 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from api.pages.admin_audit import recent, require_admin, translate
+from api.pages.admin.audit import recent, require_admin, translate
 from api.pages.filters import department_names, department_tree
-from engine import roles as R
 from engine.errors import ValidationFailed
 from engine.models import User
-from engine.services import admin_users
-from engine.services.actor import Actor
+from engine.organisation import roles as R, users as admin_users
+from engine.organisation.actor import Actor
 
 bp = Blueprint("users", __name__)
 AREAS = (admin_users.USER_AREA,)
@@ -90,7 +89,7 @@ def _filter() -> admin_users.UserFilter:
 def _list_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     users, total = admin_users.list_users(actor=actor, where=_filter())
     return render_template(
-        "pages/admin_users.html", users=users, total=total, args=request.args, values=values, errors=errors,
+        "pages/admin/users.html", users=users, total=total, args=request.args, values=values, errors=errors,
         tree=department_tree(), departments=department_names(), roles=list(R.ROLE_LABELS),
         changes=recent(actor, AREAS)), status
 
@@ -98,6 +97,6 @@ def _list_page(actor: Actor, values: dict, errors: dict, status: int = 200):
 def _edit_page(actor: Actor, user: User, values: dict, errors: dict, password_errors: dict | None = None,
                status: int = 200):
     return render_template(
-        "pages/admin_user.html", user=user, values=values, errors=errors, password_errors=password_errors or {},
+        "pages/admin/user.html", user=user, values=values, errors=errors, password_errors=password_errors or {},
         tree=department_tree(), departments=department_names(), roles=list(R.ROLE_LABELS),
         is_self=user.id == actor.user_id, changes=recent(actor, AREAS, key=user.username)), status

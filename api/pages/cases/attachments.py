@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from api.pages.web import page_actor
+from engine.cases import attachments
 from engine.errors import DomainError, ValidationFailed
-from engine.services import attachments
 
 bp = Blueprint("attachments", __name__)
 

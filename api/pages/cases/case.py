@@ -8,15 +8,18 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from api.pages import form_data
-from api.pages.calls import playback_configured, present_all
 from api.pages.filters import department_names
+from api.pages.telephony.calls import playback_configured, present_all
 from api.pages.web import next_url, page_actor
 from api.rest import presenters
-from engine import roles as R
+from engine.cases import attachments, overtime, service as cases, urges
 from engine.db import db
+from engine.deadlines import service as deadlines
+from engine.documents import service as documents
 from engine.errors import DomainError, ValidationFailed
 from engine.models import Urge, User, WorkItem
-from engine.services import attachments, call_center, cases, deadlines, documents, overtime, scope, urges
+from engine.organisation import roles as R, scope
+from engine.telephony import call_center
 from forms import get_form
 
 bp = Blueprint("case_pages", __name__)
@@ -46,7 +49,7 @@ def new_case():
                             else url_for("case_pages.case_page", case_id=case.id))
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
-    return render_template("pages/new_case.html", form=form, values=values, errors=errors, call=call), status
+    return render_template("pages/cases/new_case.html", form=form, values=values, errors=errors, call=call), status
 
 
 @bp.get("/cases")
@@ -60,7 +63,7 @@ def case_list():
     result = cases.list_cases(actor=actor, filters=filters, page=max(page, 1), page_size=30,
                               sort=request.args.get("sort", "-created_at"))
     rows = [presenters.case_summary(c, actor) for c in result.items]
-    return render_template("pages/cases.html", result=result, rows=rows, args=request.args,
+    return render_template("pages/cases/cases.html", result=result, rows=rows, args=request.args,
                            departments=department_names())
 
 
@@ -75,7 +78,7 @@ def case_page(case_id: int):
     detail = presenters.case_detail(case, actor, items)
     actors = dict(db.session.execute(select(User.id, User.display_name)).all())
     return render_template(
-        "pages/case.html", case=case, detail=detail, events=cases.list_events(case_id=case_id, actor=actor),
+        "pages/cases/case.html", case=case, detail=detail, events=cases.list_events(case_id=case_id, actor=actor),
         deadlines=deadlines.of_case(case_id), departments=department_names(), actors=actors,
         my_items=[i for i in items if _can_act(actor, i)], can_urge=actor.has(*urges.URGE_ROLES),
         can_report=_can_report(actor, case), reports=overtime.list_for(case_id),

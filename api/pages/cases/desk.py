@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from api.pages.filters import STATUS_LABELS, label, local_time, option_label
 from api.pages.web import page_actor
-from engine.services import duplicates
+from engine.cases import duplicates
 from forms.definitions import CATEGORY_OPTIONS
 
 bp = Blueprint("desk", __name__)

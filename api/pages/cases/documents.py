@@ -6,7 +6,7 @@ from flask_login import login_required
 
 from api.pages.web import page_actor
 from api.rest.documents import pdf_response
-from engine.services import documents
+from engine.documents import service as documents
 
 bp = Blueprint("print_pages", __name__)
 MAX_BATCH = 200

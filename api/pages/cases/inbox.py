@@ -9,10 +9,10 @@ from flask_login import login_required
 
 from api.pages.filters import department_names
 from api.pages.web import next_url, page_actor
-from engine.calendar import TZ
+from engine.cases import work_items
+from engine.deadlines.workdays import TZ
 from engine.errors import DomainError
 from engine.models.case import CATEGORIES
-from engine.services import work_items
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 30
@@ -45,7 +45,7 @@ def inbox():
                                    due_after=_day_bound(args.get("due_from"), end=False), category=category,
                                    page=page, page_size=PAGE_SIZE, sort=sort)
     counts = {s: work_items.count_items(actor=actor, scope_name=s) for s in work_items.SCOPES}
-    return render_template("pages/inbox.html", result=result, scope=scope, counts=counts, args=args,
+    return render_template("pages/cases/inbox.html", result=result, scope=scope, counts=counts, args=args,
                            departments=department_names(), page_size=PAGE_SIZE)
 
 

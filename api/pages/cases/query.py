@@ -15,12 +15,12 @@ from openpyxl.utils import get_column_letter
 from api.pages.filters import COLOUR_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
 from api.pages.web import page_actor
 from api.rest.presenters import mask_name, may_see_personal_data
-from engine.calendar import TZ
+from engine.cases import query
+from engine.deadlines.colours import colour_of
+from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed
+from engine.organisation.actor import Actor
 from engine.ports import mask_phone, now as clock_now
-from engine.services import query
-from engine.services.actor import Actor
-from engine.services.colours import colour_of
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
 
 bp = Blueprint("query", __name__)
@@ -58,7 +58,7 @@ def query_page():
     except ValidationFailed as exc:
         errors, status = exc.errors, 422
     return render_template(
-        "pages/query.html", result=result, rows=rows, errors=errors, args=request.args, sort=sort,
+        "pages/cases/query.html", result=result, rows=rows, errors=errors, args=request.args, sort=sort,
         page_size=size, page_sizes=PAGE_SIZES, departments_opts=_department_options(),
         handler_opts=_handler_options(actor), CHANNEL_OPTIONS=CHANNEL_OPTIONS), status
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import Flask
 from flask_babel import gettext as _
 
-from api.pages.filters import local_time
+from api.pages.filters import label, local_time
 from api.pages.web import locale
 from forms import FORMS
 
@@ -74,3 +75,9 @@ def _when(iso: str | None) -> str:
 DEADLINE_STATES = {"open": ("进行中", "running"), "paused": ("已暂停", "paused"), "met": ("按时", "on time"),
                    "missed": ("超时", "late"), "natural": ("自然办结", "natural completion"),
                    "cancelled": ("已取消", "cancelled")}
+
+
+def register(app: Flask) -> None:
+    """The timeline's labels as template globals."""
+    app.jinja_env.globals.update(event_label=event_label, event_detail=event_detail,
+                                 deadline_state=lambda c: label(DEADLINE_STATES, c))

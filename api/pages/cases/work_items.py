@@ -5,10 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from api.pages import decision_context, form_data
+from api.pages import form_data
+from api.pages.cases import decision_context
 from api.pages.web import page_actor
+from engine.cases import service as cases, work_items
 from engine.errors import ValidationFailed, WrongState
-from engine.services import cases, work_items
 from forms import get_form
 
 bp = Blueprint("task_pages", __name__)
@@ -36,7 +37,7 @@ def work_item(item_id: int):
         except WrongState as exc:
             flash(exc.message, "error")
             status = 409
-    return render_template("pages/work_item.html", item=item, case=case, form=form, values=values,
+    return render_template("pages/cases/work_item.html", item=item, case=case, form=form, values=values,
                            errors=errors, task_data=task_data), status
 
 
@@ -46,7 +47,7 @@ def _context(item, actor) -> dict:
     from api.pages.filters import department_tree
     context = {"departments": department_tree(("district", "street", "community", "bureau"))}
     if item.form_key == "dispatch":
-        from api.pages.console_dispatch import dispatch_proposal
+        from api.pages.consoles.dispatch import dispatch_proposal
         context.update(dispatch_proposal(cases.get_case(case_id=item.case_id, actor=actor)))
     context.update(decision_context.facts_for(item.form_key, item.case_id))
     return context

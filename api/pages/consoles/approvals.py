@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from api.pages.consoles import handle_action, require, result_label, section
+from api.pages.consoles.common import handle_action, require, result_label, section
 from api.pages.filters import department_names
-from engine import roles as R
+from engine.organisation import roles as R
 
 bp = Blueprint("console_approvals", __name__)
 
@@ -28,5 +28,5 @@ def approvals():
     if actor.has(R.DEPT_LEADER):
         queues["replies"] = section(actor, ("approve_reply",), own_department=True,
                                     facts_from=handle_action("reply", "natural_completion"))
-    return render_template("pages/console_approvals.html", queues=queues, departments=department_names(),
+    return render_template("pages/consoles/approvals.html", queues=queues, departments=department_names(),
                            result_label=result_label)

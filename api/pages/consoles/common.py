@@ -14,8 +14,8 @@ from sqlalchemy import and_, func, or_, select
 from api.pages.web import page_actor
 from engine.db import db
 from engine.models import Case, CaseEvent, WorkItem
-from engine.services import scope
-from engine.services.actor import Actor
+from engine.organisation import scope
+from engine.organisation.actor import Actor
 
 SECTION_LIMIT = 100     # a console shows the oldest hundred of a queue; the inbox pages the rest
 

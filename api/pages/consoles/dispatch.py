@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from api.pages.consoles import handle_action, require, result_label, section
+from api.pages.consoles.common import handle_action, require, result_label, section
 from api.pages.filters import department_names
-from engine import roles as R
 from engine.models import Case
-from engine.services import catalogue
+from engine.organisation import catalogue, roles as R
 
 bp = Blueprint("console_dispatch", __name__)
 
@@ -26,7 +25,7 @@ def dispatch_console():
     returns = section(actor, ("decide_return",),
                       facts_from=("sign_for", lambda data: data.get("decision") == "return"))
     reviews = section(actor, ("review",), facts_from=handle_action("reply", "natural_completion"))
-    return render_template("pages/console_dispatch.html", to_dispatch=to_dispatch, proposals=proposals,
+    return render_template("pages/consoles/dispatch.html", to_dispatch=to_dispatch, proposals=proposals,
                            returns=returns, reviews=reviews, departments=department_names(),
                            result_label=result_label)
 

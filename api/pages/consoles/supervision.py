@@ -8,15 +8,16 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 from sqlalchemy import and_, func, select
 
-from api.pages.consoles import require
+from api.pages.consoles.common import require
 from api.pages.filters import department_names, department_tree
+from engine.cases import urges
 from engine.db import db
+from engine.deadlines.colours import COLOURS, colour_condition
 from engine.models import Case, Department, Urge, User
+from engine.organisation import scope
+from engine.organisation.actor import Actor
+from engine.organisation.dispatch_rules import HANDLING_KINDS
 from engine.ports import now as clock_now
-from engine.services import scope, urges
-from engine.services.actor import Actor
-from engine.services.colours import COLOURS, colour_condition
-from engine.services.dispatch_rules import HANDLING_KINDS
 
 bp = Blueprint("console_supervision", __name__)
 PAGE_SIZE = 50
@@ -36,7 +37,7 @@ def supervision():
     to_evaluate = urges.awaiting_evaluation(actor=actor)
     case_numbers = dict(db.session.execute(select(Case.id, Case.case_no).where(
         Case.id.in_({u.case_id for u in to_evaluate}))).all()) if to_evaluate else {}
-    return render_template("pages/console_supervision.html", rows=rows, total=total, page=page,
+    return render_template("pages/consoles/supervision.html", rows=rows, total=total, page=page,
                            to_evaluate=to_evaluate, case_numbers=case_numbers,
                            page_size=PAGE_SIZE, history=history, people=people, colour=colour,
                            department_id=department_id, departments=department_names(),

@@ -1,7 +1,7 @@
 """Call pages: the call list, one call with its timings, recording and voicemail, the audio files
 themselves (streamed with range requests, access-checked) and the callback list.
 
-Access is decided by engine.services.call_center: the center roles that work calls see every
+Access is decided by engine.telephony.call_center: the center roles that work calls see every
 call; anyone else only the calls linked to a case they may see. Numbers are masked as on the case
 pages (api.rest.presenters.may_see_personal_data). The page never needs a full number to dial:
 click-to-call buttons carry the call's id (api/static/js/phone.js).
@@ -20,14 +20,14 @@ from sqlalchemy import func, or_, select
 from api.pages.filters import label, local_time
 from api.pages.web import next_url, page_actor
 from api.rest.presenters import may_see_personal_data
-from engine import roles as R
-from engine.calendar import TZ
 from engine.db import db
+from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed, WrongState
 from engine.models import CallRecord, Case, User
 from engine.models.call import OUTCOMES
+from engine.organisation import roles as R
 from engine.ports import mask_phone, now as clock_now
-from engine.services import call_center
+from engine.telephony import call_center
 
 log = logging.getLogger(__name__)
 bp = Blueprint("calls", __name__)
@@ -160,7 +160,7 @@ def call_list():
     total = db.session.execute(select(func.count()).select_from(
         select(CallRecord.id).where(*conditions).limit(COUNT_CAP + 1).subquery())).scalar()
     return render_template(
-        "pages/calls.html", rows=present_all(rows, actor), args=request.args, errors=errors, page=page,
+        "pages/telephony/calls.html", rows=present_all(rows, actor), args=request.args, errors=errors, page=page,
         more=more, total=total, capped=total > COUNT_CAP, count_cap=COUNT_CAP,
         outcomes=[(code, outcome_label(code)) for code in OUTCOMES],
         can_dial=actor.has(*call_center.PHONE_ROLES))
@@ -201,7 +201,7 @@ def call_page(call_record_id: int):
     case = db.session.get(Case, call.case_id) if call.case_id else None
     closed_by = db.session.get(User, call.callback_by_id) if call.callback_by_id else None
     return render_template(
-        "pages/call.html", call=call, row=present(call, actor, case), case=case, stages=_stages(call),
+        "pages/telephony/call.html", call=call, row=present(call, actor, case), case=case, stages=_stages(call),
         moments=_moments(call), total=clock_text(seconds_between(call.arrived_at, call.ended_at)),
         closed_by=closed_by.display_name if closed_by else None, playback=playback_configured(),
         can_dial=actor.has(*call_center.PHONE_ROLES))
@@ -283,7 +283,7 @@ def callbacks():
                  if closers else [])
     tab = "closed" if request.args.get("tab") == "closed" else "open"
     return render_template(
-        "pages/callbacks.html", tab=tab, open_rows=present_all(open_calls, actor), open_total=open_total,
+        "pages/telephony/callbacks.html", tab=tab, open_rows=present_all(open_calls, actor), open_total=open_total,
         closed_rows=present_all(closed_calls, actor), closed_total=closed_total, names=names,
         waited={c.id: waited_text(c.arrived_at) for c in open_calls})
 

@@ -13,7 +13,7 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 
 from engine.errors import ValidationFailed
-from engine.services import call_live
+from engine.telephony import live as call_live
 
 bp = Blueprint("cdr", __name__)
 USER = "freeswitch"

@@ -2,7 +2,7 @@
 
 JSON and server-sent events for api/static/js/phone.js, authenticated by the session; writes
 carry the CSRF token (header X-CSRFToken). The services check roles and scope; the switch is
-reached only through the command table (engine.services.call_live).
+reached only through the command table (engine.telephony.live).
 """
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from api.errors import STATUS
 from api.feed_hub import Moment, hub_for
 from api.pages.filters import STATUS_LABELS, label, local_time
 from api.pages.web import page_actor, session_valid
+from engine.cases import duplicates
 from engine.db import db
-from api.errors import STATUS
 from engine.errors import DomainError, ValidationFailed
 from engine.ports import now as clock_now
-from engine.services import call_center, call_live, duplicates
+from engine.telephony import call_center, live as call_live
 
 bp = Blueprint("phone", __name__)
 STREAM_SECONDS = 300      # a stream ends after this; EventSource reconnects with Last-Event-ID

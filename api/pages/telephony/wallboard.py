@@ -1,7 +1,7 @@
 """The shift lead's wallboard (监控大屏): queues, agents by state, today's calls, call loss by stage,
 open callbacks and the smart-dissuasion switch, readable from across the room.
 
-The figures come from engine.services.call_center.wallboard (live queues from the telephony
+The figures come from engine.telephony.call_center.wallboard (live queues from the telephony
 worker's snapshot, agent states, today's call records); `board()` turns them into one JSON
 document with its labels and alarms already decided, which the page renders first and
 api/static/js/wallboard.js redraws from the event stream (or, failing that, from /wallboard/data).
@@ -16,14 +16,15 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from api.pages.consoles import require
+from api.pages.consoles.common import require
 from api.pages.filters import local_time
 from api.pages.web import page_actor, session_valid
-from engine.calendar import TZ, local_date
 from engine.db import db
+from engine.deadlines.workdays import TZ, local_date
 from engine.errors import PermissionDenied, ValidationFailed
+from engine.organisation import settings
 from engine.ports import now as clock_now
-from engine.services import call_center, settings
+from engine.telephony import call_center
 
 bp = Blueprint("wallboard", __name__)
 
@@ -118,7 +119,7 @@ def wallboard():
 def _page(actor, error: str = "", status: int = 200):
     data = board(actor)
     db.session.rollback()
-    return render_template("pages/wallboard.html", board=data, error=error, wait_alarm=WAIT_ALARM_SECONDS,
+    return render_template("pages/telephony/wallboard.html", board=data, error=error, wait_alarm=WAIT_ALARM_SECONDS,
                            rate_alarm=int(RATE_ALARM * 100)), status
 
 

@@ -11,7 +11,7 @@ from engine.bpmn.expressions import ExpressionError, RestrictedEnvironment, eval
 from engine.bpmn.registry import parse_process
 from engine.bpmn.runtime import CaseWorkflow, TaskNotReady
 
-MODEL = (Path(__file__).resolve().parents[2] / "workflows" / "case_handling.bpmn").read_bytes()
+MODEL = (Path(__file__).resolve().parents[3] / "workflows" / "case_handling.bpmn").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def process():
     parsed.spec_ref = "test"
     serializer.set_spec_resolver(lambda ref: (parsed.spec, parsed.subprocess_specs))
     yield parsed
-    from engine.services import processes
+    from engine.processes import versions as processes
     processes.REGISTRY.install()
 
 

@@ -1,4 +1,4 @@
-"""Duplicate suggestions at intake and the caller's history (engine/services/duplicates.py)."""
+"""Duplicate suggestions at intake and the caller's history (engine/cases/duplicates.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from engine.cases import actions
+from engine.cases.duplicates import caller_history, dice, suggest, text_bigrams
 from engine.db import db
 from engine.errors import PermissionDenied
 from engine.models import Case
 from engine.ports import now as clock_now
-from engine.services import actions
-from engine.services.duplicates import caller_history, dice, suggest, text_bigrams
 from tests.factories import open_case
 
 UNRELATED = {"title": "咨询社保缴费", "content": "想问一下灵活就业人员社保怎么交。"}

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from engine.cases import actions, query
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import Case
 from engine.ports import now as clock_now
-from engine.services import actions, query
 from tests.factories import open_case, to_handling
 
 

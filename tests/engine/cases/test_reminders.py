@@ -1,12 +1,13 @@
 """Reminders once per colour transition, escalation to the center leader, the morning digest."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from engine.cases import reminders, work_items
 from engine.db import db
+from engine.deadlines import colours
 from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Notification, User, WorkItem
-from engine.services import colours, reminders, work_items
-from tests.engine.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
+from tests.engine.deadlines.test_deadlines import at, clock, signed  # noqa: F401  (fixture)
 
 
 def notes(kind=None):
@@ -97,7 +98,7 @@ def test_escalation_reassigns_the_lead(actor, dept, clock):
     leads = db.session.execute(select(CaseDepartment.department_id).where(
         CaseDepartment.case_id == case.id, CaseDepartment.active.is_(True), CaseDepartment.role == "lead")).all()
     assert leads == [(dept("cgj"),)]
-    from engine.services import actions
+    from engine.cases import actions
     case = actions.reply(case_id=case.id, actor=actor("cgj_handler"), result="resolved", reply_text="已处理")
     assert case.stage == "review"
 

@@ -6,11 +6,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import delete, select
 
-from engine import calendar
 from engine.db import db
+from engine.deadlines import calendar as service, workdays as calendar
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import CalendarDay, CalendarYear, ConfigChange
-from engine.services import calendar as service, settings
+from engine.organisation import settings
 
 
 def test_counting_starts_the_next_day_and_skips_weekends():

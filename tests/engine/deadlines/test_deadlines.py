@@ -6,12 +6,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from engine.calendar import TZ
+from engine.cases import actions, overtime
 from engine.db import db
+from engine.deadlines import colours
+from engine.deadlines.workdays import TZ
 from engine.errors import WrongState
-from engine.models import Case, Deadline, WorkItem
+from engine.models import Deadline, WorkItem
 from engine.ports import FixedClock, set_clock
-from engine.services import actions, colours, overtime
 from tests.factories import open_case
 
 
@@ -102,7 +103,7 @@ def test_suspension_stops_the_clock_over_a_holiday(actor, dept, clock):
     [lead] = deadlines_of(case.id, stage="handling")
     assert (lead.state, lead.paused_days) == ("open", 4)
     assert case.stage == "handling" and not case.suspended
-    from engine.services import calendar as calendar_service
+    from engine.deadlines import calendar as calendar_service
     assert lead.due_at == calendar_service.current().extend(due, 4, "17:30")[0]
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from engine import ports
 from engine.db import db
 from engine.models import Case, Notification
+from engine.notifications import outbox as notifications
 from engine.ports import FixedClock, HttpGateway, LogGateway, SmsError, SmsGateway, sms_gateway_from_config
-from engine.services import notifications
 from tests.factories import open_case
 
 T0 = datetime(2026, 3, 2, 2, 0, 0)   # 10:00 in Shanghai, a Monday

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select, update
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import ConfigChange, DispatchRule
-from engine.services import catalogue
+from engine.organisation import catalogue
 
 
 @pytest.fixture
@@ -105,6 +105,6 @@ def test_rules_name_handling_departments_only(empty_catalogue, dept, lead, co, f
 
 
 def _admin():
-    from engine.services import org
-    from engine.services.actor import actor_from_user
+    from engine.organisation import directory as org
+    from engine.organisation.actor import actor_from_user
     return actor_from_user(org.get_user("admin"))

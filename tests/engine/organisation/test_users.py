@@ -4,11 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from engine.cases import actions, work_items
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed
 from engine.models import ApiToken, ConfigChange, Department, User, WorkItem
-from engine.services import actions, admin_users, org, work_items
-from engine.services.admin_users import UserFilter
+from engine.organisation import directory as org, users as admin_users
+from engine.organisation.users import UserFilter
 from tests.factories import to_handling
 
 PREFIX = "tadm"       # every user and department code a test here creates starts with it

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.cases import actions
 from engine.db import db
 from engine.models import ProcessVersion, WorkItem
-from engine.services import actions, processes
+from engine.processes import versions as processes
 from tests.factories import open_case
 
-MODEL = (Path(__file__).resolve().parents[2] / "workflows" / "case_handling.bpmn").read_bytes()
+MODEL = (Path(__file__).resolve().parents[3] / "workflows" / "case_handling.bpmn").read_bytes()
 # Version 2 adds a quality check (by the shift lead) between the center review and the visit.
 V2 = MODEL.replace(
     b'<bpmn:sequenceFlow id="f_review_passed" sourceRef="gw_review" targetRef="visit" />',

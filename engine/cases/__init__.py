@@ -1,0 +1,17 @@
+"""Cases (工单): everything that happens to a citizen's request, from intake to archive.
+
+Owns intake (`service.open_case`), the case actions of the lifecycle (`actions`: triage, dispatch,
+sign for, return, co-handling opinions, extension, reply, review, visit), the generic work-item
+action with claims (`work_items`), the unit of work that locks a case row and commits once
+(`unit`), the task hooks that carry business rules at each step (`task_hooks`), the projections of
+the workflow onto work items and case columns (`projections`), the audit trail (`audit`), urges
+(督办), escalations, overtime reports and deadline reminders, merging repeat cases (并单) and the
+duplicate check, case numbers and query codes (`numbering`), attachments, the combined query
+and the citizens' public lookup. Imports `organisation`, `processes`, `deadlines` and
+`notifications` through their public surfaces; `telephony` and `documents` build on it.
+"""
+from engine.cases.audit import record_many as record_events
+from engine.cases.numbering import normalize_phone
+from engine.cases.service import get_case, open_case
+
+__all__ = ["get_case", "normalize_phone", "open_case", "record_events"]
