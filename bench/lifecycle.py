@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import common  # noqa: E402
 
-PEER_COMPLETION_MS = 39.0      # spiff-arena on PostgreSQL, shared/design/ENGINE_NOTES.md
+PEER_COMPLETION_MS = 39.0      # spiff-arena on PostgreSQL, measured by the team (docs/PERFORMANCE.md)
 PEER_CASES_PER_S = 23.0        # spiff-arena instances started per second on PostgreSQL
 
 

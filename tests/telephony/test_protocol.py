@@ -8,8 +8,7 @@ import pytest
 
 from telephony import protocol
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "esl"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="ESL corpus not present")
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "esl"   # SOURCES.md there names each file's origin
 
 
 def read_all(data: bytes) -> list[protocol.Message]:
@@ -61,14 +60,12 @@ def test_invalid_json_event_is_a_protocol_error():
         protocol.decode_json('{"Event-Name": "CUSTOM", ')
 
 
-@needs_corpus
-@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.plain.txt")) if CORPUS.is_dir() else [])
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.plain.txt")))
 def test_corpus_plain_events_decode(name):
     event = protocol.decode_plain((CORPUS / name).read_text().replace("\r\n", "\n").lstrip("\n"))
     assert event.get("Event-Name")
 
 
-@needs_corpus
 def test_corpus_plain_event_body_and_multiline_values():
     audio = protocol.decode_plain((CORPUS / "custom_mod_audio_stream_play_with_body.plain.txt").read_text())
     assert audio.name == "mod_audio_stream::play" and audio.body.startswith('{"audioDataType"')
@@ -76,7 +73,6 @@ def test_corpus_plain_event_body_and_multiline_values():
     assert create.get("Event-Name") == "CHANNEL_CREATE" and "%" not in create.get("Event-Date-Local")
 
 
-@needs_corpus
 def test_corpus_json_events():
     sms = protocol.decode_json((CORPUS / "custom_sms_send_message_hostile_chars.json.txt").read_text())
     assert sms.get("Event-Name") == "CUSTOM" and sms.body is not None
@@ -90,7 +86,6 @@ EXACT = ("api_response", "bgapi_command_reply", "command_reply_ok", "heartbeat_a
          "log_data", "outbound_socket_session_1", "outbound_socket_session_dtmf")
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", EXACT)
 def test_corpus_wire_captures_frame_and_decode(name):
     messages = read_all((CORPUS / f"{name}.wire.txt").read_bytes())
@@ -100,7 +95,6 @@ def test_corpus_wire_captures_frame_and_decode(name):
             assert protocol.decode_event(message).get("Event-Name")
 
 
-@needs_corpus
 def test_corpus_short_samples_end_in_connection_closed():
     for path in sorted(CORPUS.glob("*.wire.txt")):
         if path.name.removesuffix(".wire.txt") not in EXACT:
@@ -109,7 +103,6 @@ def test_corpus_short_samples_end_in_connection_closed():
                 protocol.read_message(stream)
 
 
-@needs_corpus
 def test_corpus_background_job_body_is_separate():
     text = (CORPUS / "background_job_ok.wire.txt").read_text().split("\n\n", 1)[1]
     event = protocol.decode_plain(text)
@@ -117,7 +110,6 @@ def test_corpus_background_job_body_is_separate():
     assert not any(k.startswith("+OK") for k in event.headers)
 
 
-@needs_corpus
 def test_corpus_two_json_frames_back_to_back():
     messages = read_all((CORPUS / "heartbeat_and_re_schedule.json.wire.txt").read_bytes())
     assert [protocol.decode_event(m).name for m in messages] == ["HEARTBEAT", "RE_SCHEDULE"]

@@ -15,7 +15,7 @@ from forms.definitions import FORMS
 
 HERE = Path(__file__).resolve()
 MODEL = HERE.parents[2] / "workflows" / "case_handling.bpmn"
-CORPUS = HERE.parents[3] / "shared" / "corpus" / "bpmn"
+CORPUS = HERE.parents[1] / "corpus" / "bpmn"   # SOURCES.md there names each file's origin
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 
