@@ -24,6 +24,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+def _wants_json() -> bool:
+    """The REST API, and any page request that speaks JSON (the phone bar), gets JSON errors."""
+    return (request.path.startswith("/api/") or request.is_json
+            or request.accept_mimetypes.best == "application/json")
+
+
 def _body(code: int, status: str, message: str, **extra):
     payload = {"code": code, "status": status, "message": message, **extra}
     return jsonify(payload), code
@@ -36,6 +42,7 @@ def _html(code: int, title: str, message: str):
               405: _("Not allowed"), 409: _("Changed meanwhile or not possible now"), 422: _("Check the input"),
               429: _("Too many attempts; wait a minute"), 500: _("Something went wrong")}
     title = titles.get(code, title)
+    message = _(message) if message else message     # messages marked N_ are in the catalogue
     try:
         return render_template("pages/error.html", code=code, title=title, message=message), code
     except Exception:   # a broken template must not hide the original error behind another
@@ -45,7 +52,7 @@ def _html(code: int, title: str, message: str):
 
 def _domain_error(exc: DomainError):
     code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
-    if not request.path.startswith("/api/"):
+    if not _wants_json():
         from werkzeug.http import HTTP_STATUS_CODES
         return _html(code, HTTP_STATUS_CODES.get(code, ""), exc.message)
     extra = {}
@@ -58,17 +65,27 @@ def _domain_error(exc: DomainError):
 
 
 def _http_error(exc: HTTPException):
-    if not request.path.startswith("/api/") and (exc.code or 500) >= 400:
-        return _html(exc.code or 500, exc.name, exc.description or exc.name)
-    extra = {}
-    messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
-    if messages:
-        extra["errors"] = messages   # webargs/marshmallow: {"json": {"field": ["..."]}}
-    return _body(exc.code or 500, exc.name, exc.description or exc.name, **extra)
+    if not _wants_json() and (exc.code or 500) >= 400:
+        response = _html(exc.code or 500, exc.name, exc.description or exc.name)
+    else:
+        extra = {}
+        messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+        if messages:
+            extra["errors"] = messages   # webargs/marshmallow: {"json": {"field": ["..."]}}
+        response = _body(exc.code or 500, exc.name, exc.description or exc.name, **extra)
+    return _with_headers(response, exc)
+
+
+def _with_headers(response, exc: HTTPException):
+    """Keep the exception's own headers (405's Allow, 429's Retry-After) on our body."""
+    body, code = response[0], response[1]
+    headers = dict(response[2]) if len(response) > 2 else {}
+    headers.update((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+    return body, code, headers
 
 
 def _unexpected(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
-    if not request.path.startswith("/api/"):
+    if not _wants_json():
         return _html(500, "Internal Server Error", "an unexpected error occurred; it has been logged")
     return _body(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
+MAX_ID = 2**31 - 1     # every id column is a 32-bit integer: a larger id names no row (and PostgreSQL refuses it)
+
 # Stable constraint names so Alembic migrations are reproducible on every database.
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -8,6 +8,9 @@ from typing import Any
 from forms.errors import FormInvalid
 
 TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments")
+INT_LIMIT = 2**31 - 1   # integers land in 32-bit columns (ids, days): a bound even where a field sets none
+# NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
@@ -97,6 +100,8 @@ def _convert(f: Field, value: Any) -> Any:
 def _string(f: Field, value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
+    if _UNSTORABLE.search(value):
+        raise ValueError("contains a character that cannot be stored")
     value = value.strip()
     if not value and f.required:
         raise ValueError("required")
@@ -127,7 +132,7 @@ def _integer(f: Field, value: Any) -> int:
         raise ValueError("must be an integer")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):     # OverflowError: int(float("inf"))
         raise ValueError("must be an integer") from None
     if isinstance(value, float) and value != number:
         raise ValueError("must be an integer")
@@ -135,6 +140,8 @@ def _integer(f: Field, value: Any) -> int:
         raise ValueError(f"must be at least {f.min_value}")
     if f.max_value is not None and number > f.max_value:
         raise ValueError(f"must be at most {f.max_value}")
+    if abs(number) > INT_LIMIT:
+        raise ValueError("out of range")
     return number
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from api.inputs import parse_id
 from forms import Form
 
 
@@ -23,5 +24,4 @@ def from_request(form: Form, posted: MultiDict) -> dict:
 
 def version(posted: MultiDict) -> int | None:
     """The case version the user saw when the page was rendered (409 if it changed)."""
-    value = posted.get("_version", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(posted.get("_version"))     # versions count from 1 like ids, in the same range

@@ -6,6 +6,8 @@ the same Actor the services check roles and department scope against.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -48,7 +50,8 @@ def session_valid(session_id: str) -> bool:
 @login_manager.user_loader
 def _load(session_id: str):
     user_id, _, epoch = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = int(user_id) if re.fullmatch(r"[0-9]{1,9}", user_id) else None    # the session cookie's
+    user = db.session.get(User, number) if number else None
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
     return SessionUser(user)

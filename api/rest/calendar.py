@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_actor
+from api.rest.schemas import UtcDateTime
 from engine.deadlines import calendar
 from engine.errors import ValidationFailed
 
@@ -37,7 +38,7 @@ class CalendarYearSchema(Schema):
     year = fields.Integer()
     status = fields.String(metadata={"description": "provisional | confirmed"})
     source = fields.String(allow_none=True, metadata={"description": "chinesecalendar | admin; null: no data"})
-    confirmed_at = fields.DateTime(allow_none=True)
+    confirmed_at = UtcDateTime(allow_none=True)
     exceptions = fields.List(fields.Nested(CalendarDaySchema), metadata={"description": "days that break Mon-Fri"})
 
 
@@ -61,7 +62,7 @@ class WorkingDays(MethodView):
         return calendar.working_days(args["start"], args["days"])
 
 
-@blp.route("/years/<int:year>")
+@blp.route("/years/<year:year>")
 class Year(MethodView):
     @blp.response(200, CalendarYearSchema)
     def get(self, year):
@@ -70,7 +71,7 @@ class Year(MethodView):
         return calendar.show_year(year)
 
 
-@blp.route("/years/<int:year>/confirm")
+@blp.route("/years/<year:year>/confirm")
 class YearConfirm(MethodView):
     @blp.arguments(ConfirmSchema, required=False)
     @blp.response(200, CalendarYearSchema)

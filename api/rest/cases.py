@@ -47,7 +47,7 @@ class Cases(MethodView):
         return cases.open_case(actor=current_actor(), data=data)
 
 
-@blp.route("/<int:case_id>")
+@blp.route("/<id:case_id>")
 class CaseOne(MethodView):
     @blp.response(200, CaseDetailSchema)
     def get(self, case_id):
@@ -60,7 +60,7 @@ class CaseOne(MethodView):
         return presenters.case_detail(case, actor, items)
 
 
-@blp.route("/<int:case_id>/events")
+@blp.route("/<id:case_id>/events")
 class CaseEvents(MethodView):
     @blp.response(200, EventSchema(many=True))
     def get(self, case_id):
@@ -68,7 +68,7 @@ class CaseEvents(MethodView):
         return cases.list_events(case_id=case_id, actor=current_actor())
 
 
-@blp.route("/<int:case_id>/urge")
+@blp.route("/<id:case_id>/urge")
 class CaseUrge(MethodView):
     @blp.arguments(UrgeCreateSchema)
     @blp.response(201, UrgeSchema)
@@ -77,7 +77,7 @@ class CaseUrge(MethodView):
         return urges.urge(case_id=case_id, actor=current_actor(), data=data)
 
 
-@blp.route("/<int:case_id>/deadlines")
+@blp.route("/<id:case_id>/deadlines")
 class CaseDeadlines(MethodView):
     @blp.response(200, DeadlineSchema(many=True))
     def get(self, case_id):
@@ -90,7 +90,7 @@ class CaseDeadlines(MethodView):
                 for r in rows]
 
 
-@blp.route("/<int:case_id>/overtime-report")
+@blp.route("/<id:case_id>/overtime-report")
 class CaseOvertimeReport(MethodView):
     @blp.response(200, OvertimeReportSchema(many=True))
     def get(self, case_id):

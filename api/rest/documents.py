@@ -21,7 +21,7 @@ def pdf_response(data: bytes, filename: str, *, download: bool = False) -> Respo
     return response
 
 
-@blp.route("/<int:case_id>/documents/<kind>.pdf")
+@blp.route("/<id:case_id>/documents/<kind>.pdf")
 class CaseDocument(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, case_id, kind):

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_actor
-from api.rest.schemas import PagingSchema
+from api.rest.schemas import Id, PagingSchema, UtcDateTime
 from engine.models.notification import KINDS, STATUSES
 from engine.notifications import outbox as notifications
 
@@ -24,7 +24,7 @@ def _configure(state) -> None:
 class NotificationQuerySchema(PagingSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
-    case_id = fields.Integer()
+    case_id = Id()
 
 
 class NotificationSchema(Schema):
@@ -37,11 +37,11 @@ class NotificationSchema(Schema):
     body = fields.String(metadata={"description": "the text; a case's query code is blanked out"})
     status = fields.String(metadata={"description": "pending | retrying | sent | dead"})
     attempts = fields.Integer()
-    next_attempt_at = fields.DateTime()
+    next_attempt_at = UtcDateTime()
     last_error = fields.String(allow_none=True)
     provider_id = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    sent_at = UtcDateTime(allow_none=True)
 
 
 class NotificationListSchema(Schema):
@@ -60,7 +60,7 @@ class Notifications(MethodView):
         return notifications.list_notifications(actor=current_actor(), **args)
 
 
-@blp.route("/<int:notification_id>/retry")
+@blp.route("/<id:notification_id>/retry")
 class NotificationRetry(MethodView):
     @blp.response(200, NotificationSchema)
     def post(self, notification_id):

@@ -1,7 +1,10 @@
 """Turn rows into response dicts, masking personal data the viewer may not see."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from engine.cases import service as case_service
+from engine.db import db
 from engine.deadlines.colours import colour_of
 from engine.models import Case, WorkItem
 from engine.organisation import roles as R
@@ -50,12 +53,16 @@ def case_detail(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
         "active": d.active, "dispatch_round": d.dispatch_round, "signed_at": d.signed_at,
         "opinion": d.opinion, "opinion_at": d.opinion_at} for d in case_service.departments_of(case.id)]
     out["urges"] = case_service.urges_of(case.id)
-    out["open_work_items"] = [work_item(i) for i in open_items]
+    out["open_work_items"] = [work_item(i, case.case_no, case.title, case.category, case.version) for i in open_items]
     return out
 
 
 def work_item(item: WorkItem, case_no: str | None = None, title: str | None = None,
               category: str | None = None, version: int | None = None) -> dict:
+    """A work item with the few case fields an inbox shows (read here when the caller has none)."""
+    if case_no is None:
+        case_no, title, category, version = db.session.execute(
+            select(Case.case_no, Case.title, Case.category, Case.version).where(Case.id == item.case_id)).one()
     return {"id": item.id, "case_id": item.case_id, "case_no": case_no, "case_title": title,
             "category": category, "case_version": version, "kind": item.kind, "task_name": item.task_name,
             "title": item.title, "form_key": item.form_key, "stage": item.stage, "role": item.role,

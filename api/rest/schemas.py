@@ -1,9 +1,13 @@
 """Response and query schemas of the REST API."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import datetime, timezone
 
+from marshmallow import Schema, ValidationError, fields, validate
+
+from api.inputs import MAX_PAGE
 from api.rest.form_schema import schema_for
+from engine.db import MAX_ID
 from engine.models.case import CATEGORIES, CHANNELS, STATUSES
 from forms import get_form
 
@@ -11,8 +15,39 @@ CaseCreateSchema = schema_for(get_form("intake"), "CaseCreate")
 UrgeCreateSchema = schema_for(get_form("urge"), "UrgeCreate")
 
 
+def Id(**kwargs) -> fields.Integer:
+    """An id in a query or body: the id columns' range, so the database never sees another."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment in a response: stored as naive UTC, sent with its offset (RFC 3339 wants one)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Moment(fields.DateTime):
+    """A date-time filter between the years 1900 and 2999 (UTC); naive values are taken as UTC."""
+
+    FIRST, LAST = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(3000, 1, 1, tzinfo=timezone.utc)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        try:
+            inside = self.FIRST <= aware < self.LAST    # comparing converts the offset: may overflow
+        except OverflowError:
+            inside = False
+        if not inside:
+            raise ValidationError("must be between the years 1900 and 2999")
+        return moment
+
+
 class PagingSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -22,12 +57,12 @@ class CaseQuerySchema(PagingSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     stage = fields.String()
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    lead_department_id = fields.Integer()
+    lead_department_id = Id()
     phone = fields.String()
-    created_from = fields.DateTime()
-    created_to = fields.DateTime()
+    created_from = Moment()
+    created_to = Moment()
     colour = fields.String(validate=validate.OneOf(["green", "yellow", "red"]))
-    due_before = fields.DateTime()
+    due_before = Moment()
     sort = fields.String(load_default="-created_at")
 
 
@@ -46,9 +81,9 @@ class CaseDepartmentSchema(Schema):
     role = fields.String()
     active = fields.Boolean()
     dispatch_round = fields.Integer()
-    signed_at = fields.DateTime()
+    signed_at = UtcDateTime(allow_none=True)
     opinion = fields.String(allow_none=True)
-    opinion_at = fields.DateTime(allow_none=True)
+    opinion_at = UtcDateTime(allow_none=True)
 
 
 class UrgeSchema(Schema):
@@ -58,8 +93,8 @@ class UrgeSchema(Schema):
     department_id = fields.Integer(allow_none=True)
     opinion = fields.String()
     stage = fields.String()
-    created_at = fields.DateTime()
-    acknowledged_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    acknowledged_at = UtcDateTime(allow_none=True)
     response = fields.String(allow_none=True)
 
 
@@ -79,10 +114,10 @@ class CaseSummarySchema(Schema):
     confidential = fields.Boolean()
     dispatch_mode = fields.String(allow_none=True)
     lead_department_id = fields.Integer(allow_none=True)
-    sign_due_at = fields.DateTime(allow_none=True)
-    handle_due_at = fields.DateTime(allow_none=True)
-    due_at = fields.DateTime(allow_none=True, metadata={"description": "the binding deadline now (UTC)"})
-    warn_at = fields.DateTime(allow_none=True)
+    sign_due_at = UtcDateTime(allow_none=True)
+    handle_due_at = UtcDateTime(allow_none=True)
+    due_at = UtcDateTime(allow_none=True, metadata={"description": "the binding deadline now (UTC)"})
+    warn_at = UtcDateTime(allow_none=True)
     colour = fields.String(allow_none=True, metadata={"description": "green | yellow | red"})
     due_provisional = fields.Boolean(metadata={"description": "due date falls in a year without a confirmed calendar"})
     suspended = fields.Boolean()
@@ -90,9 +125,9 @@ class CaseSummarySchema(Schema):
     reopen_count = fields.Integer()
     return_count = fields.Integer()
     extension_count = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
 
 
 class CaseDetailSchema(CaseSummarySchema):
@@ -118,7 +153,7 @@ class EventSchema(Schema):
     from_stage = fields.String(allow_none=True)
     to_stage = fields.String(allow_none=True)
     data = fields.Dict()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class WorkItemSchema(Schema):
@@ -137,9 +172,9 @@ class WorkItemSchema(Schema):
     department_id = fields.Integer(allow_none=True)
     state = fields.String()
     claimed_by_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
-    warn_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    due_at = UtcDateTime(allow_none=True)
+    warn_at = UtcDateTime(allow_none=True)
     colour = fields.String(allow_none=True)
     due_provisional = fields.Boolean()
 
@@ -148,9 +183,9 @@ class WorkItemQuerySchema(PagingSchema):
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "department", "all"]))
     state = fields.String(load_default="open", validate=validate.OneOf(["open", "done", "cancelled"]))
     stage = fields.String()
-    case_id = fields.Integer()
+    case_id = Id()
     colour = fields.String(validate=validate.OneOf(["green", "yellow", "red"]))
-    due_before = fields.DateTime()
+    due_before = Moment()
     sort = fields.String(load_default="created_at")
 
 
@@ -183,7 +218,8 @@ class FormSchema(Schema):
 
 class CompleteSchema(Schema):
     data = fields.Dict(load_default=dict, metadata={"description": "the task form's fields"})
-    version = fields.Integer(metadata={"description": "the case version you saw; 409 if it changed"})
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), strict=True,
+                             metadata={"description": "the case version you saw; 409 if it changed"})
 
 
 class LangSchema(Schema):
@@ -196,7 +232,7 @@ class ProcessVersionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     sha256 = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class DeadlineSchema(Schema):
@@ -206,15 +242,15 @@ class DeadlineSchema(Schema):
     department_name = fields.String()
     role = fields.String()
     round = fields.Integer()
-    started_at = fields.DateTime()
+    started_at = UtcDateTime()
     working_days = fields.Integer()
-    due_at = fields.DateTime()
-    warn_at = fields.DateTime()
+    due_at = UtcDateTime()
+    warn_at = UtcDateTime()
     provisional = fields.Boolean()
     colour = fields.String()
     state = fields.String()
     paused_days = fields.Integer()
-    completed_at = fields.DateTime(allow_none=True)
+    completed_at = UtcDateTime(allow_none=True)
 
 
 OvertimeReportCreateSchema = schema_for(get_form("overtime_report"), "OvertimeReportCreate")
@@ -227,7 +263,7 @@ class OvertimeReportSchema(Schema):
     reason = fields.String()
     measures = fields.String()
     actor_id = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ParameterSchema(Schema):

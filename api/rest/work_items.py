@@ -35,7 +35,7 @@ class WorkItems(MethodView):
         return {"items": rows, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 
-@blp.route("/<int:item_id>")
+@blp.route("/<id:item_id>")
 class WorkItemOne(MethodView):
     @blp.response(200, WorkItemSchema)
     def get(self, item_id):
@@ -43,7 +43,7 @@ class WorkItemOne(MethodView):
         return presenters.work_item(work_items.get(item_id=item_id, actor=current_actor()))
 
 
-@blp.route("/<int:item_id>/form")
+@blp.route("/<id:item_id>/form")
 class WorkItemForm(MethodView):
     @blp.arguments(LangSchema, location="query")
     @blp.response(200, FormSchema)
@@ -52,7 +52,7 @@ class WorkItemForm(MethodView):
         return work_items.describe_form(item_id=item_id, actor=current_actor(), lang=args["lang"])
 
 
-@blp.route("/<int:item_id>/claim")
+@blp.route("/<id:item_id>/claim")
 class WorkItemClaim(MethodView):
     @blp.response(200, WorkItemSchema)
     def post(self, item_id):
@@ -60,7 +60,7 @@ class WorkItemClaim(MethodView):
         return presenters.work_item(work_items.claim(item_id=item_id, actor=current_actor()))
 
 
-@blp.route("/<int:item_id>/release")
+@blp.route("/<id:item_id>/release")
 class WorkItemRelease(MethodView):
     @blp.response(200, WorkItemSchema)
     def post(self, item_id):
@@ -68,7 +68,7 @@ class WorkItemRelease(MethodView):
         return presenters.work_item(work_items.release(item_id=item_id, actor=current_actor()))
 
 
-@blp.route("/<int:item_id>/complete")
+@blp.route("/<id:item_id>/complete")
 class WorkItemComplete(MethodView):
     @blp.arguments(CompleteSchema)
     @blp.response(200, CaseSummarySchema)

@@ -21,4 +21,9 @@ ZH.update({"Due from": "到期日从", "to": "至"})
 ZH.update({"Evaluation recorded.": "评价已保存。", "Evaluate": "评价", "Note (needed for poor)": "说明(评价为差时必填)",
            "Save": "保存"})
 ZH.update({"Answered urges to evaluate": "待评价的督办反馈"})
+ZH.update({
+    "The request contains characters that cannot be stored (NUL or an unpaired surrogate).":
+        "请求中含有无法保存的字符(空字符或不成对的代理字符)，请删除后重试。",
+    "contains a character that cannot be stored (NUL or an unpaired surrogate)": "含有无法保存的字符",
+})
 ZH.update({"Document": "公文", "Print the selected cases": "批量打印所选工单", "Select all on this page": "全选本页"})

@@ -11,8 +11,7 @@ from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, safe_globals
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (guarded_iter_unpack_sequence, guarded_unpack_sequence,
-                                     safer_getattr)
+from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 _GLOBALS = dict(safe_globals)

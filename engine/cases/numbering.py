@@ -41,7 +41,7 @@ def _upsert(dialect: str):
 
 def normalize_phone(phone: str) -> str:
     """Digits only, keeping a leading + (callers dictate "138-0013 8000")."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    digits = "".join(ch for ch in phone if ch in "0123456789")    # not isdigit(): '²' is a digit to it
     return ("+" + digits) if phone.strip().startswith("+") else digits
 
 

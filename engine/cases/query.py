@@ -6,13 +6,14 @@ an export of 50,000 costs a few statements. Department actors see their subtree,
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, select, text
 
-from engine.db import db
+from engine.db import MAX_ID, db
 from engine.deadlines import COLOURS, TZ, colour_condition
 from engine.errors import ValidationFailed
 from engine.models import Case, CaseDepartment, Department, User, UserRole, WorkItem
@@ -72,18 +73,21 @@ def _choice(options):
 
 
 def _positive_int(raw: str) -> int:
-    """An id typed or picked in the form."""
-    if not raw.isdigit() or int(raw) < 1:
+    """An id typed or picked in the form (ASCII digits: '²'.isdigit() is true too)."""
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= MAX_ID:
         raise ValueError("must be a positive whole number")
     return int(raw)
 
 
 def _date(raw: str) -> date:
-    """A day as the date input sends it."""
+    """A day as the date input sends it, between the years 1900 and 2999."""
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ValueError("must be a date (YYYY-MM-DD)") from None
+    if not 1900 <= day.year <= 2999:      # year 1 in Shanghai is before year 1 in UTC: no such datetime
+        raise ValueError("must be between the years 1900 and 2999")
+    return day
 
 
 def _case_no(raw: str) -> str:

@@ -95,17 +95,19 @@ def _order(sort: str):
 
 
 def claim(*, item_id: int, actor: Actor) -> WorkItem:
-    """Take an open item so colleagues see it is being worked on."""
+    """Take an open item so colleagues see it is being worked on; claiming one's own is a no-op."""
     item = get(item_id=item_id, actor=actor)
     scope.check_can_act(actor, item)
     now = clock_now()
     # One conditional UPDATE: of two simultaneous claims exactly one matches.
     result = db.session.execute(update(WorkItem).where(
-        WorkItem.id == item_id, WorkItem.state == "open",
-        or_(WorkItem.claimed_by_id.is_(None), WorkItem.claimed_by_id == actor.user_id),
+        WorkItem.id == item_id, WorkItem.state == "open", WorkItem.claimed_by_id.is_(None),
     ).values(claimed_by_id=actor.user_id, claimed_at=now))
     if result.rowcount != 1:
         db.session.rollback()
+        held = db.session.get(WorkItem, item_id, populate_existing=True)
+        if held.state == "open" and held.claimed_by_id == actor.user_id:
+            return held          # already mine: no new claim time, no second audit row
         raise WrongState(_why_not_open(item_id))
     audit.record(item.case_id, actor_id=actor.user_id, action="claim", from_stage=item.stage,
                  to_stage=item.stage, data={"work_item_id": item_id}, now=now)

@@ -27,6 +27,7 @@ LIBRARY = "chinesecalendar"
 KINDS = ("workday", "holiday")
 MAX_DAYS = 3650          # a bound on counting requests; statutory limits are far below it
 LABEL_MAX = 50           # CalendarDay.label length
+FIRST_YEAR, LAST_YEAR = 1900, 2999    # a calendar outside these is a typo (and year 9999 + N days overflows)
 
 _cache: tuple[int, WorkCalendar] | None = None
 _lock = threading.Lock()
@@ -115,7 +116,7 @@ def set_day(*, actor: Actor | None, day: date, kind: str, label: str = "", reaso
     A day set back to its Mon-Fri default needs no row, so its row is deleted (and its label with it).
     """
     _require_admin(actor)
-    errors = {}
+    errors = _year_errors(day.year, "day")
     if kind not in KINDS:
         errors["kind"] = [f"must be one of: {', '.join(KINDS)}"]
     if len(label) > LABEL_MAX:
@@ -163,6 +164,7 @@ def confirm_year(*, actor: Actor | None, year: int, reason: str = "") -> dict:
     to confirm until its holidays are entered. Confirming a confirmed year changes nothing.
     """
     _require_admin(actor)
+    _check_year(year, "year")
     row = db.session.get(CalendarYear, year, populate_existing=True, with_for_update=True)
     if row is None:
         raise ValidationFailed({"year": [f"no calendar data for {year}: enter its holidays first"]})
@@ -177,8 +179,7 @@ def confirm_year(*, actor: Actor | None, year: int, reason: str = "") -> dict:
 
 def show_year(year: int) -> dict:
     """A year's status and its exceptions, by date; a year without data is provisional, no rows."""
-    if not 1900 <= year <= 2999:
-        raise ValidationFailed({"year": ["must be between 1900 and 2999"]})
+    _check_year(year, "year")
     row = db.session.get(CalendarYear, year)
     days = db.session.execute(select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
                                                         CalendarDay.day < date(year + 1, 1, 1))
@@ -190,6 +191,7 @@ def show_year(year: int) -> dict:
 
 def working_days(start: date, days: int) -> dict:
     """The `days`-th working day after `start` (counting from the next day) and whether it is provisional."""
+    _check_year(start.year, "start")
     if not 0 <= days <= MAX_DAYS:
         raise ValidationFailed({"days": [f"must be between 0 and {MAX_DAYS}"]})
     calendar = current()
@@ -202,6 +204,16 @@ def describe_day(day: date, row: CalendarDay | None) -> dict:
     if row is None:
         return {"kind": "workday" if mon_to_fri(day) else "holiday", "label": ""}
     return {"kind": "workday" if row.is_workday else "holiday", "label": row.label}
+
+
+def _year_errors(year: int, field: str) -> dict[str, list[str]]:
+    return {} if FIRST_YEAR <= year <= LAST_YEAR else {field: [f"must be between {FIRST_YEAR} and {LAST_YEAR}"]}
+
+
+def _check_year(year: int, field: str) -> None:
+    errors = _year_errors(year, field)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _require_admin(actor: Actor | None) -> None:

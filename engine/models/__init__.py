@@ -1,16 +1,16 @@
 """Tables, one area per module. Importing this package registers every table."""
 from engine.models.attachment import Attachment
-from engine.models.call import CallRecord
 from engine.models.audit import CaseEvent
 from engine.models.calendar import CalendarDay, CalendarYear
+from engine.models.call import CallRecord
+from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.catalogue import DispatchRule
 from engine.models.deadline import Deadline, OvertimeReport
 from engine.models.notification import Notification
-from engine.models.settings import ConfigChange, Parameter
-from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
-from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
+from engine.models.settings import ConfigChange, Parameter
+from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 
 __all__ = [

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from engine.db import db
+from engine.db import MAX_ID, db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import ConfigChange, Department, User, UserRole, WorkItem
 from engine.organisation import directory as org, roles as R
@@ -194,7 +194,8 @@ def _clean(data: dict, *, creating: bool) -> dict:
 
 
 def _department_id(value: object, errors: dict) -> int | None:
-    number = int(value) if str(value or "").isdigit() else None
+    text = str(value or "")
+    number = int(text) if re.fullmatch(r"[0-9]{1,10}", text) and int(text) <= MAX_ID else None
     dept = db.session.get(Department, number) if number else None
     if dept is None or not dept.active:
         errors["department_id"] = ["choose an active department"]

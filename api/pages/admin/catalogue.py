@@ -34,7 +34,7 @@ def create():
     return _save(require(R.ADMIN), None)
 
 
-@bp.route("/admin/catalogue/<int:rule_id>", methods=["GET", "POST"])
+@bp.route("/admin/catalogue/<id:rule_id>", methods=["GET", "POST"])
 @login_required
 def edit(rule_id: int):
     """GET: the rule's form filled in; POST: save it."""
@@ -45,7 +45,7 @@ def edit(rule_id: int):
     return _page(actor, rule, catalogue.snapshot(rule), {})
 
 
-@bp.post("/admin/catalogue/<int:rule_id>/deactivate")
+@bp.post("/admin/catalogue/<id:rule_id>/deactivate")
 @login_required
 def deactivate(rule_id: int):
     actor = require(R.ADMIN)

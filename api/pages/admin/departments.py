@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from api.inputs import parse_id
 from api.pages.admin.audit import recent, require_admin, translate
 from api.pages.filters import department_names, department_tree
 from engine.db import db
@@ -49,7 +50,7 @@ def create():
     return redirect(url_for("admin.departments.index"))
 
 
-@bp.route("/admin/departments/<int:department_id>", methods=["GET", "POST"])
+@bp.route("/admin/departments/<id:department_id>", methods=["GET", "POST"])
 @login_required
 def edit(department_id: int):
     """GET: the department's forms; POST: rename it / change its reply approval."""
@@ -64,7 +65,7 @@ def edit(department_id: int):
     return _saved(department_id)
 
 
-@bp.post("/admin/departments/<int:department_id>/move")
+@bp.post("/admin/departments/<id:department_id>/move")
 @login_required
 def move(department_id: int):
     actor = require_admin()
@@ -76,7 +77,7 @@ def move(department_id: int):
     return _saved(department_id)
 
 
-@bp.post("/admin/departments/<int:department_id>/deactivate")
+@bp.post("/admin/departments/<id:department_id>/deactivate")
 @login_required
 def deactivate(department_id: int):
     actor = require_admin()
@@ -93,7 +94,7 @@ def _saved(department_id: int):
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _flag(name: str) -> bool:

@@ -131,7 +131,7 @@ def _count() -> tuple[dict | None, dict]:
     errors: dict[str, list[str]] = {}
     if _date(start) is None:
         errors["start"] = ["must be a date YYYY-MM-DD"]
-    if not days.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", days):
         errors["days"] = ["must be an integer"]
     if errors:
         return None, translate(errors)
@@ -143,7 +143,7 @@ def _count() -> tuple[dict | None, dict]:
 
 def _year(value: str) -> int:
     """The year asked for, else this year in Shanghai."""
-    return int(value) if value.isdigit() and len(value) == 4 else local_date(clock_now()).year
+    return int(value) if re.fullmatch(r"[0-9]{4}", value) else local_date(clock_now()).year
 
 
 def _date(value: str) -> date | None:

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from api.inputs import parse_id
 from api.pages.admin.audit import recent, require_admin, translate
 from api.pages.filters import department_names, department_tree
 from engine.errors import ValidationFailed
@@ -38,7 +39,7 @@ def create():
     return redirect(url_for("admin.users.edit", user_id=user.id))
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @login_required
 def edit(user_id: int):
     """GET: the user's form filled in; POST: save it."""
@@ -55,7 +56,7 @@ def edit(user_id: int):
     return redirect(url_for("admin.users.edit", user_id=user_id))
 
 
-@bp.post("/admin/users/<int:user_id>/password")
+@bp.post("/admin/users/<id:user_id>/password")
 @login_required
 def reset_password(user_id: int):
     actor = require_admin()
@@ -81,8 +82,7 @@ def _reason() -> str:
 
 
 def _filter() -> admin_users.UserFilter:
-    department = request.args.get("department_id", "")
-    return admin_users.UserFilter(department_id=int(department) if department.isdigit() else None,
+    return admin_users.UserFilter(department_id=parse_id(request.args.get("department_id")),
                                   role=request.args.get("role", ""), text=request.args.get("q", ""))
 
 

@@ -12,7 +12,7 @@ from engine.errors import DomainError, ValidationFailed
 bp = Blueprint("attachments", __name__)
 
 
-@bp.post("/cases/<int:case_id>/attachments")
+@bp.post("/cases/<id:case_id>/attachments")
 @login_required
 def upload(case_id: int):
     upload = request.files.get("file")
@@ -29,7 +29,7 @@ def upload(case_id: int):
     return redirect(url_for("case_pages.case_page", case_id=case_id) + "#attachments")
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<id:attachment_id>")
 @login_required
 def download(attachment_id: int):
     row, path = attachments.fetch(attachment_id=attachment_id, actor=page_actor())

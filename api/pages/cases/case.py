@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from api.inputs import parse_page
 from api.pages import form_data
 from api.pages.filters import department_names
 from api.pages.telephony.calls import playback_configured, present_all
@@ -59,15 +60,14 @@ def case_list():
     actor = page_actor()
     filters = {k: request.args.get(k) for k in ("case_no", "status", "category", "colour", "phone")
                if request.args.get(k)}
-    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
-    result = cases.list_cases(actor=actor, filters=filters, page=max(page, 1), page_size=30,
+    result = cases.list_cases(actor=actor, filters=filters, page=parse_page(request.args.get("page")), page_size=30,
                               sort=request.args.get("sort", "-created_at"))
     rows = [presenters.case_summary(c, actor) for c in result.items]
     return render_template("pages/cases/cases.html", result=result, rows=rows, args=request.args,
                            departments=department_names())
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 @login_required
 def case_page(case_id: int):
     """Summary, timeline, deadlines, departments and opinions, urges, calls, and what the viewer may do now."""
@@ -104,7 +104,7 @@ def _can_report(actor, case) -> bool:
             and scope.in_subtree(actor, case.lead_department_id))
 
 
-@bp.post("/cases/<int:case_id>/urge")
+@bp.post("/cases/<id:case_id>/urge")
 @login_required
 def urge(case_id: int):
     return _post(case_id, lambda: urges.urge(case_id=case_id, actor=page_actor(),
@@ -112,7 +112,7 @@ def urge(case_id: int):
                  _("Urged."))
 
 
-@bp.post("/urges/<int:urge_id>/evaluate")
+@bp.post("/urges/<id:urge_id>/evaluate")
 @login_required
 def evaluate_urge(urge_id: int):
     data = {k: request.form.get(k, "") for k in ("evaluation", "note") if request.form.get(k)}
@@ -123,7 +123,7 @@ def evaluate_urge(urge_id: int):
                  _("Evaluation recorded."))
 
 
-@bp.post("/cases/<int:case_id>/overtime-report")
+@bp.post("/cases/<id:case_id>/overtime-report")
 @login_required
 def overtime_report(case_id: int):
     data = {k: request.form.get(k, "") for k in ("reason", "measures")}

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from api.inputs import parse_day, parse_page
 from api.pages.filters import department_names
 from api.pages.web import next_url, page_actor
 from engine.cases import work_items
@@ -20,11 +21,8 @@ PAGE_SIZE = 30
 
 def _day_bound(text: str | None, end: bool) -> datetime | None:
     """A date typed in a filter (Shanghai): the start of that day, or its end."""
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
+    day = parse_day(text)
+    if day is None:
         return None
     return datetime.combine(day, time(23, 59, 59) if end else time(0, 0), tzinfo=TZ).astimezone(timezone.utc)
 
@@ -38,7 +36,7 @@ def inbox():
     scope = args.get("scope", "mine") if args.get("scope") in work_items.SCOPES else "mine"
     colour = args.get("colour") if args.get("colour") in ("green", "yellow", "red") else None
     sort = args.get("sort") if args.get("sort", "").lstrip("-") in work_items.SORTS else "created_at"
-    page = max(int(args.get("page", 1)) if args.get("page", "1").isdigit() else 1, 1)
+    page = parse_page(args.get("page"))
     category = args.get("category") if args.get("category") in CATEGORIES else None
     result = work_items.list_items(actor=actor, scope_name=scope, stage=args.get("stage") or None, colour=colour,
                                    due_before=_day_bound(args.get("due_before"), end=True),
@@ -49,13 +47,13 @@ def inbox():
                            departments=department_names(), page_size=PAGE_SIZE)
 
 
-@bp.post("/work-items/<int:item_id>/claim")
+@bp.post("/work-items/<id:item_id>/claim")
 @login_required
 def claim(item_id: int):
     return _claim_or_release(work_items.claim, item_id, _("Claimed."))
 
 
-@bp.post("/work-items/<int:item_id>/release")
+@bp.post("/work-items/<id:item_id>/release")
 @login_required
 def release(item_id: int):
     return _claim_or_release(work_items.release, item_id, _("Released."))

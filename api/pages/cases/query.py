@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from api.inputs import parse_page
 from api.pages.filters import COLOUR_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
 from api.pages.web import page_actor
 from api.rest.presenters import mask_name, may_see_personal_data
@@ -38,8 +39,8 @@ _ZH_MODE = {"transfer": "转送", "assign": "交办"}
 def _page_args() -> tuple[int, int, str]:
     """(page, page size, sort) from the query string, falling back to the defaults."""
     args = request.args
-    page = int(args["page"]) if args.get("page", "").isdigit() and int(args["page"]) > 0 else 1
-    size = int(args["page_size"]) if args.get("page_size", "").isdigit() else PAGE_SIZES[0]
+    page = parse_page(args.get("page"))
+    size = parse_page(args.get("page_size")) if args.get("page_size") else PAGE_SIZES[0]
     sort = args.get("sort") if args.get("sort", "").lstrip("-") in query.SORTS else query.DEFAULT_SORT
     return page, size if size in PAGE_SIZES else PAGE_SIZES[0], sort
 

@@ -15,7 +15,7 @@ from forms import get_form
 bp = Blueprint("task_pages", __name__)
 
 
-@bp.route("/work-items/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/work-items/<id:item_id>", methods=["GET", "POST"])
 @login_required
 def work_item(item_id: int):
     """GET shows the form; POST completes the item (errors keep what was typed)."""

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 from sqlalchemy import and_, func, select
 
+from api.inputs import parse_id
 from api.pages.consoles.common import require
 from api.pages.filters import department_names, department_tree
 from engine.cases import urges
@@ -82,5 +83,4 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name))

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, or_, select
 
+from api.inputs import parse_day, parse_page
 from api.pages.filters import label, local_time
 from api.pages.web import next_url, page_actor
 from api.rest.presenters import may_see_personal_data
@@ -150,8 +151,7 @@ def call_list():
     actor = page_actor()
     actor.require(*call_center.CALL_VIEW_ROLES)
     conditions, errors = _list_conditions(request.args)
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
-    page = max(page, 1)
+    page = parse_page(request.args.get("page"))
     rows = list(db.session.execute(
         select(CallRecord).where(*conditions).order_by(CallRecord.arrived_at.desc(), CallRecord.id.desc())
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).scalars())
@@ -173,9 +173,8 @@ def _list_conditions(args) -> tuple[list, list[str]]:
         conditions.append(CallRecord.outcome == outcome)
     day_text = args.get("date", "").strip()
     if day_text:
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
+        day = parse_day(day_text)
+        if day is None:
             errors.append(_("Date: use the form YYYY-MM-DD."))
         else:
             conditions += [CallRecord.arrived_at >= day_start_utc(day),
@@ -192,7 +191,7 @@ def _list_conditions(args) -> tuple[list, list[str]]:
 
 
 # --- one call -------------------------------------------------------------------------------------
-@bp.get("/calls/<int:call_record_id>")
+@bp.get("/calls/<id:call_record_id>")
 @login_required
 def call_page(call_record_id: int):
     """Timestamps, time per stage, outcome, the linked case, the callback, recording and voicemail."""
@@ -230,14 +229,14 @@ def _stages(call: CallRecord) -> list[tuple[str, str]]:
 
 
 # --- recordings and voicemail ----------------------------------------------------------------------
-@bp.get("/calls/<int:call_record_id>/recording")
+@bp.get("/calls/<id:call_record_id>/recording")
 @login_required
 def recording(call_record_id: int):
     """The conversation's recording (range requests for seeking; ?download=1 to save it)."""
     return _audio(call_record_id, "recording")
 
 
-@bp.get("/calls/<int:call_record_id>/voicemail")
+@bp.get("/calls/<id:call_record_id>/voicemail")
 @login_required
 def voicemail(call_record_id: int):
     """The caller's voicemail (overflow)."""
@@ -288,7 +287,7 @@ def callbacks():
         waited={c.id: waited_text(c.arrived_at) for c in open_calls})
 
 
-@bp.post("/callbacks/<int:call_record_id>")
+@bp.post("/callbacks/<id:call_record_id>")
 @login_required
 def finish_callback(call_record_id: int):
     """Close an entry: result=done (reached the caller) or failed (gave up); back with a message."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import queue
+import re
 import time
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from flask_login import current_user
 
 from api.errors import STATUS
 from api.feed_hub import Moment, hub_for
+from api.inputs import parse_id
 from api.pages.filters import STATUS_LABELS, label, local_time
 from api.pages.web import page_actor, session_valid
 from engine.cases import duplicates
@@ -132,7 +134,7 @@ def events():
 
 
 def _missed(agent: str, last_event_id: str) -> list[Moment]:
-    if not last_event_id.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", last_event_id):     # a feed row id (ASCII digits, 64-bit)
         return []
     since = clock_now() - timedelta(seconds=REPLAY_SECONDS)
     return [Moment(*row) for row in call_live.feed_after(int(last_event_id), agent=agent, since=since)]
@@ -192,7 +194,7 @@ def conference():
                              for c in commands]), 202
 
 
-@bp.get("/phone/commands/<int:command_id>")
+@bp.get("/phone/commands/<id:command_id>")
 @json_endpoint
 def command(command_id: int):
     """A queued command's state and the switch's answer."""
@@ -202,7 +204,7 @@ def command(command_id: int):
 
 
 def _int(value, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed({name: ["must be a whole number"]}) from None
+    number = parse_id(value)
+    if number is None:
+        raise ValidationFailed({name: ["must be an id (a whole number from 1)"]})
+    return number
