@@ -58,7 +58,7 @@ def set_parameter(name: str):
     raw = request.form.get("value", "").strip()
     if name in INTERNAL:
         return _parameters_page(actor, {name: raw}, translate({name: ["an internal counter, not editable"]}), 422)
-    value = int(raw) if isinstance(parameters.DEFAULTS[name], int) and re.fullmatch(r"-?\d{1,9}", raw) else raw
+    value = int(raw) if isinstance(parameters.DEFAULTS[name], int) and re.fullmatch(r"-?[0-9]{1,9}", raw) else raw
     if settings.snapshot().get(name) == value:
         flash(_("%(name)s unchanged.", name=name), "success")
         return redirect(url_for("admin.settings.parameters_page"))
