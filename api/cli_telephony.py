@@ -32,7 +32,8 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
     """Run the ESL simulator for the demo: plays calls with the default mix at --rate; calls are
     offered to the agents who signed in to a seat (else to made-up extensions)."""
     from telephony import scenarios
-    from telephony.simulator import CdrPoster, Simulator
+    from telephony.simulated_outputs import CdrPoster
+    from telephony.simulator import Simulator
     from telephony.worker import DEFAULT_MIX
 
     sink = CdrPoster(cdr_url, password=current_app.config.get("TELEPHONY_CDR_PASSWORD", "")) if cdr_url else None
@@ -97,14 +98,11 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     /telephony/cdr (served from a thread here, as mod_json_cdr would post); the summary."""
     import secrets
 
-    from sqlalchemy import distinct, func, select
-
     from api.threaded_server import ThreadedServer
-    from engine.db import db
-    from engine.models import CallRecord
     from engine.telephony import calls, live as call_live
     from telephony import scenarios
-    from telephony.simulator import CdrPoster, Simulator
+    from telephony.simulated_outputs import CdrPoster
+    from telephony.simulator import Simulator
     from telephony.worker import DEFAULT_MIX, Worker
 
     password = app.config.get("TELEPHONY_CDR_PASSWORD") or secrets.token_urlsafe(16)
@@ -121,19 +119,40 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
         outcomes = list(scenarios.pick_outcomes(DEFAULT_MIX, count, seed=count))
         if drop_after is not None:
             threading.Timer(drop_after, sim.drop).start()
-        legs = sim.play(outcomes, rate=rate, step=step)
-        ids = [leg.uuid for leg in legs]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with app.app_context():
-                done = db.session.execute(select(func.count()).where(CallRecord.call_id.in_(ids))).scalar()
-            if done >= count:
-                break
-            time.sleep(0.1)
+        ids = [leg.uuid for leg in sim.play(outcomes, rate=rate, step=step)]
+        _wait_recorded(app, ids, timeout)
     finally:
         worker.stop(flush=True)
         sim.close()
         server.stop()
+    return {**_tally(app, ids, outcomes), "reconnects": worker.client.connections - 1,
+            "reconciled": worker.reconciled, "cdrs_posted": poster.posted}
+
+
+def _wait_recorded(app: Flask, ids: list[str], timeout: float) -> None:
+    """Until every played call has its record, or the timeout."""
+    from sqlalchemy import func, select
+
+    from engine.db import db
+    from engine.models import CallRecord
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            done = db.session.execute(select(func.count()).where(CallRecord.call_id.in_(ids))).scalar()
+        if done >= len(ids):
+            return
+        time.sleep(0.1)
+
+
+def _tally(app: Flask, ids: list[str], outcomes: list[str]) -> dict[str, int]:
+    """Outcomes as recorded, and how many calls were lost, duplicated or decided wrongly."""
+    from sqlalchemy import distinct, func, select
+
+    from engine.db import db
+    from engine.models import CallRecord
+    from engine.telephony import calls
+
     with app.app_context():
         rows, found = db.session.execute(select(func.count(), func.count(distinct(CallRecord.call_id)))
                                          .where(CallRecord.call_id.in_(ids))).one()
@@ -141,9 +160,7 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
         got = dict(db.session.execute(select(CallRecord.call_id, CallRecord.outcome)
                                       .where(CallRecord.call_id.in_(ids))).all())
     wrong = sum(1 for uid, outcome in zip(ids, outcomes) if uid in got and got[uid] != outcome)
-    return {"calls": count, **result, "lost": count - found, "duplicated": rows - found, "wrong": wrong,
-            "reconnects": worker.client.connections - 1, "reconciled": worker.reconciled,
-            "cdrs_posted": poster.posted}
+    return {"calls": len(ids), **result, "lost": len(ids) - found, "duplicated": rows - found, "wrong": wrong}
 
 
 @telephony_cli.command("selftest")

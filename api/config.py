@@ -59,26 +59,39 @@ def _telephony_settings() -> dict:
     }
 
 
+SPEC_OPTIONS = {
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearer": []}],
+    "info": {"description": "Cases, work items and urges of the 12345 hotline. "
+                            "Authenticate with `Authorization: Bearer <token>` "
+                            "(`flask --app wsgi users token create USERNAME`)."},
+}
+
+
+def _engine_options(url: str) -> dict:
+    options = {"json_serializer": json_dumps, "json_deserializer": json_loads}
+    if url.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once with "database is locked".
+        options["connect_args"] = {"timeout": 30}
+    else:
+        # No pre-ping by default: it costs a round trip per request (as much as a whole statement);
+        # connections are recycled instead. DB_POOL_PRE_PING=1 turns it on where the database or
+        # a proxy drops idle connections.
+        options.update(pool_size=int(os.environ.get("DB_POOL_SIZE", 10)), max_overflow=20,
+                       pool_recycle=300, pool_pre_ping=os.environ.get("DB_POOL_PRE_PING") == "1")
+    return options
+
+
 def build(instance_path: str, overrides: dict | None = None) -> dict:
     """The app's configuration mapping."""
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     overrides = overrides or {}
     url = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance)
-    engine_options = {"json_serializer": json_dumps, "json_deserializer": json_loads}
-    if url.startswith("sqlite"):
-        # Writers wait for each other instead of failing at once with "database is locked".
-        engine_options["connect_args"] = {"timeout": 30}
-    else:
-        # No pre-ping by default: it costs a round trip per request (as much as a whole statement);
-        # connections are recycled instead. DB_POOL_PRE_PING=1 turns it on where the database or
-        # a proxy drops idle connections.
-        engine_options.update(pool_size=int(os.environ.get("DB_POOL_SIZE", 10)), max_overflow=20,
-                              pool_recycle=300, pool_pre_ping=os.environ.get("DB_POOL_PRE_PING") == "1")
     config = {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
         "JSON_AS_ASCII": False,
         "API_TITLE": "12345 Case Engine API",
         "API_VERSION": "v1",
@@ -88,13 +101,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         # Served from our own static folder (copied from npm at set-up), never from a CDN.
         "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
-        "API_SPEC_OPTIONS": {
-            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-            "security": [{"bearer": []}],
-            "info": {"description": "Cases, work items and urges of the 12345 hotline. "
-                                    "Authenticate with `Authorization: Bearer <token>` "
-                                    "(`flask --app wsgi users token create USERNAME`)."},
-        },
+        "API_SPEC_OPTIONS": SPEC_OPTIONS,
         "MAX_PAGE_SIZE": 200,
         # Uploads: attachments are at most 10 MB (engine.cases.attachments); refuse bigger
         # bodies before reading them.

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import cProfile
 import functools
 import io
@@ -18,12 +19,17 @@ import pstats
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import common  # noqa: E402
 from bench.lifecycle import service_steps  # noqa: E402
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 class PhaseTimer:
@@ -118,97 +124,145 @@ class StatementCounter:
         self.commits = 0
 
 
-def main(argv=None) -> None:
+# ---------------------------------------------------------------- the run
+
+@dataclass
+class Clock:
+    """Wall and CPU time of the measured operations, and how many there were."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    ops: int = 0
+
+
+class CaseRunner:
+    """Intakes (and their lifecycle's work-item completions), each counted, timed and profiled or not."""
+
+    def __init__(self, app: Flask, what: str) -> None:
+        # imported before install_phases wraps the engine's functions (as before the split), so
+        # whatever the service bound at import time is what it binds in every run
+        from engine.cases import service as cases
+        from engine.db import db
+
+        self.app, self.what, self.cases = app, what, cases
+        self.actors, departments = common.lifecycle_people(app)
+        with app.app_context():
+            self.counter = StatementCounter(db.engine)
+        self.steps = service_steps(self.actors, departments)
+        self.timer = PhaseTimer()
+        install_phases(self.timer)
+        self.clock = Clock()
+        self.profiler = cProfile.Profile()
+
+    def measured(self, fn: Callable[[], Any], profile: bool) -> Any:
+        """Run fn in its own app context; only fn itself is counted, timed and profiled."""
+        from engine.db import db
+
+        counter, timer, clock = self.counter, self.timer, self.clock
+        with self.app.app_context():
+            counter.active = timer.active = True
+            if profile:
+                self.profiler.enable()
+            w0, c0 = time.perf_counter(), time.process_time()
+            result = fn()
+            clock.wall += time.perf_counter() - w0
+            clock.cpu += time.process_time() - c0
+            if profile:
+                self.profiler.disable()
+            counter.active = timer.active = False
+            clock.ops += 1
+            db.session.remove()
+        return result
+
+    def unmeasured(self, fn: Callable[[], Any]) -> Any:
+        """Run fn in its own app context, not counted."""
+        from engine.db import db
+
+        with self.app.app_context():
+            result = fn()
+            db.session.remove()
+        return result
+
+    def one_case(self, i: int, measure: bool, profile: bool = False) -> None:
+        """Open the i-th case; for `lifecycle` walk its work items too. Measure the intake or the walk."""
+        cases, actors = self.cases, self.actors
+        intake = lambda: cases.open_case(actor=actors["agent"], data=common.intake_data(i)).id  # noqa: E731
+        if self.what == "intake":
+            self.measured(intake, profile) if measure else self.unmeasured(intake)
+            return
+        case_id = self.unmeasured(intake)
+        for _label, fn in self.steps:
+            call = lambda fn=fn: fn(case_id)  # noqa: E731
+            self.measured(call, profile) if measure else self.unmeasured(call)
+
+    def profile_pass(self, numbers: range) -> None:
+        """Profile the cases `numbers`, leaving the phase times of the unprofiled pass as they were."""
+        timer_state = dict(self.timer.total)
+        for i in numbers:
+            self.one_case(i, measure=True, profile=True)
+        self.timer.total.clear()
+        self.timer.total.update(timer_state)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The benchmark's options."""
     parser = common.arg_parser(__doc__.splitlines()[0])
     parser.add_argument("--what", choices=("intake", "lifecycle"), default="intake",
                         help="profile open_case, or the 9 work-item completions of the lifecycle")
     parser.add_argument("--n", type=int, default=300, help="cases per pass (default 300)")
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to print")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    app = common.make_app(reuse=args.reuse)
-    common.header(app, f"hotspots of {args.what}, {args.n} cases per pass")
 
-    from engine.cases import service as cases
-    from engine.db import db
-
-    A, D = common.lifecycle_people(app)
-    with app.app_context():
-        counter = StatementCounter(db.engine)
-    steps = service_steps(A, D)
-    timer = PhaseTimer()
-    install_phases(timer)
-    clock = {"wall": 0.0, "cpu": 0.0, "ops": 0}
-    profiler = cProfile.Profile()
-
-    def measured(fn, profile: bool):
-        """Run fn in its own app context; only fn itself is counted, timed and profiled."""
-        with app.app_context():
-            counter.active = timer.active = True
-            if profile:
-                profiler.enable()
-            w0, c0 = time.perf_counter(), time.process_time()
-            result = fn()
-            clock["wall"] += time.perf_counter() - w0
-            clock["cpu"] += time.process_time() - c0
-            if profile:
-                profiler.disable()
-            counter.active = timer.active = False
-            clock["ops"] += 1
-            db.session.remove()
-        return result
-
-    def unmeasured(fn):
-        with app.app_context():
-            result = fn()
-            db.session.remove()
-        return result
-
-    def one_case(i: int, measure: bool, profile: bool = False) -> None:
-        intake = lambda: cases.open_case(actor=A["agent"], data=common.intake_data(i)).id  # noqa: E731
-        if args.what == "intake":
-            measured(intake, profile) if measure else unmeasured(intake)
-            return
-        case_id = unmeasured(intake)
-        for _label, fn in steps:
-            call = lambda fn=fn: fn(case_id)  # noqa: E731
-            measured(call, profile) if measure else unmeasured(call)
-
-    for i in range(20):                                     # warm-up
-        one_case(3_000_000 + i, measure=False)
-
-    # 1. phases, statements and CPU share (no profiler)
-    for i in range(args.n):
-        one_case(i, measure=True)
-    ops = clock["ops"]
-    unit = "intake (open_case)" if args.what == "intake" else "work-item completion"
-    wall_ms = clock["wall"] / ops * 1000
-    print(f"per {unit}: wall {wall_ms:.2f} ms, CPU of this process {clock['cpu'] / ops * 1000:.2f} ms "
-          f"({clock['cpu'] / clock['wall']:.0%}; the rest is waiting for the database), "
+def print_phases(runner: CaseRunner) -> None:
+    """Per operation: wall and CPU time, statements and commits, exclusive time per phase, statements by kind."""
+    clock, counter, timer = runner.clock, runner.counter, runner.timer
+    ops = clock.ops
+    unit = "intake (open_case)" if runner.what == "intake" else "work-item completion"
+    wall_ms = clock.wall / ops * 1000
+    print(f"per {unit}: wall {wall_ms:.2f} ms, CPU of this process {clock.cpu / ops * 1000:.2f} ms "
+          f"({clock.cpu / clock.wall:.0%}; the rest is waiting for the database), "
           f"{sum(counter.kinds.values()) / ops:.1f} SQL statements, {counter.commits / ops:.2f} commits")
     print("phases (exclusive wall ms per operation; instrumentation adds a little):")
     attributed = 0.0
     for phase, total in sorted(timer.total.items(), key=lambda kv: -kv[1]):
         attributed += total
-        print(f"   {total / ops * 1000:6.3f} ms {total / clock['wall']:5.1%}  {phase}")
-    rest = clock["wall"] - attributed
-    print(f"   {rest / ops * 1000:6.3f} ms {rest / clock['wall']:5.1%}  other (ORM queries by the services, "
+        print(f"   {total / ops * 1000:6.3f} ms {total / clock.wall:5.1%}  {phase}")
+    rest = clock.wall - attributed
+    print(f"   {rest / ops * 1000:6.3f} ms {rest / clock.wall:5.1%}  other (ORM queries by the services, "
           f"session.get, audit, Python glue)")
     print("SQL statements per operation:")
     for kind, count in counter.kinds.most_common(20):
         print(f"   {count / ops:6.2f}  {kind}")
 
-    # 2. cProfile of the same calls
-    timer_state = dict(timer.total)
-    for i in range(args.n, 2 * args.n):
-        one_case(i, measure=True, profile=True)
-    timer.total.clear()
-    timer.total.update(timer_state)
+
+def print_profile(profiler: cProfile.Profile, top: int) -> None:
+    """The profile's top rows by own time, then by cumulative time."""
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(args.top)
-    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
     print(out.getvalue())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Warm up, measure a pass of cases, profile a second pass; print both."""
+    args = parse_args(argv)
+    app = common.make_app(reuse=args.reuse)
+    common.header(app, f"hotspots of {args.what}, {args.n} cases per pass")
+    runner = CaseRunner(app, args.what)
+
+    for i in range(20):                                     # warm-up
+        runner.one_case(3_000_000 + i, measure=False)
+
+    # 1. phases, statements and CPU share (no profiler)
+    for i in range(args.n):
+        runner.one_case(i, measure=True)
+    print_phases(runner)
+
+    # 2. cProfile of the same calls
+    runner.profile_pass(range(args.n, 2 * args.n))
+    print_profile(runner.profiler, args.top)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,12 @@ def main(argv=None) -> None:
     svc_ms = common.ms(svc_per)
     svc_rate = args.n / svc_s
     blob = check(app, ids)
+    report(raw_rate, raw_ms, raw_sizes, svc_rate, svc_ms, blob, len(ids))
 
+
+def report(raw_rate: float, raw_ms: list, raw_sizes: list, svc_rate: float, svc_ms: list, blob: float,
+           checked: int) -> None:
+    """The figures: raw engine, services, their ratio, what was checked."""
     print(f"raw engine (start + complete intake + dump, no DB): {raw_rate:,.0f} cases/s "
           f"(p50 {common.percentile(raw_ms, 50):.2f} ms, p95 {common.percentile(raw_ms, 95):.2f} ms); "
           f"blob {sum(raw_sizes) / len(raw_sizes) / 1024:.1f} KB")
@@ -116,7 +121,7 @@ def main(argv=None) -> None:
     print(f"service is {svc_rate / raw_rate:.2f}× the raw engine "
           f"(the service layer adds {common.percentile(svc_ms, 50) - common.percentile(raw_ms, 50):.2f} ms "
           f"per case at p50)")
-    print(f"checked: {len(ids)} cases in triage, one open triage item each, unique case numbers")
+    print(f"checked: {checked} cases in triage, one open triage item each, unique case numbers")
 
 
 if __name__ == "__main__":

@@ -127,19 +127,11 @@ SAMPLES = [
 
 def demo_cases() -> None:
     """Cases waiting at every desk, so each demo login has work: the first a month old and overdue."""
-    from datetime import timedelta
-
-    from engine import ports
+    from engine.cases import reminders
+    from engine.deadlines import colours
 
     agent = _actor("agent")
-    real = ports.clock
-    ports.set_clock(ports.FixedClock(real.now() - timedelta(days=30)))
-    try:
-        overdue = _open(agent, SAMPLES[0])
-        _dispatch(overdue, "dh_hb", ["zjj"])
-        actions.sign_for(case_id=overdue.id, actor=_actor("dh_hb_handler"))
-    finally:
-        ports.set_clock(real)
+    _overdue_case(agent)
     opened = [_open(agent, sample) for sample in SAMPLES[1:] + EXTRA_SAMPLES]
     consult, report, lamp, bus, noise, wages, school, taxi = opened
     actions.triage(case_id=consult.id, actor=agent, decision="direct_answer",
@@ -152,22 +144,36 @@ def demo_cases() -> None:
     _dispatch(noise, "scj")
     actions.return_case(case_id=noise.id, actor=_actor("scj_handler"),
                         reason="施工噪音不属于市场监管职责，建议由住建部门办理")   # the dispatcher decides
-    _dispatch(wages, "rsj")
-    actions.sign_for(case_id=wages.id, actor=_actor("rsj_handler"))
-    actions.reply(case_id=wages.id, actor=_actor("rsj_handler"), result="resolved",
-                  reply_text="已责令用人单位三日内支付拖欠工资，市民已确认收到。")   # center review next
-    _dispatch(taxi, "jtj")
-    actions.sign_for(case_id=taxi.id, actor=_actor("jtj_handler"))
-    actions.reply(case_id=taxi.id, actor=_actor("jtj_handler"), result="explained",
-                  reply_text="已调取行车记录，对司机绕路行为作出处罚并退还多收车费。")
+    _replied(wages, "rsj", "resolved", "已责令用人单位三日内支付拖欠工资，市民已确认收到。")   # center review next
+    _replied(taxi, "jtj", "explained", "已调取行车记录，对司机绕路行为作出处罚并退还多收车费。")
     actions.approve_reply(case_id=taxi.id, actor=_actor("jtj_leader"), approved=True)
     actions.review(case_id=taxi.id, actor=_actor("dispatcher"), passed=True)   # the visitor calls back
     for waiting in (bus, school):                             # triaged: wait for the dispatcher
         actions.triage(case_id=waiting.id, actor=agent, decision="dispatch")
-    from engine.cases import reminders
-    from engine.deadlines import colours
     colours.recolour()
     reminders.send_reminders()                               # the overdue case reaches the leader
+
+
+def _overdue_case(agent) -> None:
+    """The first sample, registered and signed for a month ago: overdue now."""
+    from datetime import timedelta
+
+    from engine import ports
+
+    real = ports.clock
+    ports.set_clock(ports.FixedClock(real.now() - timedelta(days=30)))
+    try:
+        overdue = _open(agent, SAMPLES[0])
+        _dispatch(overdue, "dh_hb", ["zjj"])
+        actions.sign_for(case_id=overdue.id, actor=_actor("dh_hb_handler"))
+    finally:
+        ports.set_clock(real)
+
+
+def _replied(case, department: str, result: str, text: str) -> None:
+    _dispatch(case, department)
+    actions.sign_for(case_id=case.id, actor=_actor(f"{department}_handler"))
+    actions.reply(case_id=case.id, actor=_actor(f"{department}_handler"), result=result, reply_text=text)
 
 
 def _open(agent, sample):

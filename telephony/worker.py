@@ -30,7 +30,7 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from telephony import esl
+from telephony import esl, records
 from telephony.classifier import CallTracker, Outcome
 from telephony.live import LiveView
 
@@ -41,35 +41,6 @@ TICK_SECONDS = 0.05      # how often calls whose grace period ran out are decide
 STORE_GIVE_UP = 600.0   # seconds a call may fail to be stored (database away) before it is set aside
 QUEUE = "hotline@default"   # the queue of the 12345 number (telephony/freeswitch/callcenter.conf.xml)
 DEFAULT_MIX = {"answered": 6, "trunk": 1, "ivr": 1, "queue": 1, "agent": 1, "overflow": 1, "dissuaded": 1}
-
-
-def _epoch(value: str | None) -> datetime | None:
-    try:
-        seconds = float(value or 0)
-    except ValueError:
-        return None
-    if seconds <= 0:
-        return None
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
-
-
-def _event_time(h: Mapping[str, str]) -> datetime | None:
-    try:
-        return _epoch(str(int(h.get("Event-Date-Timestamp") or 0) / 1_000_000))
-    except ValueError:
-        return None
-
-
-def cdr_headers(cdr: Mapping) -> dict[str, str]:
-    """A mod_json_cdr document as the headers of the leg's CHANNEL_HANGUP_COMPLETE."""
-    v = {k: str(x) for k, x in (cdr.get("variables") or {}).items()}
-    h = {f"variable_{k}": x for k, x in v.items()}
-    h.update({"Event-Name": "CHANNEL_HANGUP_COMPLETE", "Unique-ID": v.get("uuid", ""),
-              "Call-Direction": v.get("direction") or (cdr.get("channel_data") or {}).get("direction", ""),
-              "Hangup-Cause": v.get("hangup_cause", ""), "Caller-Caller-ID-Number": v.get("caller_id_number", ""),
-              "Answer-State": "answered" if v.get("answer_epoch") not in (None, "", "0") else "hangup",
-              "Event-Date-Timestamp": str(int(float(v.get("end_epoch") or 0) * 1_000_000))})
-    return h
 
 
 class Worker:
@@ -181,7 +152,7 @@ class Worker:
             if member in self.tracker.finished:
                 return   # a late event of a call already decided (e.g. from its CDR): nothing to keep
             if h.get("CC-Action") == "agent-offering" and h.get("CC-Member-Session-UUID"):
-                at = _event_time(h)
+                at = records.event_time(h)
                 if at:
                     self._times.setdefault(h["CC-Member-Session-UUID"], {}).setdefault("offered_at", at)
             elif h.get("VM-Action") == "leave-message" and h.get("VM-UUID") and h.get("VM-File-Path"):
@@ -189,7 +160,7 @@ class Worker:
             return
         if h.get("Call-Direction") != "inbound" or not uid or uid in self.tracker.finished:
             return
-        at = _event_time(h)
+        at = records.event_time(h)
         if at:
             self._times.setdefault(uid, {}).setdefault("arrived_at", at)
         if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
@@ -203,7 +174,7 @@ class Worker:
             if call and call.agent and call.stage == "ringing":   # the caller left while it rang
                 with self.context():
                     self.hooks.feed(kind="end", call_id=call.uuid, agent=call.agent, queue=call.queue,
-                                    caller=call.caller, switch_at=_event_time(h))
+                                    caller=call.caller, switch_at=records.event_time(h))
             return
         if h.get("Event-Subclass") != "callcenter::info":
             return
@@ -215,7 +186,7 @@ class Worker:
         with self.context():
             self.hooks.feed(kind=kind, call_id=member, agent=agent, queue=h.get("CC-Queue"),
                             caller=h.get("CC-Member-CID-Number") or h.get("Caller-Caller-ID-Number"),
-                            switch_at=_event_time(h))
+                            switch_at=records.event_time(h))
         if kind == "answer" and self.announce:
             # the caller hears the agent's ID (自动报工号) before talking; the reply comes later
             extension = agent.split("@", 1)[0]
@@ -342,7 +313,7 @@ class Worker:
     def feed_cdrs(self, rows: list[Mapping]) -> int:
         """Feed CDRs of ended legs to the tracker (agent legs first, so A's decision sees them)."""
         fed = 0
-        docs = sorted((cdr_headers(cdr) for cdr in rows), key=lambda h: h["Call-Direction"] == "inbound")
+        docs = sorted((records.cdr_headers(cdr) for cdr in rows), key=lambda h: h["Call-Direction"] == "inbound")
         for h in docs:
             uid = h["Unique-ID"]
             inbound = h["Call-Direction"] == "inbound"
@@ -351,7 +322,7 @@ class Worker:
                 continue
             if inbound and uid in self._finals:
                 continue   # the live event already ended this call
-            start = _epoch(h.get("variable_start_epoch"))
+            start = records.epoch(h.get("variable_start_epoch"))
             if inbound and start:
                 self._times.setdefault(uid, {}).setdefault("arrived_at", start)
             self._note(h)
@@ -416,23 +387,4 @@ class Worker:
 
     def to_record(self, outcome: Outcome) -> dict:
         """The call record of one decided call (times from the A leg's variables and seen events)."""
-        a = self._finals.get(outcome.uuid, {})
-        times = self._times.get(outcome.uuid, {})
-
-        def var(name: str) -> str:
-            return a.get(f"variable_{name}") or ""
-
-        callback = var("callback_requested") == "true"
-        return {
-            "call_id": outcome.uuid, "outcome": outcome.outcome, "caller": outcome.caller,
-            "queue": outcome.queue, "agent": outcome.agent, "recording_path": outcome.recording,
-            "arrived_at": times.get("arrived_at") or _epoch(var("start_epoch")),
-            "ivr_at": _epoch(var("answer_epoch")),
-            "queued_at": _epoch(var("cc_queue_joined_epoch")),
-            "offered_at": times.get("offered_at"),
-            "answered_at": _epoch(var("cc_queue_answered_epoch") or var("bridge_epoch")),
-            "ended_at": _epoch(var("end_epoch")) or _event_time(a),
-            "callback_requested": callback,
-            "callback_number": (var("callback_number") or outcome.caller) if callback else None,
-            "voicemail_path": times.get("voicemail_path") or var("voicemail_path") or None,
-        }
+        return records.call_record(outcome, self._finals.get(outcome.uuid, {}), self._times.get(outcome.uuid, {}))

@@ -234,3 +234,44 @@ def test_the_domain_rule_catches_a_violation(tmp_path, domain, source, expected)
 def test_the_cycle_check_catches_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+# --- sizes: modules under 400 lines, functions under 40, or a comment saying why not ------------
+SIZED = ("api", "engine", "forms", "printing", "telephony", "tests", "bench", "migrations", "scripts")
+MAX_MODULE, MAX_FUNCTION = 400, 40
+WHY = "long because"     # e.g. `# Long because one migration is one schema step, read top to bottom.`
+
+
+def _explained(lines: list[str], first: int, last: int) -> bool:
+    """A `# Long because …` comment in the lines [first, last) (1-based)."""
+    return any(WHY in line.lower() for line in lines[max(first - 1, 0):last - 1])
+
+
+def oversized(path: Path) -> list[str]:
+    text = path.read_text()
+    lines = text.splitlines()
+    found = []
+    if len(lines) > MAX_MODULE and not _explained(lines, 1, 20):
+        found.append(f"{path.name}: {len(lines)} lines")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            if length > MAX_FUNCTION and not _explained(lines, start - 2, node.body[0].lineno + 2):
+                found.append(f"{path.name}:{node.lineno} {node.name}(): {length} lines")
+    return found
+
+
+def test_modules_and_functions_are_small_or_say_why_not():
+    problems = [f"{p.relative_to(ROOT).parent}/{problem}" for package in SIZED
+                for p in sorted((ROOT / package).rglob("*.py")) for problem in oversized(p)]
+    assert problems == []
+
+
+def test_the_size_rule_catches_a_long_function(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION))
+    plain = tmp_path / "plain.py"
+    plain.write_text(f"def f():\n{body}\n")
+    explained = tmp_path / "explained.py"
+    explained.write_text(f"# Long because the test says so.\ndef f():\n{body}\n")
+    assert oversized(plain) == ["plain.py:1 f(): 41 lines"] and oversized(explained) == []

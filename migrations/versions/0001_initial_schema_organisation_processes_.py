@@ -16,6 +16,7 @@ branch_labels = None
 depends_on = None
 
 
+# Long because a migration is one schema step as Alembic wrote it, read top to bottom.
 def upgrade():
     op.create_table('case_number_counter',
     sa.Column('day', sa.Date(), nullable=False),
@@ -235,6 +236,7 @@ def upgrade():
 
 
 
+# Long because a migration is one schema step as Alembic wrote it, read top to bottom.
 def downgrade():
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_inbox')

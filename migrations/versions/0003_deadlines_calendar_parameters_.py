@@ -16,6 +16,7 @@ branch_labels = None
 depends_on = None
 
 
+# Long because a migration is one schema step as Alembic wrote it, read top to bottom.
 def upgrade():
     op.create_table('calendar_day',
     sa.Column('day', sa.Date(), nullable=False),
@@ -143,6 +144,7 @@ def upgrade():
 
 
 
+# Long because a migration is one schema step as Alembic wrote it, read top to bottom.
 def downgrade():
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_column('due_provisional')

@@ -127,6 +127,7 @@ def test_deactivating_a_user_revokes_their_tokens_and_sign_in(app, signin, api, 
     assert denied.status_code == 401
 
 
+# Long because it is one admin's story (build, reshape, watch scope follow): each step needs the last one's state.
 def test_admin_builds_and_reshapes_the_tree_and_scope_follows(signin, actor, dept, scratch):
     admin = signin("admin")
     token = csrf(admin, "/admin/departments")

@@ -83,6 +83,8 @@ class Walk:
         self.page.locator(f"#f-{field} input[value=true]").check()
 
 
+# Long because it is one case walked from intake to archive by each role in turn in one browser,
+# each step needing the state the last one left; its steps are the Walk helper's methods.
 def test_a_complaint_from_intake_to_archive(page: Page):
     walk = Walk(page)
 

@@ -14,7 +14,8 @@ from engine.models import AgentStatus, CallFeed, Case, TelephonyCommand
 from engine.organisation import settings
 from engine.telephony import call_center, calls, live as call_live
 from telephony import esl
-from telephony.simulator import CdrPoster, Simulator
+from telephony.simulated_outputs import CdrPoster
+from telephony.simulator import Simulator
 from telephony.worker import Worker
 from tests.conftest import CDR_PASSWORD
 

@@ -12,8 +12,9 @@ from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.telephony import calls, live as call_live
 from telephony import esl, scenarios
+from telephony.records import cdr_headers
 from telephony.simulator import Simulator
-from telephony.worker import DEFAULT_MIX, Worker, cdr_headers
+from telephony.worker import DEFAULT_MIX, Worker
 
 pytestmark = pytest.mark.timeout(60)
 

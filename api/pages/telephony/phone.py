@@ -98,39 +98,40 @@ def events():
     db.session.rollback()   # hold no transaction while streaming (SQLite: nor a write lock)
     hub = hub_for(current_app._get_current_object())
     # subscribe first, then read what was missed: a moment committed in between is in both, and
-    # the id check below sends it once (the other order could lose it)
+    # the id check in _stream sends it once (the other order could lose it)
     inbox = hub.subscribe(agent)
     # the header when EventSource reconnects; `last` when a new page continues the same screen
     missed = _missed(agent, request.headers.get("Last-Event-ID") or request.args.get("last", ""))
     db.session.rollback()
-    session_id = current_user.get_id()
-
-    def stream():
-        sent = 0
-        try:
-            yield "retry: 2000\n\n"
-            ends = time.monotonic() + STREAM_SECONDS
-            while time.monotonic() < ends:
-                if missed:
-                    moment = missed.pop(0)
-                else:
-                    try:
-                        moment = inbox.get(timeout=KEEPALIVE_SECONDS)
-                    except queue.Empty:
-                        if not session_valid(session_id):
-                            return   # signed out elsewhere (or deactivated): no more calls on this screen
-                        yield ": keep-alive\n\n"
-                        continue
-                if moment.id > sent:
-                    sent = moment.id
-                    yield _sse(moment, actor)
-        finally:
-            hub.unsubscribe(agent, inbox)
-
-    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    stream = _stream(actor, missed, inbox, current_user.get_id(), lambda: hub.unsubscribe(agent, inbox))
+    response = Response(stream_with_context(stream), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"   # a proxy must pass each event on at once
     return response
+
+
+def _stream(actor, missed: list, inbox: queue.Queue, session_id: str, unsubscribe):
+    """The missed moments, then each new one once (by id), keep-alives between, for STREAM_SECONDS."""
+    sent = 0
+    try:
+        yield "retry: 2000\n\n"
+        ends = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends:
+            if missed:
+                moment = missed.pop(0)
+            else:
+                try:
+                    moment = inbox.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    if not session_valid(session_id):
+                        return   # signed out elsewhere (or deactivated): no more calls on this screen
+                    yield ": keep-alive\n\n"
+                    continue
+            if moment.id > sent:
+                sent = moment.id
+                yield _sse(moment, actor)
+    finally:
+        unsubscribe()
 
 
 def _missed(agent: str, last_event_id: str) -> list[Moment]:
