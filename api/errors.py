@@ -11,6 +11,25 @@ from forms.errors import FormInvalid, UnknownForm
 
 log = logging.getLogger(__name__)
 
+
+def N_(text: str) -> str:
+    """Marks a message for the translation catalogue (zh.py extracts N_); the error page translates it."""
+    return text
+
+
+# What a person reads on an error page when the error brings no message of ours (werkzeug's own
+# descriptions, Flask-WTF's CSRF refusals): never the library's English.
+PAGE_MESSAGES = {
+    400: N_("The request could not be understood. Go back and try again."),
+    404: N_("This page or record does not exist; the link may be wrong or the record out of your reach."),
+    405: N_("This address does not take that action."),
+    413: N_("The upload is too large."),
+    500: N_("Something went wrong on our side; it has been logged."),
+}
+CSRF_MESSAGES = (N_("The CSRF token is missing."), N_("The CSRF token has expired."),
+                 N_("The CSRF token is invalid."), N_("The CSRF session token is missing."),
+                 N_("The CSRF tokens do not match."))
+
 STATUS = [(ValidationFailed, 422), (DefinitionInvalid, 422), (NotFound, 404), (PermissionDenied, 403),
           (WrongState, 409)]
 
@@ -66,7 +85,7 @@ def _domain_error(exc: DomainError):
 
 def _http_error(exc: HTTPException):
     if not _wants_json() and (exc.code or 500) >= 400:
-        response = _html(exc.code or 500, exc.name, exc.description or exc.name)
+        response = _html(exc.code or 500, exc.name, _page_message(exc))
     else:
         extra = {}
         messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
@@ -74,6 +93,14 @@ def _http_error(exc: HTTPException):
             extra["errors"] = messages   # webargs/marshmallow: {"json": {"field": ["..."]}}
         response = _body(exc.code or 500, exc.name, exc.description or exc.name, **extra)
     return _with_headers(response, exc)
+
+
+def _page_message(exc: HTTPException) -> str:
+    """Our own description, or a plain one for the code instead of the library's default."""
+    own = exc.description and exc.description != type(exc).description
+    if own or exc.description in CSRF_MESSAGES:
+        return exc.description
+    return PAGE_MESSAGES.get(exc.code or 500, PAGE_MESSAGES[400 if (exc.code or 500) < 500 else 500])
 
 
 def _with_headers(response, exc: HTTPException):
@@ -87,5 +114,5 @@ def _with_headers(response, exc: HTTPException):
 def _unexpected(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     if not _wants_json():
-        return _html(500, "Internal Server Error", "an unexpected error occurred; it has been logged")
+        return _html(500, "Internal Server Error", PAGE_MESSAGES[500])
     return _body(500, "Internal Server Error", "an unexpected error occurred; it has been logged")

@@ -15,6 +15,8 @@ from flask import Flask, request
 from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.routing import IntegerConverter
 
+from api.errors import N_
+
 from engine.db import MAX_ID
 from engine.deadlines.calendar import FIRST_YEAR, LAST_YEAR
 
@@ -22,11 +24,6 @@ MAX_PAGE = 100_000          # with at most 200 rows a page: far past any list, f
 _DIGITS = re.compile(r"[0-9]{1,10}")     # ASCII only: str.isdigit() also says yes to '²' and '٣'
 # NUL (PostgreSQL text cannot hold it) and lone surrogates (not encodable as UTF-8).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def N_(text: str) -> str:
-    """Marks a message for the translation catalogue (zh.py extracts N_); the error page translates it."""
-    return text
 
 
 UNSTORABLE_MESSAGE = N_("contains a character that cannot be stored (NUL or an unpaired surrogate)")

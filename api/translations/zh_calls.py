@@ -5,7 +5,7 @@ ZH = {
     "Calls": "来电记录", "Callbacks": "回拨列表", "Call": "来电", "Caller": "来电号码", "Case": "工单",
     # the call list
     "All outcomes": "全部结果", "Outcome": "结果", "Day": "日期", "Caller number": "来电号码",
-    "Agent (extension)": "坐席（分机号）", "Clear": "清除", "Date: use the form YYYY-MM-DD.": "日期格式应为 YYYY-MM-DD。",
+    "Agent (extension)": "坐席（分机号）", "Clear": "清除", "Date: a day of the years 1900 to 2999, as YYYY-MM-DD.": "日期应为 1900 至 2999 年间的某一天，格式 YYYY-MM-DD。",
     "Arrived": "来电时间", "Queue": "队列", "Agent": "坐席", "Waiting": "等待时长", "Talk": "通话时长",
     "Recording": "录音", "Voicemail": "留言", "Call this number": "拨打此号码", "callback": "回拨",
     "Listen to the recording": "收听录音", "Listen to the voicemail": "收听留言", "No call matches.": "没有符合条件的来电。",

@@ -26,4 +26,17 @@ ZH.update({
         "请求中含有无法保存的字符(空字符或不成对的代理字符)，请删除后重试。",
     "contains a character that cannot be stored (NUL or an unpaired surrogate)": "含有无法保存的字符",
 })
+ZH.update({
+    "The request could not be understood. Go back and try again.": "请求无法处理，请返回后重试。",
+    "This page or record does not exist; the link may be wrong or the record out of your reach.":
+        "页面或记录不存在：链接可能有误，或该记录不在您的权限范围内。",
+    "This address does not take that action.": "此地址不支持该操作。",
+    "The upload is too large.": "上传的文件过大。",
+    "Something went wrong on our side; it has been logged.": "系统出错，已记录，请稍后重试。",
+    "The CSRF token is missing.": "表单已失效(缺少 CSRF 令牌)，请刷新页面后重新提交。",
+    "The CSRF token has expired.": "表单已过期(CSRF 令牌失效)，请刷新页面后重新提交。",
+    "The CSRF token is invalid.": "表单校验失败(CSRF 令牌无效)，请刷新页面后重新提交。",
+    "The CSRF session token is missing.": "登录会话已失效(缺少 CSRF 会话令牌)，请重新登录。",
+    "The CSRF tokens do not match.": "表单校验失败(CSRF 令牌不匹配)，请刷新页面后重新提交。",
+})
 ZH.update({"Document": "公文", "Print the selected cases": "批量打印所选工单", "Select all on this page": "全选本页"})

@@ -114,7 +114,7 @@ def test_the_list_is_newest_first_and_filters_by_outcome_local_day_caller_and_ag
     assert rows_of(text(supervisor, "/calls?agent=100"), "calls") == []                   # not a prefix search
     assert rows_of(text(supervisor, "/calls?outcome=answered&caller=13900139000"), "calls") == []
     bad = text(supervisor, "/calls?date=2026-13-40")
-    assert "日期格式应为" in bad and len(rows_of(bad, "calls")) == 4        # said so, and not filtered
+    assert "格式 YYYY-MM-DD" in bad and len(rows_of(bad, "calls")) == 4     # said so, and not filtered
 
 
 def test_the_list_shows_thirty_calls_a_page(app, signin):

@@ -175,7 +175,7 @@ def _list_conditions(args) -> tuple[list, list[str]]:
     if day_text:
         day = parse_day(day_text)
         if day is None:
-            errors.append(_("Date: use the form YYYY-MM-DD."))
+            errors.append(_("Date: a day of the years 1900 to 2999, as YYYY-MM-DD."))
         else:
             conditions += [CallRecord.arrived_at >= day_start_utc(day),
                            CallRecord.arrived_at < day_start_utc(day + timedelta(days=1))]
