@@ -73,6 +73,7 @@ def run(host: str, port: int, password: str, hotline_variable: str) -> None:
     from telephony.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)   # a voicemail case's intake: 8 lines per task otherwise
     app = current_app._get_current_object()
     worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context,
                     hooks=call_live, hotline_variable=hotline_variable or None).start()
