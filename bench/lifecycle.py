@@ -65,8 +65,8 @@ def raw_steps(D: dict) -> list[tuple[str, str, int | None, dict]]:
                                       "reply_text": "经协调，电梯已于本周修复并通过检验。"}),
         ("approve_reply", "approve_reply", D["dh"], {"reply_approved": True}),
         ("review", "review", None, {"review_passed": True}),
-        ("visit", "visit", None, {"satisfaction": "satisfied", "resolved": True, "reopen": False,
-                                  "reopen_count": 0, "max_reopens": 2}),
+        ("visit", "visit", None, {"satisfaction": "satisfied", "resolved": True, "visit_decision": "",
+                                  "reopen": False, "reopen_count": 0, "max_reopens": 2}),
     ]
 
 

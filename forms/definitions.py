@@ -128,13 +128,25 @@ REVIEW = Form("review", "中心审核", "Center review", (
     _text("opinion", "审核意见", "Opinion", required_if=("review_passed", (False,))),
 ))
 
+# A dissatisfied citizen's case never closes by default: the visitor records what was said and
+# decides, with nothing preset, to reopen handling or to close with a reason a center leader confirms.
 VISIT = Form("visit", "回访", "Satisfaction visit", (
     Field("satisfaction", "choice", "满意度", "Satisfaction", required=True, options=(
         ("satisfied", "满意", "Satisfied"), ("basically_satisfied", "基本满意", "Basically satisfied"),
         ("dissatisfied", "不满意", "Dissatisfied"))),
     Field("resolved", "boolean", "问题是否解决", "Resolved", required=True),
-    Field("reopen", "boolean", "重新办理", "Reopen handling", default=False),
-    _text("note", "回访记录", "Notes"),
+    _text("note", "回访记录(不满意时必填)", "Visit record (required when dissatisfied)",
+          required_if=("satisfaction", ("dissatisfied",)), hide_unless_required=False),
+    Field("decision", "choice", "不满意件处理", "Dissatisfied: what next",
+          required_if=("satisfaction", ("dissatisfied",)), options=(
+              ("reopen", "重新办理", "Reopen handling"),
+              ("close", "办结归档(说明理由，由中心领导确认)", "Close with a reason (a center leader confirms)"))),
+    _text("close_reason", "办结理由", "Why close", required_if=("decision", ("close",))),
+))
+
+CONFIRM_CLOSE = Form("confirm_close", "不满意件办结确认", "Confirm closing a dissatisfied case", (
+    Field("close_confirmed", "boolean", "同意办结归档", "Close and archive", required=True),
+    _text("opinion", "确认意见", "Opinion", required_if=("close_confirmed", (False,))),
 ))
 
 URGE = Form("urge", "督办", "Urge", (
@@ -153,7 +165,7 @@ URGE_ACK = Form("urge_ack", "督办反馈", "Answer an urge", (
 
 FORMS: dict[str, Form] = {f.key: f for f in (
     INTAKE, TRIAGE, DISPATCH, SIGN_FOR, DECIDE_RETURN, HANDLE, DECIDE_EXTENSION, APPROVE_REPLY,
-    CO_OPINION, REVIEW, VISIT, URGE, URGE_ACK, URGE_EVALUATION, DECIDE_SUSPENSION, RESUME, ESCALATION, OVERTIME_REPORT)}
+    CO_OPINION, REVIEW, VISIT, CONFIRM_CLOSE, URGE, URGE_ACK, URGE_EVALUATION, DECIDE_SUSPENSION, RESUME, ESCALATION, OVERTIME_REPORT)}
 
 
 def get_form(key: str) -> Form:

@@ -30,6 +30,9 @@ class Field:
     pattern: str | None = None
     required_if: tuple[str, tuple] | None = None
     default: Any = None
+    # A field required only for some answers is shown only for them, unless it is worth filling
+    # anyway (a visit record): then it stays on the form and is merely required for those answers.
+    hide_unless_required: bool = True
 
     def describe(self, lang: str = "zh") -> dict:
         """The field as API clients and pages see it."""

@@ -23,7 +23,7 @@ STAGE_LABELS = {
     "handling": ("办理", "Handling"), "extension_review": ("延期审批", "Extension review"),
     "suspension_review": ("挂起审批", "Suspension review"), "suspended": ("挂起", "Suspended"),
     "reply_approval": ("答复审核", "Reply approval"), "review": ("中心审核", "Center review"),
-    "visit": ("回访", "Visit"), "closed": ("已办结", "Closed"),
+    "visit": ("回访", "Visit"), "close_review": ("办结确认", "Close review"), "closed": ("已办结", "Closed"),
 }
 STATUS_LABELS = {
     "registered": ("已登记", "Registered"), "dispatching": ("派单中", "Dispatching"),

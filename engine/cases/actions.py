@@ -84,8 +84,14 @@ def review(*, case_id: int, actor: Actor, passed: bool, opinion: str = "") -> Ca
     return _act("review", case_id, actor, {"review_passed": passed, "opinion": opinion})
 
 
-def visit(*, case_id: int, actor: Actor, satisfaction: str, resolved: bool, reopen: bool = False,
-          note: str = "") -> Case:
-    """Record the satisfaction visit; a dissatisfied citizen's case may reopen."""
-    return _act("visit", case_id, actor, {"satisfaction": satisfaction, "resolved": resolved,
-                                          "reopen": reopen, "note": note})
+def visit(*, case_id: int, actor: Actor, satisfaction: str, resolved: bool, note: str = "",
+          decision: str = "", close_reason: str = "") -> Case:
+    """Record the satisfaction visit; a dissatisfied one needs its record and a decision:
+    `reopen` (back to handling) or `close` with a reason a center leader confirms."""
+    return _act("visit", case_id, actor, {"satisfaction": satisfaction, "resolved": resolved, "note": note,
+                                          "decision": decision, "close_reason": close_reason})
+
+
+def confirm_close(*, case_id: int, actor: Actor, confirmed: bool, opinion: str = "") -> Case:
+    """A center leader closes a dissatisfied case as the visitor asked, or sends it back to handling."""
+    return _act("confirm_close", case_id, actor, {"close_confirmed": confirmed, "opinion": opinion})

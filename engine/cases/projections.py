@@ -13,13 +13,14 @@ from engine.models import Case, WorkItem
 
 # When several tasks are ready (parallel handling) the case shows the most advanced stage.
 STAGE_ORDER = ("intake", "triage", "dispatch", "return_review", "sign_for", "handling",
-               "extension_review", "suspension_review", "suspended", "reply_approval", "review", "visit")
+               "extension_review", "suspension_review", "suspended", "reply_approval", "review", "visit",
+               "close_review")
 STATUS_BY_STAGE = {
     "intake": "registered", "triage": "registered",
     "dispatch": "dispatching", "return_review": "dispatching",
     "sign_for": "handling", "handling": "handling", "extension_review": "handling",
     "suspension_review": "handling", "suspended": "handling",
-    "reply_approval": "handling", "review": "reviewing", "visit": "visiting",
+    "reply_approval": "handling", "review": "reviewing", "visit": "visiting", "close_review": "visiting",
     "closed": "closed",
 }
 # Department work on these stages is due by the handling deadline.

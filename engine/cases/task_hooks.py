@@ -234,18 +234,34 @@ def _rework(ctx: TaskContext, data: dict) -> None:
 
 
 @before("visit")
-def _check_reopen(ctx: TaskContext, data: dict) -> dict:
+def _check_visit_decision(ctx: TaskContext, data: dict) -> dict:
+    """A dissatisfied visit decides (the form requires it); reopening respects `max_reopens`."""
     limit = int(settings.snapshot()["max_reopens"])
-    if data.get("reopen"):
-        if data["satisfaction"] != "dissatisfied":
-            raise ValidationFailed({"reopen": ["only a dissatisfied citizen's case can be reopened"]})
-        if ctx.case.reopen_count >= limit:
-            raise ValidationFailed({"reopen": [f"the case was already reopened {limit} times (the limit)"]})
-    return {**data, "reopen_count": ctx.case.reopen_count, "max_reopens": limit}
+    decision = data.get("decision", "")
+    if decision and data["satisfaction"] != "dissatisfied":
+        raise ValidationFailed({"decision": ["only a dissatisfied citizen's case is reopened or closed by decision"]})
+    if decision == "reopen" and ctx.case.reopen_count >= limit:
+        raise ValidationFailed({"decision": [
+            f"the case was already reopened {limit} times (the limit): close it with a reason"]})
+    # `reopen` is what process versions before the confirmation step read at their gateway.
+    return {**data, "visit_decision": decision, "reopen": decision == "reopen",
+            "reopen_count": ctx.case.reopen_count, "max_reopens": limit}
 
 
 @after("visit")
 def _count_reopen(ctx: TaskContext, data: dict) -> None:
-    if not ctx.action.load_workflow().completed:
+    _reopen_if_handling(ctx)
+
+
+@after("confirm_close")
+def _reopen_if_refused(ctx: TaskContext, data: dict) -> None:
+    """A center leader who refuses to close a dissatisfied case sends it back to handling; that
+    reopening counts like a visitor's and may pass `max_reopens` (the leader's call)."""
+    _reopen_if_handling(ctx)
+
+
+def _reopen_if_handling(ctx: TaskContext) -> None:
+    """When the step just completed led back into handling (重办): count it and restart the clock."""
+    if any(t.info.stage == "handling" for t in ctx.action.load_workflow().ready_tasks()):
         ctx.case.reopen_count += 1
         _start_handling(ctx)

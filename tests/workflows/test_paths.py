@@ -7,7 +7,8 @@ from sqlalchemy import select
 from engine.cases import actions, service as cases, work_items
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed, WrongState
-from engine.models import CaseDepartment, CaseEvent, WorkItem
+from engine.deadlines import service as deadlines
+from engine.models import Case, CaseDepartment, CaseEvent, WorkItem
 from tests.factories import open_case, to_handling
 
 
@@ -206,31 +207,77 @@ def test_review_failure_sends_the_case_back_to_handling(actor, dept):
     assert finish(case.id, actor, lead="xs_xs").outcome == "archived"
 
 
+def _to_visit(case, actor, dept, lead="xs_xs", co="cgj"):
+    if co:
+        actions.submit_opinion(case_id=case.id, actor=actor(f"{co}_handler"), department_id=dept(co), opinion="ok")
+    actions.reply(case_id=case.id, actor=actor(f"{lead}_handler"), result="resolved", reply_text="答复")
+    return actions.review(case_id=case.id, actor=actor("dispatcher"), passed=True)
+
+
+def _dissatisfied(case, actor, **decision):
+    return actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="dissatisfied", resolved=False,
+                         note="市民表示问题仍未解决", **decision)
+
+
 def test_dissatisfied_visit_reopens_until_the_limit(actor, dept):
     case = to_handling(actor, dept, lead="xs_xs", co=("cgj",))
     for round_no in range(2):
-        actions.submit_opinion(case_id=case.id, actor=actor("cgj_handler"), department_id=dept("cgj"), opinion="ok")
-        actions.reply(case_id=case.id, actor=actor("xs_xs_handler"), result="resolved", reply_text="答复")
-        actions.review(case_id=case.id, actor=actor("dispatcher"), passed=True)
-        case = actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="dissatisfied",
-                             resolved=False, reopen=True)
+        _to_visit(case, actor, dept)
+        case = _dissatisfied(case, actor, decision="reopen")
         assert (case.stage, case.reopen_count) == ("handling", round_no + 1)
-    actions.submit_opinion(case_id=case.id, actor=actor("cgj_handler"), department_id=dept("cgj"), opinion="ok")
-    actions.reply(case_id=case.id, actor=actor("xs_xs_handler"), result="resolved", reply_text="答复")
-    actions.review(case_id=case.id, actor=actor("dispatcher"), passed=True)
+    _to_visit(case, actor, dept)
     with pytest.raises(ValidationFailed) as err:      # the third reopen is over the limit (2)
-        actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="dissatisfied", resolved=False, reopen=True)
-    assert "reopen" in err.value.errors
-    case = actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="dissatisfied", resolved=False)
-    assert (case.outcome, case.reopen_count) == ("archived", 2)
+        _dissatisfied(case, actor, decision="reopen")
+    assert "decision" in err.value.errors
+    case = _dissatisfied(case, actor, decision="close", close_reason="已穷尽办理手段，诉求超出政策范围")
+    assert (case.stage, case.outcome, case.reopen_count) == ("close_review", None, 2)
+
+
+def test_a_dissatisfied_visit_never_archives_by_default(actor, dept):
+    """The visit record and an explicit decision are required; nothing closes the case silently."""
+    case = to_handling(actor, dept, lead="xs_xs")
+    _to_visit(case, actor, dept, co=None)
+    for missing in ({}, {"note": "市民不满意"}, {"decision": "close"}):
+        with pytest.raises(ValidationFailed) as err:
+            actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="dissatisfied", resolved=False,
+                          **missing)
+        assert set(err.value.errors) & {"note", "decision", "close_reason"}, missing
+    assert db.session.get(Case, case.id, populate_existing=True).stage == "visit"
+
+
+def test_closing_a_dissatisfied_case_waits_for_a_center_leader(actor, dept):
+    case = to_handling(actor, dept, lead="xs_xs")
+    _to_visit(case, actor, dept, co=None)
+    case = _dissatisfied(case, actor, decision="close", close_reason="诉求超出政策范围，已解释")
+    assert (case.status, case.stage, case.outcome) == ("visiting", "close_review", None)
+    with pytest.raises(PermissionDenied):
+        actions.confirm_close(case_id=case.id, actor=actor("visitor"), confirmed=True)
+    case = actions.confirm_close(case_id=case.id, actor=actor("leader"), confirmed=True)
+    assert (case.status, case.outcome, case.reopen_count) == ("closed", "archived", 0)
+    events = [e.action for e in cases.list_events(case_id=case.id, actor=actor("dispatcher"))]
+    assert events[-2:] == ["visit", "confirm_close"]
+
+
+def test_a_refused_close_goes_back_to_handling(actor, dept):
+    case = to_handling(actor, dept, lead="xs_xs")
+    _to_visit(case, actor, dept, co=None)
+    _dissatisfied(case, actor, decision="close", close_reason="市民要求不合理")
+    with pytest.raises(ValidationFailed) as err:       # refusing needs an opinion
+        actions.confirm_close(case_id=case.id, actor=actor("leader"), confirmed=False)
+    assert "opinion" in err.value.errors
+    case = actions.confirm_close(case_id=case.id, actor=actor("leader"), confirmed=False, opinion="请再次上门核实")
+    assert (case.stage, case.reopen_count) == ("handling", 1)
+    assert [d.stage for d in deadlines.of_case(case.id) if d.state == "open"] == ["handling"]
 
 
 def test_satisfied_visit_cannot_reopen(actor, dept):
     case = to_handling(actor, dept, lead="xs_xs")
     actions.reply(case_id=case.id, actor=actor("xs_xs_handler"), result="resolved", reply_text="答复")
     actions.review(case_id=case.id, actor=actor("dispatcher"), passed=True)
-    with pytest.raises(ValidationFailed):
-        actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="satisfied", resolved=True, reopen=True)
+    with pytest.raises(ValidationFailed) as err:
+        actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="satisfied", resolved=True,
+                      decision="reopen")
+    assert "decision" in err.value.errors
 
 
 def test_urges_count_land_in_the_inbox_and_are_answered(actor, dept):

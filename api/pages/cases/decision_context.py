@@ -20,6 +20,7 @@ ASKED_BY = {
     "approve_reply": ("handle", ("result", "reply_text")),
     "review": ("handle", ("result", "reply_text")),
     "visit": ("handle", ("result", "reply_text")),
+    "confirm_close": ("visit", ("satisfaction", "resolved", "note", "close_reason")),
 }
 SHOW_OPINIONS = frozenset({"approve_reply", "review", "visit"})
 
@@ -27,7 +28,8 @@ SHOW_OPINIONS = frozenset({"approve_reply", "review", "visit"})
 def _labels() -> dict[str, str]:
     return {"reason": _("Reason given"), "extension_days": _("Working days asked"),
             "extension_reason": _("Reason given"), "suspension_reason": _("Reason given"),
-            "result": _("Result"), "reply_text": _("Reply")}
+            "result": _("Result"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
+            "resolved": _("Resolved"), "note": _("Visit record"), "close_reason": _("Why close")}
 
 
 def facts_for(form_key: str, case_id: int) -> dict:
@@ -40,13 +42,27 @@ def facts_for(form_key: str, case_id: int) -> dict:
                                .order_by(CaseEvent.id.desc()).limit(1)).scalar()
     data = event.data if event else {}
     labels = _labels()
-    facts = [(labels[k], str(data[k])) for k in keys if data.get(k) not in (None, "")]
+    facts = [(labels[k], _shown(form_key, k, data[k])) for k in keys if data.get(k) not in (None, "")]
     if form_key in SHOW_OPINIONS:
         facts += _opinions(case_id)
     initial = {}
     if form_key == "decide_extension" and data.get("extension_days"):
         initial["approved_days"] = data["extension_days"]      # grant what was asked unless changed
     return {"facts": facts, "initial": initial}
+
+
+def _shown(form_key: str, key: str, value) -> str:
+    """A fact as people read it: a choice's label, 是/否 for a yes/no, else the text."""
+    from api.pages.filters import option_label
+    from forms import FORMS
+
+    asked_form = FORMS.get(ASKED_BY[form_key][0])
+    field = next((f for f in asked_form.fields if f.name == key), None) if asked_form else None
+    if field is not None and field.options:
+        return option_label(field.options, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
 
 
 def _opinions(case_id: int) -> list[tuple[str, str]]:

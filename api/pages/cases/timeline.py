@@ -19,6 +19,7 @@ def _labels() -> dict[str, str]:
         "decide_suspension": _("Suspension decided"), "resume": _("Resumed"),
         "approve_reply": _("Reply approval"), "co_opinion": _("Co-handling opinion"),
         "review": _("Center review"), "visit": _("Satisfaction visit"), "urge": _("Urged"),
+        "confirm_close": _("Closing a dissatisfied case decided"),
         "urge_answered": _("Urge answered"), "claim": _("Claimed"), "release": _("Released"),
         "deadline_started": _("Deadline started"), "due_changed": _("Due date changed"),
         "clock_paused": _("Clock paused"), "reminder_yellow": _("Reminder: due soon"),
@@ -28,8 +29,8 @@ def _labels() -> dict[str, str]:
     }
 
 
-DETAIL_KEYS = ("decision", "reason", "opinion", "answer", "reply_text", "extension_reason", "suspension_reason",
-               "response", "note", "satisfaction", "measures")
+DETAIL_KEYS = ("satisfaction", "decision", "reason", "opinion", "answer", "reply_text", "extension_reason",
+               "suspension_reason", "response", "note", "close_reason", "measures")
 
 
 def event_label(action: str) -> str:

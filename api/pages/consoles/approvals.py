@@ -1,7 +1,7 @@
 """Leader approvals (领导审批): what waits for the viewer's decision, and nothing else.
 
-Center leaders decide extensions, suspensions and overdue escalations; a department leader
-lets its own department's replies out.
+Center leaders decide extensions, suspensions, overdue escalations and the closing of cases whose
+citizen stayed dissatisfied; a department leader lets its own department's replies out.
 """
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from engine.organisation import roles as R
 bp = Blueprint("console_approvals", __name__)
 
 
+def _asked_to_close(data: dict) -> bool:
+    return data.get("decision") == "close"
+
+
 @bp.get("/approvals")
 @login_required
 def approvals():
@@ -25,6 +29,7 @@ def approvals():
         queues["extensions"] = section(actor, ("decide_extension",), facts_from=handle_action("extension"))
         queues["suspensions"] = section(actor, ("decide_suspension",), facts_from=handle_action("suspension"))
         queues["escalations"] = section(actor, ("escalation",), kinds=("escalation",))
+        queues["closures"] = section(actor, ("confirm_close",), facts_from=("visit", _asked_to_close))
     if actor.has(R.DEPT_LEADER):
         queues["replies"] = section(actor, ("approve_reply",), own_department=True,
                                     facts_from=handle_action("reply", "natural_completion"))
