@@ -40,3 +40,13 @@ ZH.update({
     "The CSRF tokens do not match.": "表单校验失败(CSRF 令牌不匹配)，请刷新页面后重新提交。",
 })
 ZH.update({"Document": "公文", "Print the selected cases": "批量打印所选工单", "Select all on this page": "全选本页"})
+ZH.update({
+    "Batch print": "批量打印", "%(n)s of the selected cases have this document and can be printed now.":
+        "所选工单中有 %(n)s 件有此公文，可以打印。",
+    "Print these %(n)s": "打印这 %(n)s 件", "None of the selected cases has this document.": "所选工单都没有此公文。",
+    "Left out (%(n)s)": "未打印(%(n)s 件)", "Why": "原因",
+    "not found, or outside your scope": "不存在，或不在您的权限范围内",
+    "not dispatched (or returned, waiting to be dispatched again)": "尚未派单(或已退回，待重新派单)",
+    "transferred, not assigned: it has no assignment letter": "为转送件，不是交办件，没有交办函",
+    "never urged": "未被督办", "no extension was asked": "未申请延期", "no overtime report": "没有超时办结情况报告",
+})

@@ -149,6 +149,8 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
                          ("channel", Case.channel), ("lead_department_id", Case.lead_department_id)):
         if getattr(f, name) is not None:
             out.append(column == getattr(f, name))
+    if f.dispatch_mode is not None:     # a returned case waiting to be dispatched again is in no mode
+        out.append(Case.lead_department_id.is_not(None))
     if f.reply_status:
         out.append(Case.status.in_(REPLY_STATUSES[f.reply_status]))
     if f.colour:   # a suspended case's clock stands still: it has no colour

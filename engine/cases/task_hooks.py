@@ -134,6 +134,7 @@ def _record_return_decision(ctx: TaskContext, data: dict) -> None:
         _deactivate_departments(ctx.case.id)
         case = ctx.case
         case.lead_department_id = None
+        case.dispatch_mode = None        # no longer dispatched: 派单方式 filters must not find it
         deadlines.cancel(ctx.action, deadlines.running(ctx.action, stage="sign_for"))
         case.sign_due_at = case.due_at = case.warn_at = None
 

@@ -5,6 +5,7 @@ scope, and every print is an audit event ("printed", {kind}) committed with it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -12,7 +13,7 @@ from sqlalchemy import exists, select
 from engine import cases
 from engine.db import db
 from engine.deadlines import local_moment
-from engine.errors import NotFound, WrongState
+from engine.errors import DomainError, NotFound, PermissionDenied, WrongState
 from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, OvertimeReport, Urge
 from engine.organisation import Actor
 from engine.ports import now as clock_now
@@ -33,7 +34,35 @@ _DIGITS = "〇一二三四五六七八九"
 
 
 class DocumentNotAvailable(WrongState):
-    """The document does not fit the case now (e.g. an assignment letter for a transferred case)."""
+    """The document does not fit the case now (e.g. an assignment letter for a transferred case).
+
+    `code` says why in a word the pages translate: not_dispatched, not_assigned, not_urged,
+    no_extension, no_overtime_report."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Skipped:
+    """A case a batch leaves out, and why (`reason` as DocumentNotAvailable.code, or not_found)."""
+
+    case_id: int
+    case_no: str | None
+    title: str | None
+    reason: str
+    error: DomainError       # what printing this case alone raises
+
+
+@dataclass
+class Batch:
+    """What a batch print will print (the cases and their documents' contents) and what it skips."""
+
+    kind: str
+    printable: list[Case] = field(default_factory=list)
+    contexts: list[dict] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def available(case: Case) -> list[str]:
@@ -59,34 +88,66 @@ def _available(case: Case, has_report: bool, asked_extension: bool) -> list[str]
 
 
 def render(*, kind: str, case_id: int, actor: Actor, base_url: str = "") -> bytes:
-    """One document of one case as PDF; the print is audited and committed."""
-    return render_batch(kind=kind, case_ids=[case_id], actor=actor, base_url=base_url)
+    """One document of one case as PDF; the print is audited and committed.
+
+    A case outside the actor's scope or without this document raises (404/403/409)."""
+    _check_kind(kind)
+    case = cases.get_case(case_id=case_id, actor=actor)
+    return print_batch(Batch(kind=kind, printable=[case], contexts=[_context(kind, case, base_url)]), actor=actor)
 
 
 def render_batch(*, kind: str, case_ids: list[int], actor: Actor, base_url: str = "") -> bytes:
-    """One PDF with the document of each case, each starting on a new page; one audit event per case."""
-    import printing  # late: WeasyPrint loads only where documents are printed
+    """One PDF with the document of each case; raises for the first case that has none."""
+    batch = plan_batch(kind=kind, case_ids=case_ids, actor=actor, base_url=base_url)
+    if batch.skipped:
+        raise batch.skipped[0].error
+    return print_batch(batch, actor=actor)
 
-    if kind not in KINDS:
-        raise NotFound(f"unknown document kind '{kind}'; kinds: {', '.join(KINDS)}")
+
+def plan_batch(*, kind: str, case_ids: list[int], actor: Actor, base_url: str = "") -> Batch:
+    """Which of the cases have this document now (their contents built), which do not and why.
+
+    Nothing is printed or recorded: the page shows the plan when something is skipped."""
+    _check_kind(kind)
     if not case_ids:
         raise NotFound("no cases to print")
-    contexts, printed = [], []
+    batch = Batch(kind=kind)
     for case_id in case_ids:
-        case = cases.get_case(case_id=case_id, actor=actor)
-        contexts.append(_context(kind, case, base_url))
-        printed.append(case)
+        try:
+            case = cases.get_case(case_id=case_id, actor=actor)
+        except (NotFound, PermissionDenied) as exc:
+            batch.skipped.append(Skipped(case_id, None, None, "not_found", exc))
+            continue
+        try:
+            batch.contexts.append(_context(kind, case, base_url))
+            batch.printable.append(case)
+        except DocumentNotAvailable as exc:
+            batch.skipped.append(Skipped(case.id, case.case_no, case.title, exc.code, exc))
+    return batch
+
+
+def print_batch(batch: Batch, *, actor: Actor) -> bytes:
+    """The printable cases of a plan in one PDF, each from a new page; one audit event per case."""
+    import printing  # late: WeasyPrint loads only where documents are printed
+
+    if not batch.printable:
+        raise DocumentNotAvailable(f"none of the cases has a {KINDS[batch.kind]}", "none_printable")
     try:
-        pdf = printing.render_many(f"{kind}.html", contexts)
+        pdf = printing.render_many(f"{batch.kind}.html", batch.contexts)
         now = clock_now()
         cases.record_events([dict(case_id=c.id, actor_id=actor.user_id, action="printed", from_stage=c.stage,
-                                to_stage=c.stage, data={"kind": kind, "title": KINDS[kind]}, created_at=now)
-                           for c in printed])
+                                  to_stage=c.stage, data={"kind": batch.kind, "title": KINDS[batch.kind]},
+                                  created_at=now) for c in batch.printable])
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     return pdf
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise NotFound(f"unknown document kind '{kind}'; kinds: {', '.join(KINDS)}")
 
 
 # ---------------------------------------------------------------- what each document shows
@@ -168,7 +229,7 @@ def _dispatch_rows(case: Case, ctx: dict) -> None:
 
 def _need_dispatch(case: Case, kind: str) -> None:
     if case.lead_department_id is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has not been dispatched: no {KINDS[kind]}")
+        raise DocumentNotAvailable(f"case {case.case_no} has not been dispatched: no {KINDS[kind]}", "not_dispatched")
 
 
 def _transfer_slip(case: Case, ctx: dict) -> None:
@@ -179,7 +240,7 @@ def _transfer_slip(case: Case, ctx: dict) -> None:
 def _assignment_letter(case: Case, ctx: dict) -> None:
     _need_dispatch(case, "assignment-letter")
     if case.dispatch_mode != "assign":
-        raise DocumentNotAvailable(f"case {case.case_no} was transferred, not assigned: no 交办函")
+        raise DocumentNotAvailable(f"case {case.case_no} was transferred, not assigned: no 交办函", "not_assigned")
     _dispatch_rows(case, ctx)
 
 
@@ -187,7 +248,7 @@ def _supervision_notice(case: Case, ctx: dict) -> None:
     _need_dispatch(case, "supervision-notice")
     urges = list(db.session.execute(select(Urge).where(Urge.case_id == case.id).order_by(Urge.seq)).scalars())
     if not urges:
-        raise DocumentNotAvailable(f"case {case.case_no} has not been urged: no 督办通知单")
+        raise DocumentNotAvailable(f"case {case.case_no} has not been urged: no 督办通知单", "not_urged")
     _dispatch_rows(case, ctx)
     ctx["urges"] = [[(f"第{u.seq}次督办", _when(u.created_at)), ("督办意见", u.opinion),
                      ("签收反馈", f"{_when(u.acknowledged_at)} {u.response or ''}".strip() if u.acknowledged_at else "未反馈")]
@@ -210,7 +271,7 @@ def _extension_request(case_id: int) -> tuple[CaseEvent, CaseEvent | None] | Non
 def _extension_form(case: Case, ctx: dict) -> None:
     found = _extension_request(case.id)
     if found is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has no extension request: no 延期申请表")
+        raise DocumentNotAvailable(f"case {case.case_no} has no extension request: no 延期申请表", "no_extension")
     request, decision = found
     _dispatch_rows(case, ctx)
     if decision is None:
@@ -233,7 +294,8 @@ def _overtime_report(case: Case, ctx: dict) -> None:
     report = db.session.execute(select(OvertimeReport).where(OvertimeReport.case_id == case.id)
                                 .order_by(OvertimeReport.id.desc()).limit(1)).scalar()
     if report is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has no overtime report: no 超时办结情况报告表")
+        raise DocumentNotAvailable(f"case {case.case_no} has no overtime report: no 超时办结情况报告表",
+                                   "no_overtime_report")
     deadline = db.session.get(Deadline, report.deadline_id)
     ctx["report"] = report
     ctx["report_rows"] = [("办理时限", _limit(deadline.working_days, deadline.due_at, deadline.provisional)),

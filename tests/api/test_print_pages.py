@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from engine.db import db
 from engine.models import CaseEvent
 from tests.api.test_pages import csrf, page_client, signin  # noqa: F401  (fixture)
-from tests.factories import to_handling
+from tests.factories import open_case, to_handling
 
 
 def text_of(pdf: bytes) -> str:
@@ -55,3 +55,33 @@ def test_batch_print_from_the_combined_query(app, signin, actor, dept):
     assert printed(first.id) == 1 and printed(second.id) == 1
     assert dispatcher.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip"}).status_code == 422
     assert dispatcher.post("/print/batch", data={"kind": "transfer-slip", "case_id": [str(first.id)]}).status_code == 400
+
+
+def test_batch_print_prints_what_it_can_and_lists_the_rest(app, signin, actor, dept):
+    """One case not dispatched no longer fails the whole batch: the page says which and why."""
+    dispatched = to_handling(actor, dept, lead="xs_xs")
+    waiting = open_case(actor("agent"), title="等待派单的工单")
+    dispatcher = signin("dispatcher")
+    token = csrf(dispatcher, "/query")
+    plan = dispatcher.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip",
+                                                 "case_id": [str(dispatched.id), str(waiting.id), "999999"]})
+    page = plan.get_data(as_text=True)
+    assert plan.status_code == 200 and plan.mimetype == "text/html"
+    assert "所选工单中有 1 件有此公文" in page and "未打印(2 件)" in page
+    assert waiting.case_no in page and "尚未派单" in page and "不在您的权限范围内" in page
+    assert printed(dispatched.id) == 0                          # nothing printed before the user says so
+    res = dispatcher.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip", "without_skipped": "1",
+                                                "case_id": [str(dispatched.id), str(waiting.id)]})
+    assert res.status_code == 200 and res.data.startswith(b"%PDF")
+    text = text_of(res.data)
+    assert dispatched.case_no in text and waiting.case_no not in text
+    assert (printed(dispatched.id), printed(waiting.id)) == (1, 0)
+
+
+def test_a_batch_with_nothing_printable_says_so(app, signin, actor):
+    waiting = open_case(actor("agent"))
+    dispatcher = signin("dispatcher")
+    res = dispatcher.post("/print/batch", data={"csrf_token": csrf(dispatcher, "/query"), "kind": "assignment-letter",
+                                                "case_id": [str(waiting.id)]})
+    page = res.get_data(as_text=True)
+    assert res.status_code == 409 and "所选工单都没有此公文" in page and 'id="print-the-rest"' not in page

@@ -1,8 +1,10 @@
 """Printing from the pages: one document of a case, or one kind for many cases at once."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
+
+from flask_babel import gettext as _
 
 from api.inputs import parse_id
 from api.pages.web import page_actor
@@ -28,5 +30,20 @@ def batch():
     ids = sorted({i for i in map(parse_id, request.form.getlist("case_id")) if i})
     if kind not in documents.KINDS or not ids or len(ids) > MAX_BATCH:
         abort(422, description=f"choose a document and 1 to {MAX_BATCH} cases")
-    data = documents.render_batch(kind=kind, case_ids=ids, actor=page_actor(), base_url=request.host_url.rstrip("/"))
-    return pdf_response(data, f"{documents.KINDS[kind]}-{len(ids)}.pdf")
+    actor = page_actor()
+    plan = documents.plan_batch(kind=kind, case_ids=ids, actor=actor, base_url=request.host_url.rstrip("/"))
+    if plan.skipped and request.form.get("without_skipped") != "1":
+        # Some cases have no such document: say which and why, and offer to print the others.
+        return render_template("pages/cases/print_plan.html", plan=plan, title=documents.KINDS[kind],
+                               reasons=skip_reasons()), 200 if plan.printable else 409
+    data = documents.print_batch(plan, actor=actor)
+    return pdf_response(data, f"{documents.KINDS[kind]}-{len(plan.printable)}.pdf")
+
+
+def skip_reasons() -> dict[str, str]:
+    """Why a case has no such document, in the UI language (DocumentNotAvailable.code)."""
+    return {"not_found": _("not found, or outside your scope"),
+            "not_dispatched": _("not dispatched (or returned, waiting to be dispatched again)"),
+            "not_assigned": _("transferred, not assigned: it has no assignment letter"),
+            "not_urged": _("never urged"), "no_extension": _("no extension was asked"),
+            "no_overtime_report": _("no overtime report")}

@@ -51,6 +51,21 @@ def test_category_channel_and_dispatch_direction(actor, city):
     assert numbers(center, case_no=city["xs"][:10].lower()) == numbers(center)   # a prefix, any case
 
 
+def test_a_returned_case_is_in_no_dispatch_mode(actor, dept, city):
+    """派单方式=转送 finds dispatched cases only: a returned case waits to be dispatched again."""
+    center = actor("dispatcher")
+    back = open_case(actor("agent"))
+    actions.triage(case_id=back.id, actor=actor("agent"), decision="dispatch")
+    actions.dispatch(case_id=back.id, actor=center, mode="transfer", lead_department_id=dept("scj"))
+    assert back.case_no in numbers(center, dispatch_mode="transfer")
+    actions.return_case(case_id=back.id, actor=actor("scj_handler"), reason="不属于本单位职责")
+    actions.decide_return(case_id=back.id, actor=center, approved=True)
+    assert back.case_no not in numbers(center, dispatch_mode="transfer")
+    assert back.case_no in numbers(center)
+    _set(back, dispatch_mode="transfer")              # a row returned before the fix kept its old mode
+    assert back.case_no not in numbers(center, dispatch_mode="transfer")
+
+
 def test_lead_and_co_department_and_their_handlers(actor, dept, city):
     center = actor("dispatcher")
     assert numbers(center, lead_department_id=str(dept("xs_xs"))) == {city["xs"], city["closed"]}
