@@ -72,13 +72,14 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
     """(id, function, interval seconds) of every job."""
     from engine.cases import reminders
     from engine.deadlines import colours
-    from engine.telephony import live as call_live
+    from engine.telephony import live as call_live, seats
     return [
         ("recolour", colours.recolour, seconds.get("recolour", 60)),
         ("reminders", reminders.send_reminders, seconds.get("reminders", 30)),
         ("digests", reminders.send_digests, seconds.get("digests", 60)),
         ("deliver", deliver, seconds.get("deliver", 10)),
         ("telephony_trim", call_live.trim, seconds.get("telephony_trim", 3600)),
+        ("seat_presence", seats.sign_out_absent, seconds.get("seat_presence", 30)),
     ]
 
 

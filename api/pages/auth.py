@@ -10,6 +10,7 @@ from api.pages.web import SessionUser, limiter, next_url
 from engine.db import db
 from engine.models import User
 from engine.organisation import directory as org
+from engine.telephony import seats
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "10 per minute; 50 per hour"
@@ -47,6 +48,7 @@ def logout():
     user = db.session.get(User, current_user.user_id)
     user.session_epoch += 1          # every copy of this user's session cookie is now void
     db.session.commit()
+    seats.sign_out(user.id, reason="signed out of the workbench")   # no calls for a seat nobody sits at
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

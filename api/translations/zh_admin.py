@@ -1,5 +1,6 @@
 """Chinese strings of the admin pages: users, departments, parameters, the working-day calendar."""
 ZH = {
+    "Sign out a seat no screen has shown for (seconds)": "坐席页面关闭超过该时长(秒)自动签出话机",
     # landing and menu
     "Administration": "系统管理", "Users": "用户管理", "Departments": "组织机构", "Parameters": "业务参数",
     "Working-day calendar": "工作日历", "Recent changes": "最近变更",

@@ -34,6 +34,9 @@ class AgentStatus(db.Model):
     state: Mapped[str] = mapped_column(String(12), default="logged_out")
     state_since: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     call_id: Mapped[str | None] = mapped_column(String(64))
+    # When a screen of this seat last showed it was open (its screen-pop stream); a seat nobody
+    # looks at is signed out at the switch (engine.telephony.seats).
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

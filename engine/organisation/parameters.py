@@ -26,9 +26,16 @@ DEFAULTS: dict[str, object] = {
     # telephony.peak_queue_length waiting callers. Shift leads switch it on the wallboard.
     "telephony.peak_mode": 2,
     "telephony.peak_queue_length": 30,
+    # A seat none of whose screens has been open this long is signed out at the switch, so no call
+    # is offered to a seat nobody sits at (signing out of the workbench does it at once).
+    "telephony.seat_absent_seconds": 120,
     # Bumped by every calendar change: actions reload the calendar when it moves.
     "calendar.revision": 0,
 }
+
+# A screen marks its seat every 20 s and keeps its stream alive every 15 s: less than a minute
+# would sign out seats whose agents are there.
+MINIMUM = {"telephony.seat_absent_seconds": 60}
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
@@ -42,7 +49,7 @@ def validate(name: str, value: object) -> object:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("must be an integer")
         if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1) \
-                or (name == "telephony.peak_mode" and value > 2):
+                or (name == "telephony.peak_mode" and value > 2) or value < MINIMUM.get(name, 0):
             raise ValueError("out of range")
         return value
     if not isinstance(value, str) or not _TIME.fullmatch(value):

@@ -64,6 +64,7 @@ def set_state(*, actor: Actor, state: str, extension: str | None = None) -> Agen
         if row.extension != ext:
             _release_extension(ext)
         row.extension, row.state, row.state_since, row.call_id = ext, state, now, None
+    row.seen_at = now              # choosing a state on a screen: someone sits at the seat
     call_live.queue_command(kind="agent_status", actor_id=actor.user_id, commit=False,
                             command=f"callcenter_config agent set status {call_live.cc_agent(ext)} '{CHOSEN_STATES[state]}'")
     db.session.commit()

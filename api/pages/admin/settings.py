@@ -37,7 +37,8 @@ def parameter_label(name: str) -> str:
               "recolour_seconds": _("Recolouring interval (seconds)"),
               "calendar": _("Calendar revision (internal counter)")}
     labels.update({"telephony.peak_mode": _("Smart dissuasion: 0 off, 1 on, 2 automatic"),
-                   "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers")})
+                   "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers"),
+                   "telephony.seat_absent_seconds": _("Sign out a seat no screen has shown for (seconds)")})
     label = labels.get(name) or labels.get(base, name)
     return f"{label} · {option_label(CATEGORY_OPTIONS, category)}" if base in ("handling_days", "warn_days") else label
 

@@ -26,7 +26,7 @@ from engine.cases import duplicates
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
 from engine.ports import now as clock_now
-from engine.telephony import call_center, live as call_live
+from engine.telephony import call_center, live as call_live, seats
 
 bp = Blueprint("phone", __name__)
 STREAM_SECONDS = 300      # a stream ends after this; EventSource reconnects with Last-Event-ID
@@ -55,8 +55,10 @@ def json_endpoint(view):
 @bp.get("/phone/state")
 @json_endpoint
 def state():
-    """The signed-in user's seat and phone state."""
-    page_actor().require(*call_center.PHONE_ROLES)
+    """The signed-in user's seat and phone state (asking is a sign the screen is open)."""
+    actor = page_actor()
+    actor.require(*call_center.PHONE_ROLES)
+    seats.mark_seen(actor.user_id)
     return jsonify(_state_json())
 
 
@@ -103,6 +105,7 @@ def events():
     # the header when EventSource reconnects; `last` when a new page continues the same screen
     missed = _missed(agent, request.headers.get("Last-Event-ID") or request.args.get("last", ""))
     db.session.rollback()
+    seats.mark_seen(actor.user_id)
     stream = _stream(actor, missed, inbox, current_user.get_id(), lambda: hub.unsubscribe(agent, inbox))
     response = Response(stream_with_context(stream), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
@@ -125,6 +128,7 @@ def _stream(actor, missed: list, inbox: queue.Queue, session_id: str, unsubscrib
                 except queue.Empty:
                     if not session_valid(session_id):
                         return   # signed out elsewhere (or deactivated): no more calls on this screen
+                    seats.mark_seen(actor.user_id)      # this screen is still open: the seat is present
                     yield ": keep-alive\n\n"
                     continue
             if moment.id > sent:
