@@ -18,3 +18,8 @@ ZH = {
     "merged": "已并单",
     "archived": "已归档",
 }
+ZH.update({
+    "This call is registered already:": "本次来电已登记工单：",
+    "The caller made another request in this call: register it as a further case":
+        "来电人在本次来电中还提出了另一项诉求：另行登记为新工单",
+})

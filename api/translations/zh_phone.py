@@ -15,3 +15,4 @@ ZH = {
     "Registering the call from %(caller)s; the case will be linked to it.":
         "正在为 %(caller)s 的来电登记工单，工单将与本次通话关联。",
 }
+ZH.update({"Register another request of this call": "登记本次来电的另一项诉求", "Registered from this call:": "本次来电已登记："})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from engine import notifications, processes
 from engine.bpmn.runtime import CaseWorkflow
@@ -9,7 +10,7 @@ from engine.cases import audit, numbering, projections
 from engine.cases.numbering import normalize_phone
 from engine.db import RawJson, db, naive_utc
 from engine.deadlines import colour_condition
-from engine.errors import NotFound, ValidationFailed, check_form
+from engine.errors import NotFound, ValidationFailed, WrongState, check_form
 from engine.models import CallRecord, Case, CaseDepartment, CaseEvent, Urge
 from engine.organisation import Actor, roles as R, scope
 from engine.paging import Page
@@ -24,10 +25,12 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
 
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
-              call_id: str | None = None) -> Case:
+              call_id: str | None = None, another_request: bool = False) -> Case:
     """Register a citizen's request: start its workflow and complete intake, in one transaction.
 
-    `call_id` is the telephone call it came from (the A leg's id): the call record links to it.
+    `call_id` is the telephone call it came from (the A leg's id): the call record links to it. A
+    call is registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
+    `another_request` in the same call.
 
     Five statements: the day's counter, the case row, its first work item, its audit event, the
     citizen's SMS receipt in the outbox.
@@ -39,19 +42,15 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     try:
         version_id = processes.current_version_id(process_id)
         workflow = CaseWorkflow.start(processes.parsed(version_id))
-        intake = _intake_task(workflow)
-        workflow.complete(intake.task_id, clean)
+        workflow.complete(_intake_task(workflow).task_id, clean)
         now = clock_now()
-        case = Case(process_version_id=version_id, query_code=numbering.new_query_code(),
-                    category=clean["category"], channel=clean["channel"],
-                    citizen_name=clean["citizen_name"], phone=clean["phone"], title=clean["title"],
-                    content=clean["content"], address=clean.get("address", ""),
-                    confidential=clean["confidential"], created_by_id=actor.user_id, call_id=call_id or None,
-                    created_at=now, updated_at=now, version=1, blob=RawJson(workflow.dump()))
+        case = _new_case(clean, version_id, actor, now, workflow)
+        if call_id:
+            case.call_id, case.call_seq = call_id, _call_seq(call_id, another_request)
         projections.set_stage(case, workflow)
         case.case_no = numbering.next_case_no(now)   # late: the day's counter row stays locked to commit
         db.session.add(case)
-        db.session.flush()
+        _flush_once_per_call(case)
         projections.insert_items(case, workflow, now)
         audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
                      data={k: v for k, v in clean.items() if k != "content"}, now=now)
@@ -63,6 +62,49 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         db.session.rollback()
         raise
     return case
+
+
+def _new_case(clean: dict, version_id: int, actor: Actor, now, workflow: CaseWorkflow) -> Case:
+    return Case(process_version_id=version_id, query_code=numbering.new_query_code(),
+                category=clean["category"], channel=clean["channel"], citizen_name=clean["citizen_name"],
+                phone=clean["phone"], title=clean["title"], content=clean["content"],
+                address=clean.get("address", ""), confidential=clean["confidential"], created_by_id=actor.user_id,
+                created_at=now, updated_at=now, version=1, blob=RawJson(workflow.dump()))
+
+
+class CallAlreadyRegistered(WrongState):
+    """The call was registered as a case already; `case` is that case."""
+
+    def __init__(self, case: Case):
+        super().__init__(f"this call was registered already as case {case.case_no}; "
+                         "register it again only as another request the caller made")
+        self.case = case
+
+
+def registered_from_call(call_id: str) -> list[Case]:
+    """The cases registered from a call, in the order they were (the first is the call's case)."""
+    return list(db.session.execute(select(Case).where(Case.call_id == call_id)
+                                   .order_by(Case.call_seq, Case.id)).scalars())
+
+
+def _call_seq(call_id: str, another_request: bool) -> int:
+    """1 for a call's first case; the next number for another request; else the call is taken."""
+    earlier = registered_from_call(call_id)
+    if earlier and not another_request:
+        raise CallAlreadyRegistered(earlier[0])
+    return max((c.call_seq or 1 for c in earlier), default=0) + 1
+
+
+def _flush_once_per_call(case: Case) -> None:
+    """Flush the new case; two agents registering the same call at once meet here (unique call_seq)."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = registered_from_call(case.call_id) if case.call_id else []
+        if not earlier:
+            raise
+        raise CallAlreadyRegistered(earlier[0]) from None
 
 
 def _link_call_record(call_id: str, case_id: int) -> None:

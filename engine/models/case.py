@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from engine.db import db, utcnow
@@ -28,6 +29,7 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_case_status_created", "status", "created_at"),
         Index("ix_case_phone_created", "phone", "created_at"),
+        UniqueConstraint("call_id", "call_seq"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,6 +52,9 @@ class Case(db.Model):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     # the telephone call (A leg id) the case was registered from, if any: links case and call record
     call_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # 1 for the case a call was registered as; 2, 3 … only for further requests the agent said the
+    # same call also made. Unique with call_id: a call cannot be registered twice by accident.
+    call_seq: Mapped[int | None] = mapped_column(SmallInteger)
 
     dispatch_mode: Mapped[str | None] = mapped_column(String(16))
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)

@@ -263,3 +263,35 @@ def test_a_screen_stream_ends_when_the_user_signs_out_elsewhere(app, live_server
         assert reader.ended.wait(3), "the stream kept running for a signed-out session"
     finally:
         reader.close()
+
+
+def test_one_call_is_one_case_unless_another_request_is_said(signin, actor):
+    agent = signin("agent")
+    sign_in_seat(agent)
+    call_live.feed(kind="offer", call_id="call-7", agent="1001@default", caller="13811117777")
+    form = {"csrf_token": token(agent), "call": "call-7", "category": "complaint", "channel": "phone",
+            "citizen_name": "王女士", "phone": "13811117777", "title": "噪音扰民", "content": "夜间施工噪音。"}
+    assert agent.post("/cases/new", data=form).status_code == 302
+    first = db.session.execute(select(Case).where(Case.call_id == "call-7")).scalar_one()
+    assert first.call_seq == 1
+    again = agent.get("/cases/new?call=call-7").data.decode()
+    assert "本次来电已登记工单" in again and first.case_no in again
+    twice = agent.post("/cases/new", data={**form, "title": "噪音扰民(重复提交)"})
+    assert twice.status_code == 409 and first.case_no in twice.data.decode()
+    more = agent.post("/cases/new", data={**form, "title": "小区路面坑洼", "another_request": "1"})
+    assert more.status_code == 302
+    rows = db.session.execute(select(Case.title, Case.call_seq).where(Case.call_id == "call-7")
+                              .order_by(Case.call_seq)).all()
+    assert rows == [("噪音扰民", 1), ("小区路面坑洼", 2)]
+
+
+def test_the_engine_refuses_a_second_case_for_a_call(actor):
+    from engine.cases import service as cases
+    from tests.factories import INTAKE
+    first = cases.open_case(actor=actor("agent"), data=INTAKE, call_id="call-8")
+    with pytest.raises(cases.CallAlreadyRegistered) as refused:
+        cases.open_case(actor=actor("agent"), data=INTAKE, call_id="call-8")
+    assert refused.value.case.id == first.id
+    second = cases.open_case(actor=actor("agent"), data=INTAKE, call_id="call-8", another_request=True)
+    assert (first.call_seq, second.call_seq) == (1, 2)
+

@@ -53,7 +53,23 @@ def test_screen_pop_from_offer_to_linked_intake(page: Page, actor):
     db.session.rollback()
     case = db.session.execute(select(Case).where(Case.title == "楼道灯又坏了")).scalar_one()
     assert case.call_id == "pop-1" and case.phone == "13912345678"
+    case_no = case.case_no
     db.session.rollback()
+    _the_call_is_registered_once(page, case_no)
+
+
+def _the_call_is_registered_once(page: Page, case_no: str) -> None:
+    """After registering, the pop names the case and offers only another request of the call."""
+    pop = page.locator("#screen-pop")
+    expect(pop.locator("[data-pop=registered]")).to_contain_text(case_no)
+    link = pop.locator("[data-pop=intake]")
+    expect(link).to_have_text("登记本次来电的另一项诉求")
+    page.goto("/cases/new?call=pop-1")                  # the plain link again: told, not registered twice
+    expect(page.locator("#intake-registered")).to_contain_text(case_no)
+    expect(page.locator("input[name=another_request]")).not_to_be_checked()
+    with page.expect_navigation():
+        link.click()                                    # another request, said so by the link
+    expect(page.locator("input[name=another_request]")).to_be_checked()
 
 
 def test_click_to_call_on_a_case_shows_the_switchs_answer(page: Page, actor):

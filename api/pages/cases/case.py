@@ -36,12 +36,15 @@ def new_case():
     form, values, errors, status = get_form("intake"), {}, {}, 200
     # a call offered to this agent's seat (screen pop): pre-fill the caller and link the case to it
     call = call_center.offered_call(actor=actor, call_id=request.values.get("call", ""))
+    registered = cases.registered_from_call(call.call_id) if call else []
+    another = request.values.get("another_request") == "1"
     if call is not None and request.method == "GET":
         values = {"channel": "phone", "phone": call.caller or ""}
     if request.method == "POST":
         values = form_data.from_request(form, request.form)
         try:
-            case = cases.open_case(actor=actor, data=values, call_id=call.call_id if call else None)
+            case = cases.open_case(actor=actor, data=values, call_id=call.call_id if call else None,
+                                   another_request=another)
             flash(_("Case %(no)s registered; query code %(code)s sent to the citizen by SMS.",
                     no=case.case_no, code=case.query_code), "success")
             triage = db.session.execute(select(WorkItem.id).where(
@@ -50,7 +53,11 @@ def new_case():
                             else url_for("case_pages.case_page", case_id=case.id))
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
-    return render_template("pages/cases/new_case.html", form=form, values=values, errors=errors, call=call), status
+        except cases.CallAlreadyRegistered as exc:   # a colleague (or another tab) was first
+            registered = [exc.case] + [c for c in registered if c.id != exc.case.id]
+            status = 409
+    return render_template("pages/cases/new_case.html", form=form, values=values, errors=errors, call=call,
+                           registered=registered, another=another, refused=status == 409), status
 
 
 @bp.get("/cases")

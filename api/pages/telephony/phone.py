@@ -22,7 +22,7 @@ from api.feed_hub import Moment, hub_for
 from api.inputs import parse_id
 from api.pages.filters import STATUS_LABELS, label, local_time
 from api.pages.web import page_actor, session_valid
-from engine.cases import duplicates
+from engine.cases import duplicates, service as case_service
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
 from engine.ports import now as clock_now
@@ -152,7 +152,25 @@ def _sse(moment: Moment, actor) -> str:
         data["history"] = _history(actor, moment.caller or "")
         data["record"] = _caller_record(actor, moment.caller or "")
         data["intake_url"] = url_for("case_pages.new_case", call=moment.call_id)
+        data["registered"] = _registered(moment.call_id)
     return f"id: {moment.id}\nevent: {moment.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _registered(call_id: str) -> list[dict]:
+    """The cases already registered from this call (the pop then offers only another request)."""
+    try:
+        rows = case_service.registered_from_call(call_id)
+        return [{"case_no": c.case_no, "url": url_for("case_pages.case_page", case_id=c.id)} for c in rows]
+    finally:
+        db.session.rollback()   # the stream holds no transaction between events
+
+
+@bp.get("/phone/calls/<call_id>/cases")
+@json_endpoint
+def call_cases(call_id: str):
+    """What the screen pop of a call shows as registered (asked again when a page redraws the pop)."""
+    page_actor().require(*call_center.PHONE_ROLES)
+    return jsonify(registered=_registered(call_id))
 
 
 def _history(actor, phone: str) -> list[dict]:

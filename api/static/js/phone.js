@@ -79,6 +79,42 @@
       });
       pop.querySelector('[data-pop="intake"]').href = data.intake_url;
     }
+    if (data.registered) showRegistered(data);
+  }
+
+  // A call registered already offers only "another request of this call" (the server refuses a
+  // second registration without it): the pop says which case the call became.
+  function showRegistered(data) {
+    const box = pop.querySelector('[data-pop="registered"]');
+    const link = pop.querySelector('[data-pop="intake"]');
+    const cases = data.registered || [];
+    box.hidden = !cases.length;
+    const list = box.querySelector("span");
+    list.replaceChildren();
+    cases.forEach(function (c, i) {
+      const a = document.createElement("a");
+      a.href = c.url; a.textContent = c.case_no;
+      list.append(i ? "、" : "", a);
+    });
+    if (data.intake_url) {
+      link.href = data.intake_url + (cases.length ? "&another_request=1" : "");
+      link.textContent = cases.length ? bar.dataset.labelAnother : bar.dataset.labelRegister;
+      link.classList.toggle("primary", !cases.length);
+    }
+  }
+
+  function recheckRegistered(data) {
+    // the pop drawn again on a new page: the call may have become a case since it was offered
+    if (!data.call_id) return;
+    fetch(bar.dataset.callCasesUrl.replace("CALL_ID", encodeURIComponent(data.call_id)), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return;
+        data.registered = j.registered;
+        sessionStorage.setItem(STORE, JSON.stringify(data));
+        showRegistered(data);
+      })
+      .catch(function () {});
   }
 
   function remember(data) {
@@ -109,7 +145,7 @@
       sessionStorage.removeItem(STORE);
     });
     const kept = JSON.parse(sessionStorage.getItem(STORE) || "null");
-    if (kept) draw(kept);
+    if (kept) { draw(kept); recheckRegistered(kept); }
   }
 
   // --- click-to-call ---------------------------------------------------------------------------

@@ -90,3 +90,27 @@ def test_fifty_concurrent_urges_and_a_completion_are_all_recorded(app, api, acto
     assert db.session.execute(select(func.count()).select_from(WorkItem).where(
         WorkItem.case_id == case.id, WorkItem.kind == "urge")).scalar() == 50
     assert fresh.version == start_version + 51
+
+
+def test_two_agents_register_the_same_call_at_once_one_case(app):
+    """The unique (call_id, call_seq) pair decides: the second gets 409 naming the first case."""
+    from engine.cases import service as cases
+    from engine.organisation import actor_from_user, directory
+    from tests.factories import INTAKE
+
+    def register(login):
+        def call():
+            with app.app_context():
+                who = actor_from_user(directory.get_user(login))
+                try:
+                    return cases.open_case(actor=who, data=INTAKE, call_id="same-call").case_no
+                except cases.CallAlreadyRegistered as exc:
+                    return f"409:{exc.case.case_no}"
+                finally:
+                    db.session.remove()
+        return call
+
+    results = run_together([register("agent"), register("shift_lead")])
+    won = [r for r in results if not r.startswith("409:")]
+    assert len(won) == 1 and results.count(f"409:{won[0]}") == 1
+    assert db.session.execute(select(func.count()).select_from(Case).where(Case.call_id == "same-call")).scalar() == 1
