@@ -36,6 +36,7 @@ PAGE_MODULES = (
     "lookup",
     "cases.inbox",
     "cases.case",
+    "cases.intake_edit",
     "cases.work_items",
     "cases.attachments",
     "cases.documents",
@@ -50,6 +51,7 @@ PAGE_MODULES = (
     "telephony.cdr",
     "telephony.phone",
     "telephony.calls",
+    "telephony.voicemail",
     "telephony.wallboard",
 )
 # Machine-to-machine endpoints with their own authentication (no session cookie, no CSRF token).

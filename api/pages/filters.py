@@ -96,4 +96,13 @@ def register_filters(app: Flask) -> None:
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
+        personal_ok=_personal_ok,
     )
+
+
+def _personal_ok(case) -> bool:
+    """Whether the signed-in viewer may see this case's citizen data unmasked (api.rest.presenters)."""
+    from flask_login import current_user
+
+    from api.rest.presenters import may_see_personal_data
+    return current_user.is_authenticated and may_see_personal_data(current_user.actor, case)

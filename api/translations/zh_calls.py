@@ -38,3 +38,22 @@ ZH = {
         "该回拨已由 %(who)s 于 %(at)s 处理（%(result)s），本次操作未作更改。",
     "someone else": "其他人",
 }
+ZH.update({
+    "Voicemail": "语音留言", "A voicemail added": "并入语音留言",
+    "Messages callers left when nobody could answer. Listen to each, then register it as a case, add it to an open case, or set it aside with a reason.":
+        "来电无人接听时市民留下的语音。请逐条收听，然后登记为工单、并入未办结的工单，或说明理由后搁置。",
+    "To listen to": "待收听", "Decided today": "今日已处理", "Message": "留言", "What it becomes": "处理",
+    "heard": "已听", "Register a case": "登记工单", "Add to the case": "并入工单", "Set aside because…": "搁置原因…",
+    "Note": "备注", "Set aside": "搁置", "No message waits.": "没有待处理的留言。", "Decided at": "处理时间",
+    "What it became": "处理结果", "registered as a case": "已登记为工单", "added to a case": "已并入工单",
+    "set aside": "已搁置", "Nothing decided today.": "今日尚未处理留言。",
+    "The messages cannot be played here: the recordings folder is not configured.": "无法在此播放留言：未配置录音目录。",
+    "Silence or hung up at once": "无声或立即挂断", "Wrong number": "打错电话", "A test": "测试",
+    "Nuisance": "骚扰", "Said again in a later message": "后续留言已重复说明", "Other (say what)": "其他(请说明)",
+    "The message was added to the case's timeline.": "留言已并入工单，见处理记录。",
+    "No open case with that number in your scope: check the case number.": "您的权限范围内没有该编号的未办结工单，请核对工单编号。",
+    "Message set aside.": "留言已搁置。",
+    "Choose why the message is set aside (and say what, for 'other').": "请选择搁置原因(选“其他”时请说明)。",
+    "Listen to the message first.": "请先收听留言。", "That message does not exist.": "该留言不存在。",
+    "That message was dealt with already by someone else.": "该留言已被他人处理。",
+})

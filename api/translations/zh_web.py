@@ -50,3 +50,13 @@ ZH.update({
     "transferred, not assigned: it has no assignment letter": "为转送件，不是交办件，没有交办函",
     "never urged": "未被督办", "no extension was asked": "未申请延期", "no overtime report": "没有超时办结情况报告",
 })
+ZH.update({
+    "Correct the intake": "修改受理信息", "Intake corrected": "修改受理信息",
+    "Every change is recorded on the timeline with the old and new value, who made it and why.":
+        "每次修改都会记入处理记录：原值、新值、修改人和修改原因。",
+    "The category sets the handling limit: it can no longer change after dispatch.": "诉求类型决定办理时限，派单后不能再改。",
+    "Why the change": "修改原因", "Save the correction": "保存修改", "Why: %(reason)s": "原因：%(reason)s",
+    "Intake corrected; the timeline records what changed.": "受理信息已修改，处理记录中可见修改内容。",
+    "Someone changed the case meanwhile: here it is as it is now; make your change again.":
+        "工单已被他人修改，以下为最新内容，请重新修改。",
+})

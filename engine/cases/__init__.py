@@ -12,6 +12,6 @@ and the citizens' public lookup. Imports `organisation`, `processes`, `deadlines
 """
 from engine.cases.audit import record_many as record_events
 from engine.cases.numbering import normalize_phone
-from engine.cases.service import get_case, open_case
+from engine.cases.service import find_case, get_case, open_case
 
-__all__ = ["get_case", "normalize_phone", "open_case", "record_events"]
+__all__ = ["find_case", "get_case", "normalize_phone", "open_case", "record_events"]

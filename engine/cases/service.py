@@ -56,7 +56,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
                      data={k: v for k, v in clean.items() if k != "content"}, now=now)
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
         if call_id:
-            _link_call_record(call_id, case.id)
+            _link_call_record(call_id, case.id, actor, now)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -107,8 +107,9 @@ def _flush_once_per_call(case: Case) -> None:
         raise CallAlreadyRegistered(earlier[0]) from None
 
 
-def _link_call_record(call_id: str, case_id: int) -> None:
-    """Tie the call record to the case registered during the call, if the worker wrote it yet.
+def _link_call_record(call_id: str, case_id: int, actor: Actor, now) -> None:
+    """Tie the call record to the case registered during the call, if the worker wrote it yet; a
+    voicemail waiting in the queue is registered by it.
 
     Here and not in engine.telephony: intake must not depend on the call center (the call center
     depends on cases), and the link belongs to the intake's transaction. A record written later
@@ -116,6 +117,8 @@ def _link_call_record(call_id: str, case_id: int) -> None:
     """
     db.session.execute(update(CallRecord).where(CallRecord.call_id == call_id, CallRecord.case_id.is_(None))
                        .values(case_id=case_id))
+    db.session.execute(update(CallRecord).where(CallRecord.call_id == call_id, CallRecord.voicemail_status == "open")
+                       .values(voicemail_status="registered", voicemail_by_id=actor.user_id, voicemail_at=now))
 
 
 def _intake_task(workflow: CaseWorkflow):
@@ -131,6 +134,15 @@ def get_case(*, case_id: int, actor: Actor) -> Case:
     if case is None:
         raise NotFound(f"case {case_id} not found")
     scope.check_case_visible(actor, case)
+    return case
+
+
+def find_case(*, case_no: str, actor: Actor) -> Case:
+    """The case with this number, if the actor may see it (else NotFound: no hint it exists)."""
+    case = db.session.execute(select(Case).where(Case.case_no == case_no.strip().upper(),
+                                                 scope.case_visible(actor))).scalar()
+    if case is None:
+        raise NotFound(f"no case {case_no} in your scope")
     return case
 
 

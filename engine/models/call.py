@@ -22,7 +22,8 @@ class CallRecord(db.Model):
     __table_args__ = (Index("ix_call_record_outcome_arrival", "outcome", "arrived_at"),
                       Index("ix_call_record_callback", "callback_status", "arrived_at"),
                       Index("ix_call_record_arrived", "arrived_at", "id"),   # call list, today's figures
-                      Index("ix_call_record_caller", "caller", "arrived_at"))  # screen pop: repeat callers
+                      Index("ix_call_record_caller", "caller", "arrived_at"),  # screen pop: repeat callers
+                      Index("ix_call_record_voicemail", "voicemail_status", "arrived_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -44,6 +45,14 @@ class CallRecord(db.Model):
     callback_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     callback_at: Mapped[datetime | None] = mapped_column(DateTime)
     voicemail_path: Mapped[str | None] = mapped_column(String(255))
+    # the voicemail queue (engine.telephony.voicemail): open until an agent who listened to it
+    # registers it as a case, merges it into one, or discards it with a reason
+    voicemail_status: Mapped[str | None] = mapped_column(String(10))
+    voicemail_heard_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    voicemail_heard_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voicemail_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    voicemail_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voicemail_note: Mapped[str | None] = mapped_column(String(200))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from engine import cases
 from engine.db import db, dialect_insert
-from engine.deadlines import local_moment
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.ports import now as clock_now
@@ -46,6 +44,8 @@ def record(*, call: dict, commit: bool = True) -> bool:
     values["callback_requested"] = bool(values["callback_requested"])
     values["callback_status"] = "open" if values["callback_requested"] else None
     values["case_id"] = values["case_id"] or call_live.case_for_call(str(call["call_id"]))
+    # a message waits in the voicemail queue until an agent has listened (engine.telephony.voicemail)
+    values["voicemail_status"] = ("registered" if values["case_id"] else "open") if values["voicemail_path"] else None
     insert = dialect_insert()
     stmt = (insert(CallRecord)
             .values(call_id=str(call["call_id"]), created_at=at, updated_at=at, **values)
@@ -54,38 +54,7 @@ def record(*, call: dict, commit: bool = True) -> bool:
     new = db.session.execute(stmt).scalar() is not None
     if commit:
         db.session.commit()
-        if values["voicemail_path"] and not values["case_id"]:
-            # also on a repeat: a voicemail whose case failed before gets it now. A failure here
-            # must not hold up the worker's next calls: the record is stored, the case is logged
-            try:
-                voicemail_case(str(call["call_id"]))
-            except Exception:  # noqa: BLE001
-                db.session.rollback()
-                log.exception("voicemail %s: no case registered (the call record is kept)", call["call_id"])
     return new
-
-
-def voicemail_case(call_id: str) -> int | None:
-    """Register a case for a voicemail (a caller the queue could not serve); its id, or None.
-
-    The agent who triages it listens to the message on the call page and completes the facts.
-    """
-    row = get(call_id)
-    if row is None or row.case_id:
-        return row.case_id if row else None
-    phone = cases.normalize_phone(row.caller or "")
-    if len(phone) < 5:
-        log.warning("voicemail %s has no usable caller number; no case registered", call_id)
-        return None
-    at = row.ended_at or row.arrived_at
-    data = {"category": "consult", "channel": "phone", "citizen_name": "语音留言来电人", "phone": phone,
-            "title": "语音留言（待听取）",
-            "content": f"来电人在排队超时后留言（{local_moment(at):%Y-%m-%d %H:%M}）。请在来电记录中收听留言并补全诉求。"
-                       if at else "来电人在排队超时后留言。请在来电记录中收听留言并补全诉求。"}
-    case = cases.open_case(actor=call_live.voicemail_actor(), data=data, call_id=call_id)
-    db.session.execute(update(CallRecord).where(CallRecord.id == row.id).values(case_id=case.id))
-    db.session.commit()
-    return case.id
 
 
 def summary(since: datetime | None = None, call_ids: list[str] | None = None) -> dict[str, int]:

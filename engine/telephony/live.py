@@ -13,8 +13,7 @@ from sqlalchemy import delete, select, update
 
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
-from engine.models import AgentStatus, CallCdr, CallFeed, Case, Department, TelephonyCommand, TelephonyState
-from engine.organisation import Actor, roles as R
+from engine.models import AgentStatus, CallCdr, CallFeed, Case, TelephonyCommand, TelephonyState
 from engine.ports import now as clock_now
 
 QUEUE_DOMAIN = "default"
@@ -222,10 +221,3 @@ def case_for_call(call_id: str) -> int | None:
     """The case registered from this call, if any (the record is written when the call ends)."""
     return db.session.execute(select(Case.id).where(Case.call_id == call_id).order_by(Case.id).limit(1)).scalar()
 
-
-def voicemail_actor() -> Actor:
-    """Who registers voicemail cases: the center itself (no user), with the intake role."""
-    root = db.session.execute(select(Department).where(Department.parent_id.is_(None))
-                              .order_by(Department.id).limit(1)).scalar_one()
-    return Actor(user_id=None, username="telephony", roles=frozenset({R.AGENT}),  # type: ignore[arg-type]
-                 department_id=root.id, department_path=root.path)

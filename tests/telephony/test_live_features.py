@@ -131,13 +131,13 @@ def test_a_failing_command_is_reported_failed(app, live_server, actor):
         assert done.status == "failed" and done.result.startswith("-ERR")
 
 
-def test_voicemail_becomes_a_case_linked_to_the_call(app, live_server):
+def test_voicemail_waits_in_the_queue_linked_to_the_call(app, live_server):
     with switch(app, live_server) as (sim, worker):
         [leg] = sim.play(["overflow"], rate=100, step=0.002)
-        record = wait_for(lambda: (r := calls.get(leg.uuid)) and r.case_id and r, what="voicemail case")
-        case = read(lambda: db.session.get(Case, record.case_id))
-        assert record.voicemail_path == f"/var/lib/freeswitch/voicemail/{leg.uuid}.wav"
-        assert (case.call_id, case.channel, case.phone, case.stage) == (leg.uuid, "phone", leg.number, "triage")
+        record = wait_for(lambda: calls.get(leg.uuid), what="the call record")
+    assert record.voicemail_path == f"/var/lib/freeswitch/voicemail/{leg.uuid}.wav"
+    assert (record.voicemail_status, record.case_id) == ("open", None)       # no case before someone listens
+    assert read(lambda: db.session.execute(select(Case).where(Case.call_id == leg.uuid)).scalar()) is None
 
 
 def test_dissuaded_call_opens_a_callback(app, live_server, actor):
@@ -264,11 +264,3 @@ def test_a_command_nobody_carried_out_in_time_expires_instead_of_ringing_later(a
     assert expired.status == "failed" and "expired" in expired.result
 
 
-def test_a_failing_voicemail_case_keeps_the_record_and_does_not_block(app, monkeypatch):
-    def broken(call_id):
-        raise RuntimeError("intake refused")
-    monkeypatch.setattr(calls, "voicemail_case", broken)
-    assert calls.record(call={"call_id": "vm-1", "outcome": "overflow", "caller": "13800000000",
-                              "voicemail_path": "/var/lib/freeswitch/voicemail/vm-1.wav"}) is True
-    assert calls.get("vm-1").case_id is None
-    assert calls.record(call={"call_id": "vm-2", "outcome": "ivr", "caller": "13800000001"}) is True

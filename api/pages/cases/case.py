@@ -7,20 +7,20 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from api.inputs import parse_page
+from api.inputs import parse_id, parse_page
 from api.pages import form_data
 from api.pages.filters import department_names
 from api.pages.telephony.calls import playback_configured, present_all
 from api.pages.web import next_url, page_actor
 from api.rest import presenters
-from engine.cases import attachments, overtime, service as cases, urges
+from engine.cases import attachments, intake_edit, overtime, service as cases, urges
 from engine.db import db
 from engine.deadlines import service as deadlines
 from engine.documents import service as documents
 from engine.errors import DomainError, ValidationFailed
 from engine.models import Urge, User, WorkItem
 from engine.organisation import roles as R, scope
-from engine.telephony import call_center
+from engine.telephony import call_center, voicemail
 from forms import get_form
 
 bp = Blueprint("case_pages", __name__)
@@ -34,8 +34,13 @@ def new_case():
     if not actor.has(*cases.INTAKE_ROLES):
         abort(403)
     form, values, errors, status = get_form("intake"), {}, {}, 200
-    # a call offered to this agent's seat (screen pop): pre-fill the caller and link the case to it
-    call = call_center.offered_call(actor=actor, call_id=request.values.get("call", ""))
+    # a call offered to this agent's seat (screen pop), or a voicemail the agent has heard:
+    # pre-fill the caller and link the case to the call
+    try:
+        call = _intake_call(actor)
+    except voicemail.NotHeard:
+        flash(_("Listen to the message first."), "error")
+        return redirect(url_for("voicemail.queue"))
     registered = cases.registered_from_call(call.call_id) if call else []
     another = request.values.get("another_request") == "1"
     if call is not None and request.method == "GET":
@@ -58,6 +63,14 @@ def new_case():
             status = 409
     return render_template("pages/cases/new_case.html", form=form, values=values, errors=errors, call=call,
                            registered=registered, another=another, refused=status == 409), status
+
+
+def _intake_call(actor):
+    """The call intake registers: a heard voicemail (?voicemail=) or a call offered to the seat (?call=)."""
+    message = parse_id(request.values.get("voicemail"))
+    if message:
+        return voicemail.for_intake(actor=actor, call_record_id=message)
+    return call_center.offered_call(actor=actor, call_id=request.values.get("call", ""))
 
 
 @bp.get("/cases")
@@ -93,7 +106,7 @@ def case_page(case_id: int):
         can_attach=actor.has(*attachments.UPLOAD_ROLES), max_mb=attachments.MAX_BYTES // (1024 * 1024),
         printable=documents.available(case),
         calls=present_all(call_center.calls_of_case(actor=actor, case_id=case_id), actor, case),
-        playback=playback_configured(),
+        playback=playback_configured(), can_edit_intake=intake_edit.editable(actor, case),
         seat=call_center.my_status(actor) if actor.has(*call_center.PHONE_ROLES) else None,
         contacts=call_center.conference_contacts(actor=actor, case_id=case_id))
 

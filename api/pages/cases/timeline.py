@@ -20,6 +20,7 @@ def _labels() -> dict[str, str]:
         "approve_reply": _("Reply approval"), "co_opinion": _("Co-handling opinion"),
         "review": _("Center review"), "visit": _("Satisfaction visit"), "urge": _("Urged"),
         "confirm_close": _("Closing a dissatisfied case decided"),
+        "voicemail_merged": _("A voicemail added"), "intake_edited": _("Intake corrected"),
         "urge_answered": _("Urge answered"), "claim": _("Claimed"), "release": _("Released"),
         "deadline_started": _("Deadline started"), "due_changed": _("Due date changed"),
         "clock_paused": _("Clock paused"), "reminder_yellow": _("Reminder: due soon"),
@@ -37,8 +38,12 @@ def event_label(action: str) -> str:
     return _labels().get(action, action)
 
 
-def event_detail(action: str, data: dict) -> str:
-    """One line (or a few) of what happened, in the UI language where it is a code."""
+def event_detail(action: str, data: dict, personal: bool = True) -> str:
+    """One line (or a few) of what happened, in the UI language where it is a code.
+
+    `personal`: the viewer may see the citizen's data (else names, phones, addresses are masked)."""
+    if action == "intake_edited":
+        return _edit_detail(data, personal)
     if action == "due_changed":
         return _("%(reason)s: %(days)s working days, %(old)s → %(new)s", reason=_reason(data.get("reason")),
                  days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))
@@ -46,6 +51,35 @@ def event_detail(action: str, data: dict) -> str:
         return _("due %(due)s", due=_when(data.get("due_at")))
     parts = [_choice(action, k, data[k]) for k in DETAIL_KEYS if data.get(k) not in (None, "", [], True, False)]
     return " · ".join(parts)
+
+
+PERSONAL = ("citizen_name", "phone", "address")
+
+
+def _edit_detail(data: dict, personal: bool) -> str:
+    """修改受理信息: each changed field as 'label: old → new', then the reason."""
+    from api.rest.presenters import mask_name
+    from engine.ports import mask_phone
+
+    fields = {f.name: f for f in FORMS["intake"].fields}
+    lines = []
+    for name, (old, new) in (data.get("changes") or {}).items():
+        field = fields.get(name)
+        shown = [_value(name, v) for v in (old, new)]
+        if name in PERSONAL and not personal:
+            shown = [mask_phone(v) if name == "phone" else mask_name(v) if name == "citizen_name" else "***"
+                     for v in (old, new)]
+        label = (field.label if locale() == "zh" else field.label_en) if field else name
+        lines.append(f"{label}: {shown[0] or '—'} → {shown[1] or '—'}")
+    if data.get("reason"):
+        lines.append(_("Why: %(reason)s", reason=data["reason"]))
+    return "\n".join(lines)
+
+
+def _value(name: str, value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return _choice("intake", name, value) if value not in (None, "") else ""
 
 
 def _choice(form_key: str, field: str, value) -> str:

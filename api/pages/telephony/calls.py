@@ -28,7 +28,7 @@ from engine.models import CallRecord, Case, User
 from engine.models.call import OUTCOMES
 from engine.organisation import roles as R
 from engine.ports import mask_phone, now as clock_now
-from engine.telephony import call_center
+from engine.telephony import call_center, voicemail as voicemail_queue
 
 log = logging.getLogger(__name__)
 bp = Blueprint("calls", __name__)
@@ -239,8 +239,10 @@ def recording(call_record_id: int):
 @bp.get("/calls/<id:call_record_id>/voicemail")
 @login_required
 def voicemail(call_record_id: int):
-    """The caller's voicemail (overflow)."""
-    return _audio(call_record_id, "voicemail")
+    """The caller's voicemail (overflow); serving it to an agent counts as their having heard it."""
+    response = _audio(call_record_id, "voicemail")
+    voicemail_queue.heard(actor=page_actor(), call_record_id=call_record_id)
+    return response
 
 
 def _audio(call_record_id: int, which: str):
