@@ -6,6 +6,7 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from api import messages
 from engine.errors import DefinitionInvalid, DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
 from forms.errors import FormInvalid, UnknownForm
 
@@ -21,9 +22,12 @@ def N_(text: str) -> str:
 # descriptions, Flask-WTF's CSRF refusals): never the library's English.
 PAGE_MESSAGES = {
     400: N_("The request could not be understood. Go back and try again."),
+    403: N_("You may not do this, or this case is outside your department's scope."),
     404: N_("This page or record does not exist; the link may be wrong or the record out of your reach."),
     405: N_("This address does not take that action."),
+    409: N_("The case changed meanwhile or this is not possible now: open it again."),
     413: N_("The upload is too large."),
+    429: N_("Too many attempts in a short time: wait a minute and try again."),
     500: N_("Something went wrong on our side; it has been logged."),
 }
 CSRF_MESSAGES = (N_("The CSRF token is missing."), N_("The CSRF token has expired."),
@@ -61,7 +65,7 @@ def _html(code: int, title: str, message: str):
               405: _("Not allowed"), 409: _("Changed meanwhile or not possible now"), 422: _("Check the input"),
               429: _("Too many attempts; wait a minute"), 500: _("Something went wrong")}
     title = titles.get(code, title)
-    message = _(message) if message else message     # messages marked N_ are in the catalogue
+    message = messages.say(message)      # a Msg by its template; other text as its own msgid (N_)
     try:
         return render_template("pages/error.html", code=code, title=title, message=message), code
     except Exception:   # a broken template must not hide the original error behind another
@@ -70,17 +74,26 @@ def _html(code: int, title: str, message: str):
 
 
 def _domain_error(exc: DomainError):
+    """JSON with the English message and its stable `error` code; for people, a page in their language."""
+    from werkzeug.http import HTTP_STATUS_CODES
     code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
     if not _wants_json():
-        from werkzeug.http import HTTP_STATUS_CODES
-        return _html(code, HTTP_STATUS_CODES.get(code, ""), exc.message)
-    extra = {}
+        return _html(code, HTTP_STATUS_CODES.get(code, ""), _page_text(exc))
+    extra = {"error": exc.code}
     if isinstance(exc, ValidationFailed):
         extra["errors"] = {"json": exc.errors}
+        extra["error_codes"] = {"json": messages.codes(exc.errors)}
     if isinstance(exc, DefinitionInvalid):
         extra["errors"] = {"definition": exc.problems}
-    from werkzeug.http import HTTP_STATUS_CODES
     return _body(code, HTTP_STATUS_CODES.get(code, ""), exc.message, **extra)
+
+
+def _page_text(exc: DomainError) -> str:
+    """A domain error for a person: its message, and each field's problem, in their language."""
+    text = messages.say(exc.message)
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        text += " " + "；".join(f"{field}: {'，'.join(said)}" for field, said in messages.say_errors(exc.errors).items())
+    return text
 
 
 def _http_error(exc: HTTPException):
@@ -97,8 +110,8 @@ def _http_error(exc: HTTPException):
 
 def _page_message(exc: HTTPException) -> str:
     """Our own description, or a plain one for the code instead of the library's default."""
-    own = exc.description and exc.description != type(exc).description
-    if own or exc.description in CSRF_MESSAGES:
+    own = exc.description and exc.description != type(exc).description and exc.code != 429
+    if own or exc.description in CSRF_MESSAGES:      # 429's own text is the limiter's English rule
         return exc.description
     return PAGE_MESSAGES.get(exc.code or 500, PAGE_MESSAGES[400 if (exc.code or 500) < 500 else 500])
 

@@ -16,7 +16,6 @@ from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.routing import IntegerConverter
 
 from api.errors import N_
-
 from engine.db import MAX_ID
 from engine.deadlines.calendar import FIRST_YEAR, LAST_YEAR
 

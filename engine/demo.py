@@ -106,7 +106,7 @@ def seed_catalogue() -> None:
     """The demo city's dispatch catalogue, entered by the admin (so it shows in the audit)."""
     admin = _actor("admin")
     for category, keyword, lead, co, priority in CATALOGUE:
-        catalogue.save_rule(actor=admin, reason="demo", data={
+        catalogue.save_rule(actor=admin, reason="演示数据", data={
             "category": category, "keyword": keyword, "lead_department_id": _dept(lead),
             "co_department_ids": [_dept(c) for c in co], "priority": priority, "active": True})
 

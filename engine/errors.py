@@ -1,36 +1,53 @@
-"""Domain errors. They carry no HTTP codes: api/errors.py maps them at the edge."""
+"""Domain errors. They carry no HTTP codes: api/errors.py maps them at the edge.
+
+Each carries a stable `code` (its message's, forms.messages.msg, or the class's own) so that the
+API can give it beside the English text and the pages can say it in the user's language.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from forms.errors import FormInvalid
+from forms.messages import code_of, msg
 
 
 class DomainError(Exception):
     """Base class of every error a service raises on purpose."""
 
+    code = "error"
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+        self.code = code_of(message, type(self).code)
 
 
 class NotFound(DomainError):
     """The thing does not exist (or is outside the actor's scope and must not be revealed)."""
 
+    code = "not_found"
+
 
 class PermissionDenied(DomainError):
     """The actor lacks the role or the department scope for this action."""
+
+    code = "permission_denied"
 
 
 class WrongState(DomainError):
     """The action does not fit the case's or work item's current state."""
 
+    code = "wrong_state"
+
 
 class StaleVersion(WrongState):
     """The client acted on an older version of the case than the current one."""
 
+    code = "stale_version"
+
     def __init__(self, expected: int, current: int):
-        super().__init__(f"case was changed meanwhile: you sent version {expected}, current is {current}")
+        super().__init__(msg("stale_version", "the case was changed meanwhile: you sent version %(expected)s, "
+                                              "it is at version %(current)s", expected=expected, current=current))
         self.expected = expected
         self.current = current
 
@@ -38,8 +55,10 @@ class StaleVersion(WrongState):
 class ValidationFailed(DomainError):
     """Input data is invalid; `errors` maps each bad field to its messages."""
 
-    def __init__(self, errors: dict[str, list[str]], message: str = "invalid input"):
-        super().__init__(message)
+    code = "validation_failed"
+
+    def __init__(self, errors: dict[str, list[str]], message: str = ""):
+        super().__init__(message or msg("validation_failed", "invalid input"))
         self.errors = errors
 
 
@@ -57,6 +76,8 @@ def check_form(form, data: dict | None) -> dict[str, Any]:
 
 class DefinitionInvalid(DomainError):
     """An uploaded process definition is refused; `problems` lists each reason."""
+
+    code = "definition_invalid"
 
     def __init__(self, problems: list[str]):
         super().__init__("process definition refused: " + "; ".join(problems))

@@ -6,10 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.errors import FormInvalid
+from forms.messages import msg
 
 TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments")
 INT_LIMIT = 2**31 - 1   # integers land in 32-bit columns (ids, days): a bound even where a field sets none
 # NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be encoded as UTF-8.
+
+
+def missing() -> str:
+    """The message of a missing value (shared by the engine's own checks)."""
+    return msg("required", "required")
+
+
+def _not_integer() -> str:
+    return msg("not_integer", "must be an integer")
+
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
@@ -68,21 +80,21 @@ class Form:
         clean: dict[str, Any] = {}
         unknown = sorted(set(data) - {f.name for f in self.fields})
         for name in unknown:
-            errors[name] = ["unknown field"]
+            errors[name] = [msg("unknown_field", "unknown field")]
         for f in self.fields:
             present = f.name in data and data[f.name] not in (None, "", [])
             if present:
                 try:
                     clean[f.name] = _convert(f, data[f.name])
                 except ValueError as exc:
-                    errors[f.name] = [str(exc)]
+                    errors[f.name] = [exc.args[0]]
             elif f.default is not None:
                 clean[f.name] = f.default
         for f in self.fields:
             if f.name in clean or f.name in errors:
                 continue
             if f.required or _condition_met(f, clean):
-                errors[f.name] = ["required"]
+                errors[f.name] = [missing()]
         if errors:
             raise FormInvalid(errors)
         return clean
@@ -102,23 +114,23 @@ def _convert(f: Field, value: Any) -> Any:
 
 def _string(f: Field, value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("must be a string")
+        raise ValueError(msg("not_text", "must be a string"))
     if _UNSTORABLE.search(value):
-        raise ValueError("contains a character that cannot be stored")
+        raise ValueError(msg("unstorable", "contains a character that cannot be stored"))
     value = value.strip()
     if not value and f.required:
-        raise ValueError("required")
+        raise ValueError(missing())
     if f.max_length and len(value) > f.max_length:
-        raise ValueError(f"at most {f.max_length} characters")
+        raise ValueError(msg("max_length", "at most %(max)s characters", max=f.max_length))
     if f.pattern and not re.fullmatch(f.pattern, value):
-        raise ValueError("has an invalid format")
+        raise ValueError(msg("bad_format", "has an invalid format"))
     return value
 
 
 def _choice(f: Field, value: Any) -> str:
     allowed = [v for v, _zh, _en in f.options]
     if value not in allowed:
-        raise ValueError("must be one of: " + ", ".join(allowed))
+        raise ValueError(msg("not_an_option", "must be one of: %(options)s", options=", ".join(allowed)))
     return value
 
 
@@ -127,33 +139,33 @@ def _boolean(f: Field, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
-    raise ValueError("must be true or false")
+    raise ValueError(msg("not_yes_no", "must be true or false"))
 
 
 def _integer(f: Field, value: Any) -> int:
     if isinstance(value, bool):
-        raise ValueError("must be an integer")
+        raise ValueError(_not_integer())
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):     # OverflowError: int(float("inf"))
-        raise ValueError("must be an integer") from None
+        raise ValueError(_not_integer()) from None
     if isinstance(value, float) and value != number:
-        raise ValueError("must be an integer")
+        raise ValueError(_not_integer())
     if f.min_value is not None and number < f.min_value:
-        raise ValueError(f"must be at least {f.min_value}")
+        raise ValueError(msg("too_small", "must be at least %(min)s", min=f.min_value))
     if f.max_value is not None and number > f.max_value:
-        raise ValueError(f"must be at most {f.max_value}")
+        raise ValueError(msg("too_large", "must be at most %(max)s", max=f.max_value))
     if abs(number) > INT_LIMIT:
-        raise ValueError("out of range")
+        raise ValueError(msg("out_of_range", "out of range"))
     return number
 
 
 def _departments(f: Field, value: Any) -> list[int]:
     if not isinstance(value, (list, tuple)):
-        raise ValueError("must be a list of department ids")
+        raise ValueError(msg("not_departments", "must be a list of department ids"))
     ids = [_integer(Field("x", "integer", "", "", min_value=1), v) for v in value]
     if len(set(ids)) != len(ids):
-        raise ValueError("lists a department twice")
+        raise ValueError(msg("department_twice", "lists a department twice"))
     return ids
 
 

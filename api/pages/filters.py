@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from api.pages.web import locale
@@ -85,7 +86,9 @@ def _print_kinds() -> dict[str, str]:
 
 
 def register_filters(app: Flask) -> None:
+    from api.messages import say
     app.jinja_env.filters["local"] = local_time
+    app.jinja_env.filters["say"] = say
     app.jinja_env.globals.update(
         stage_label=lambda c: label(STAGE_LABELS, c), status_label=lambda c: label(STATUS_LABELS, c),
         colour_label=lambda c: label(COLOUR_LABELS, c),
@@ -96,8 +99,21 @@ def register_filters(app: Flask) -> None:
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
-        personal_ok=_personal_ok,
+        personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label,
     )
+
+
+def queue_label(name: str | None) -> str:
+    """A switch queue as people call it: the hotline's own queue by name, another by its short name."""
+    if not name:
+        return ""
+    short = name.split("@")[0]
+    return _("12345 hotline queue") if short == "hotline" else _("Queue %(name)s", name=short)
+
+
+def seat_label(agent: str | None) -> str:
+    """A switch agent (`1028@default`) as the seat people know: 坐席 1028."""
+    return _("Seat %(ext)s", ext=agent.split("@")[0]) if agent else ""
 
 
 def _personal_ok(case) -> bool:

@@ -11,6 +11,7 @@ from api.auth import current_actor
 from api.rest.schemas import UtcDateTime
 from engine.deadlines import calendar
 from engine.errors import ValidationFailed
+from forms.messages import msg
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
                 description="Working-day calendar (holidays, 调休 make-up days)")
@@ -97,4 +98,4 @@ def _parse_day(text: str) -> date:
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise ValidationFailed({"day": ["not a date YYYY-MM-DD"]}) from None
+        raise ValidationFailed({"day": [msg("not_a_date", "must be a date (YYYY-MM-DD)")]}) from None

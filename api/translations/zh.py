@@ -77,7 +77,7 @@ if __name__ == "__main__":
     root = Path(__file__).resolve().parents[2]
     pot = root / "api" / "translations" / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_",
-                    "-k", "gettext", "-k", "N_", "--omit-header", "-o", str(pot), "."], cwd=root, check=True)
+                    "-k", "gettext", "-k", "N_", "-k", "msg:2", "--omit-header", "-o", str(pot), "."], cwd=root, check=True)
     out = root / "api" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
     out.parent.mkdir(parents=True, exist_ok=True)
     missing = write_po(str(pot), str(out))

@@ -77,3 +77,4 @@ ZH = {
     "Count working days": "工作日推算", "Start": "起始日", "Working days": "工作日数", "Count": "推算",
     "%(days)s working days after %(start)s": "%(start)s 之后第 %(days)s 个工作日",
 }
+ZH.update({"Rule #%(id)s": "规则 #%(id)s"})

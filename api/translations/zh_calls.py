@@ -57,3 +57,4 @@ ZH.update({
     "Listen to the message first.": "请先收听留言。", "That message does not exist.": "该留言不存在。",
     "That message was dealt with already by someone else.": "该留言已被他人处理。",
 })
+ZH.update({"12345 hotline queue": "12345 热线队列", "Queue %(name)s": "队列 %(name)s", "Seat %(ext)s": "坐席 %(ext)s"})

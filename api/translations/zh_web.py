@@ -60,3 +60,4 @@ ZH.update({
     "Someone changed the case meanwhile: here it is as it is now; make your change again.":
         "工单已被他人修改，以下为最新内容，请重新修改。",
 })
+ZH.update({"Printed": "打印公文", "Urge answer evaluated": "督办评价"})

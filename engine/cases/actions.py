@@ -9,6 +9,7 @@ from engine.cases import work_items
 from engine.errors import WrongState
 from engine.models import Case, WorkItem
 from engine.organisation import Actor
+from forms.messages import msg
 
 
 def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: int | None = None,
@@ -18,7 +19,7 @@ def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: i
             if item.form_key == form_key and item.kind == "task" and (
                     department_id is None or item.department_id == department_id):
                 return item
-        raise WrongState(f"case {case_id} has no open '{form_key}' task")
+        raise WrongState(msg("no_such_task", "case %(id)s has no open '%(task)s' task", id=case_id, task=form_key))
 
     return work_items.complete_on_case(case_id=case_id, actor=actor, data=data, pick=pick,
                                        expected_version=expected_version)

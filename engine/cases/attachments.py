@@ -11,6 +11,7 @@ from engine.errors import NotFound, ValidationFailed
 from engine.models import Attachment
 from engine.organisation import Actor, roles as R, scope
 from engine.storage import store
+from forms.messages import msg
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> (content type, magic prefixes): the bytes must be what the name says, so an HTML or
@@ -33,16 +34,16 @@ def check(filename: str, data: bytes) -> str:
     """The content type of an acceptable file, or ValidationFailed naming the `file` field."""
     ext = os.path.splitext(filename.lower())[1]
     if not data:
-        raise ValidationFailed({"file": ["the file is empty"]})
+        raise ValidationFailed({"file": [msg("file_empty", "the file is empty")]})
     if len(data) > MAX_BYTES:
-        raise ValidationFailed({"file": [f"larger than {MAX_BYTES // (1024 * 1024)} MB"]})
+        raise ValidationFailed({"file": [msg("file_too_large", "larger than %(mb)s MB", mb=MAX_BYTES // (1024 * 1024))]})
     if ext not in ALLOWED:
-        raise ValidationFailed({"file": ["type not allowed; allowed: " + ", ".join(sorted(ALLOWED))]})
+        raise ValidationFailed({"file": [msg("file_type", "type not allowed; allowed: %(types)s", types=", ".join(sorted(ALLOWED)))]})
     content_type, magics = ALLOWED[ext]
     if magics and not data.startswith(magics):
-        raise ValidationFailed({"file": [f"the content is not a {ext} file"]})
+        raise ValidationFailed({"file": [msg("file_content", "the content is not a %(ext)s file", ext=ext)]})
     if ext == ".txt" and b"\x00" in data[:4096]:
-        raise ValidationFailed({"file": ["the content is not text"]})
+        raise ValidationFailed({"file": [msg("file_not_text", "the content is not text")]})
     return content_type
 
 
@@ -74,9 +75,9 @@ def fetch(*, attachment_id: int, actor: Actor) -> tuple[Attachment, str]:
     from engine.cases.service import get_case
     row = db.session.get(Attachment, attachment_id)
     if row is None:
-        raise NotFound(f"attachment {attachment_id} not found")
+        raise NotFound(msg("attachment_not_found", "attachment %(id)s not found", id=attachment_id))
     get_case(case_id=row.case_id, actor=actor)
     path = store().path(row.sha256)
     if not path.exists():
-        raise NotFound(f"the file of attachment {attachment_id} is missing from the store")
+        raise NotFound(msg("attachment_missing", "the file of attachment %(id)s is missing from the store", id=attachment_id))
     return row, str(path)

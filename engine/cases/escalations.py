@@ -10,6 +10,7 @@ from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import CaseDepartment, Department, WorkItem
 from engine.organisation import HANDLING_KINDS, Actor, roles as R
+from forms.messages import msg
 
 
 def raise_item(action, deadline) -> None:
@@ -41,7 +42,7 @@ def _reassign(action, new_lead: int, actor: Actor) -> None:
     case = action.case
     dept = db.session.get(Department, new_lead)
     if dept is None or not dept.active or dept.kind not in HANDLING_KINDS or new_lead == case.lead_department_id:
-        raise ValidationFailed({"lead_department_id": ["must be another handling department"]})
+        raise ValidationFailed({"lead_department_id": [msg("same_department", "must be another handling department")]})
     old_lead = case.lead_department_id
     db.session.execute(update(CaseDepartment).where(
         CaseDepartment.case_id == case.id, CaseDepartment.active.is_(True),

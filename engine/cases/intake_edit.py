@@ -15,6 +15,8 @@ from engine.errors import ValidationFailed, WrongState, check_form
 from engine.models import Case
 from engine.organisation import Actor, roles as R, scope
 from forms import get_form
+from forms.fields import missing
+from forms.messages import msg
 
 EDIT_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 FIELDS = ("category", "channel", "citizen_name", "phone", "title", "content", "address", "confidential")
@@ -32,15 +34,15 @@ def edit_intake(*, case_id: int, actor: Actor, data: dict, reason: str, expected
     actor.require(*EDIT_ROLES)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": ["required"]})
+        raise ValidationFailed({"reason": [missing()]})
     with case_action(case_id, expected_version=expected_version, actor_id=actor.user_id) as action:
         case = action.case
         scope.check_case_visible(actor, case)
         if case.status == "closed":
-            raise WrongState(f"case {case.case_no} is closed: its intake is final")
+            raise WrongState(msg("case_closed", "case %(no)s is closed: its intake is final", no=case.case_no))
         changes = _changes(case, data)
         if not changes:
-            raise ValidationFailed({"reason": ["nothing was changed"]})
+            raise ValidationFailed({"reason": [msg("nothing_changed", "nothing was changed")]})
         for name, (_old, new) in changes.items():
             setattr(case, name, new)
         case.updated_at = action.now
@@ -58,5 +60,5 @@ def _changes(case: Case, data: dict) -> dict[str, tuple]:
     clean.setdefault("address", "")
     changes = {name: (current[name], clean[name]) for name in FIELDS if clean[name] != current[name]}
     if "category" in changes and case.stage not in BEFORE_DISPATCH:
-        raise ValidationFailed({"category": ["the category sets the handling limit: it changes only before dispatch"]})
+        raise ValidationFailed({"category": [msg("category_fixed", "the category sets the handling limit: it changes only before dispatch")]})
     return changes

@@ -17,6 +17,7 @@ from engine.db import db
 from engine.errors import ValidationFailed, WrongState
 from engine.models import Case
 from engine.organisation import Actor, scope
+from forms.messages import msg
 
 FIELD = "merge_into_case_no"
 
@@ -36,11 +37,11 @@ def check_target(action: CaseAction, actor: Actor, case_no: str) -> Target:
     row = _lock_visible(actor, number)
     if row is None:
         # Not found and out of scope read the same: case numbers outside one's scope stay unconfirmed.
-        raise ValidationFailed({FIELD: [f"no case {number} in your scope"]})
+        raise ValidationFailed({FIELD: [msg("case_not_in_scope", "no case %(no)s in your scope", no=number)]})
     if row.id == action.case.id:
-        raise ValidationFailed({FIELD: ["a case cannot be merged into itself"]})
+        raise ValidationFailed({FIELD: [msg("merge_into_itself", "a case cannot be merged into itself")]})
     if row.status == "closed":
-        raise ValidationFailed({FIELD: [f"case {number} is closed: merge only into an open case"]})
+        raise ValidationFailed({FIELD: [msg("merge_into_closed", "case %(no)s is closed: merge only into an open case", no=number)]})
     return Target(id=row.id, case_no=row.case_no, stage=row.stage)
 
 
@@ -55,7 +56,7 @@ def _lock_visible(actor: Actor, number: str):
     try:
         return db.session.execute(query).first()
     except OperationalError as exc:
-        raise WrongState(f"case {number} is being changed by someone else: try again") from exc
+        raise WrongState(msg("case_busy", "case %(no)s is being changed by someone else: try again", no=number)) from exc
 
 
 def record(action: CaseAction, actor: Actor, target: Target) -> None:

@@ -10,6 +10,7 @@ from engine.errors import PermissionDenied, WrongState, check_form
 from engine.models import OvertimeReport
 from engine.organisation import Actor, roles as R, scope
 from forms import get_form
+from forms.messages import msg
 
 
 def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
@@ -19,12 +20,12 @@ def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
     with case_action(case_id, actor_id=actor.user_id) as action:
         case = action.case
         if not scope.in_subtree(actor, case.lead_department_id):
-            raise PermissionDenied("only the lead department reports on its overdue case")
+            raise PermissionDenied(msg("lead_reports", "only the lead department reports on its overdue case"))
         late = deadlines.overdue_lead(action)
         if late is None:
-            raise WrongState(f"case {case.case_no} is not overdue")
+            raise WrongState(msg("not_overdue", "case %(no)s is not overdue", no=case.case_no))
         if db.session.execute(select(OvertimeReport.id).where(OvertimeReport.deadline_id == late.id)).first():
-            raise WrongState(f"case {case.case_no} already has an overtime report for this deadline")
+            raise WrongState(msg("report_exists", "case %(no)s already has an overtime report for this deadline", no=case.case_no))
         report = OvertimeReport(case_id=case.id, deadline_id=late.id, actor_id=actor.user_id,
                                 created_at=action.now, **clean)
         db.session.add(report)

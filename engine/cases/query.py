@@ -21,6 +21,7 @@ from engine.models.case import CATEGORIES, CHANNELS, DISPATCH_MODES
 from engine.organisation import Actor, roles as R, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
+from forms.messages import msg
 
 # Reply status as the citizen would put it, derived from the case status.
 REPLY_STATUSES = {"open": ("registered", "dispatching", "handling"),
@@ -67,7 +68,7 @@ def _choice(options):
     """A parser accepting one of `options`."""
     def parse(raw: str) -> str:
         if raw not in options:
-            raise ValueError("must be one of: " + ", ".join(options))
+            raise ValueError(msg("not_an_option", "must be one of: %(options)s", options=", ".join(options)))
         return raw
     return parse
 
@@ -75,7 +76,7 @@ def _choice(options):
 def _positive_int(raw: str) -> int:
     """An id typed or picked in the form (ASCII digits: '²'.isdigit() is true too)."""
     if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= MAX_ID:
-        raise ValueError("must be a positive whole number")
+        raise ValueError(msg("not_an_id", "must be a positive whole number"))
     return int(raw)
 
 
@@ -84,16 +85,16 @@ def _date(raw: str) -> date:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise ValueError("must be a date (YYYY-MM-DD)") from None
+        raise ValueError(msg("not_a_date", "must be a date (YYYY-MM-DD)")) from None
     if not 1900 <= day.year <= 2999:      # year 1 in Shanghai is before year 1 in UTC: no such datetime
-        raise ValueError("must be between the years 1900 and 2999")
+        raise ValueError(msg("year_out_of_range", "must be between the years %(first)s and %(last)s", first=1900, last=2999))
     return day
 
 
 def _case_no(raw: str) -> str:
     """A case number or its beginning, in capitals as numbers are issued."""
     if len(raw) > 20:
-        raise ValueError("must be at most 20 characters")
+        raise ValueError(msg("max_length", "at most %(max)s characters", max=20))
     return raw.upper()
 
 
@@ -115,7 +116,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
             try:
                 values[f.name] = _PARSERS[f.name](raw)
             except ValueError as exc:
-                errors[f.name] = [str(exc)]
+                errors[f.name] = [exc.args[0]]
     if errors:
         raise ValidationFailed(errors)
     return Filters(**values)
@@ -170,7 +171,7 @@ def _order(sort: str) -> list:
     """ORDER BY for a sort name ('-' for descending), ties broken by id so pages do not overlap."""
     column = SORTS.get(sort.lstrip("-"))
     if column is None:
-        raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
+        raise ValidationFailed({"sort": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(SORTS))]})
     # Only the due date may be empty: NULLS LAST on a NOT NULL column would keep PostgreSQL from
     # walking its index (created_at, case_no) and make it sort every visible case instead.
     ordered = column.desc() if sort.startswith("-") else column.asc()

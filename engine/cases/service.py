@@ -16,6 +16,7 @@ from engine.organisation import Actor, roles as R, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
 from forms import get_form
+from forms.messages import msg
 
 INTAKE_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at": Case.handle_due_at,
@@ -124,7 +125,7 @@ def _link_call_record(call_id: str, case_id: int, actor: Actor, now) -> None:
 def _intake_task(workflow: CaseWorkflow):
     ready = [t for t in workflow.ready_tasks() if t.info.form_key == "intake"]
     if not ready:
-        raise NotFound("the process has no ready intake task")
+        raise NotFound(msg("no_intake_task", "the process has no ready intake task"))
     return ready[0]
 
 
@@ -132,7 +133,7 @@ def get_case(*, case_id: int, actor: Actor) -> Case:
     """One case the actor may see (the blob is not loaded)."""
     case = db.session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"case {case_id} not found")
+        raise NotFound(msg("case_not_found", "case %(id)s not found", id=case_id))
     scope.check_case_visible(actor, case)
     return case
 
@@ -142,7 +143,7 @@ def find_case(*, case_no: str, actor: Actor) -> Case:
     case = db.session.execute(select(Case).where(Case.case_no == case_no.strip().upper(),
                                                  scope.case_visible(actor))).scalar()
     if case is None:
-        raise NotFound(f"no case {case_no} in your scope")
+        raise NotFound(msg("case_not_in_scope", "no case %(no)s in your scope", no=case_no))
     return case
 
 
@@ -170,7 +171,7 @@ def list_cases(*, actor: Actor, filters: dict, page: int = 1, page_size: int = 5
     total = db.session.execute(select(func.count()).select_from(Case).where(where)).scalar()
     column = SORTS.get(sort.lstrip("-"))
     if column is None:
-        raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
+        raise ValidationFailed({"sort": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(SORTS))]})
     order = [column.desc(), Case.id.desc()] if sort.startswith("-") else [column.asc(), Case.id.asc()]
     rows = db.session.execute(select(Case).where(where).order_by(*order)
                               .limit(page_size).offset((page - 1) * page_size)).scalars().all()

@@ -19,6 +19,7 @@ from engine.db import db
 from engine.errors import ValidationFailed, WrongState
 from engine.models import CaseDepartment, OvertimeReport, WorkItem
 from engine.organisation import Actor, check_departments, settings
+from forms.messages import msg
 
 
 @dataclass
@@ -183,8 +184,8 @@ def _check_overtime_report(ctx: TaskContext, data: dict) -> dict:
         late = deadlines.overdue_lead(ctx.action)
         if late is not None and not db.session.execute(select(OvertimeReport.id).where(
                 OvertimeReport.deadline_id == late.id)).first():
-            raise WrongState("the case is overdue: submit an overtime report (reason and measures) "
-                             "before replying")
+            raise WrongState(msg("overtime_report_first", "the case is overdue: submit an overtime report "
+                                                          "(reason and measures) before replying"))
     return data
 
 
@@ -240,10 +241,11 @@ def _check_visit_decision(ctx: TaskContext, data: dict) -> dict:
     limit = int(settings.snapshot()["max_reopens"])
     decision = data.get("decision", "")
     if decision and data["satisfaction"] != "dissatisfied":
-        raise ValidationFailed({"decision": ["only a dissatisfied citizen's case is reopened or closed by decision"]})
+        raise ValidationFailed({"decision": [msg("decision_only_dissatisfied",
+                                                 "only a dissatisfied citizen's case is reopened or closed by decision")]})
     if decision == "reopen" and ctx.case.reopen_count >= limit:
-        raise ValidationFailed({"decision": [
-            f"the case was already reopened {limit} times (the limit): close it with a reason"]})
+        raise ValidationFailed({"decision": [msg("reopen_limit", "the case was already reopened %(n)s times "
+                                                 "(the limit): close it with a reason", n=limit)]})
     # `reopen` is what process versions before the confirmation step read at their gateway.
     return {**data, "visit_decision": decision, "reopen": decision == "reopen",
             "reopen_count": ctx.case.reopen_count, "max_reopens": limit}

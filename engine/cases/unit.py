@@ -21,6 +21,7 @@ from engine.db import RawJson, db
 from engine.errors import NotFound, StaleVersion, WrongState
 from engine.models import Case, Department, WorkItem
 from engine.ports import now as clock_now
+from forms.messages import msg
 
 
 @dataclass
@@ -52,8 +53,10 @@ class CaseAction:
             if item.id == item_id:
                 return item
         state = db.session.execute(select(WorkItem.state).where(WorkItem.id == item_id)).scalar()
-        raise WrongState(f"work item {item_id} is already {state}" if state else
-                         f"work item {item_id} does not belong to this case")
+        if state:
+            raise WrongState(msg("item_done", "work item %(id)s is done already", id=item_id) if state == "done"
+                             else msg("item_cancelled", "work item %(id)s was cancelled: the case moved on", id=item_id))
+        raise WrongState(msg("item_elsewhere", "work item %(id)s does not belong to this case", id=item_id))
 
     def event(self, action: str, *, actor_id: int | None, data: dict | None = None) -> None:
         """Queue an audit event; stages are filled in when the action commits."""
@@ -67,7 +70,7 @@ def lock_case(case_id: int, *, with_blob: bool = False) -> Case:
         query = query.options(undefer(Case.blob))
     case = db.session.execute(query).scalar_one_or_none()
     if case is None:
-        raise NotFound(f"case {case_id} not found")
+        raise NotFound(msg("case_not_found", "case %(id)s not found", id=case_id))
     return case
 
 
@@ -99,10 +102,10 @@ def case_action(case_id: int, *, expected_version: int | None = None, with_blob:
         db.session.commit()
     except EngineFailure as exc:
         db.session.rollback()
-        raise WrongState(f"the process could not continue: {exc}") from exc
+        raise WrongState(msg("engine_failure", "the process could not continue: %(why)s", why=str(exc))) from exc
     except TaskNotReady as exc:
         db.session.rollback()
-        raise WrongState(f"task {exc} is no longer ready") from exc
+        raise WrongState(msg("task_not_ready", "task %(task)s is no longer ready", task=str(exc))) from exc
     except BaseException:
         db.session.rollback()
         raise

@@ -13,6 +13,7 @@ from engine.errors import NotFound, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
 from engine.organisation import Actor, roles as R, scope
 from forms import get_form
+from forms.messages import msg
 
 URGE_ROLES = (R.SUPERVISOR, R.CENTER_LEADER)
 # Stages in which a department holds the case and an urge has someone to land on.
@@ -34,8 +35,8 @@ def add_urge(action, *, actor_id: int, opinion: str) -> Urge:
     """Record an urge inside a running case action (also used by overdue escalations)."""
     case: Case = action.case
     if case.stage not in URGEABLE_STAGES or case.lead_department_id is None:
-        raise WrongState(f"case {case.case_no} is in stage '{case.stage}': only a case a department "
-                         "holds can be urged")
+        raise WrongState(msg("not_urgeable", "case %(no)s is in stage '%(stage)s': only a case a department "
+                                             "holds can be urged", no=case.case_no, stage=case.stage))
     case.urge_count += 1
     row = Urge(case_id=case.id, seq=case.urge_count, actor_id=actor_id, department_id=case.lead_department_id,
                opinion=opinion, stage=case.stage, created_at=action.now)
@@ -56,14 +57,14 @@ def evaluate(*, urge_id: int, actor: Actor, data: dict) -> Urge:
     clean = check_form(get_form("urge_evaluation"), data)
     row = db.session.get(Urge, urge_id)
     if row is None:
-        raise NotFound(f"urge {urge_id} not found")
+        raise NotFound(msg("urge_not_found", "urge %(id)s not found", id=urge_id))
     with case_action(row.case_id, actor_id=actor.user_id, touch=False) as action:
         scope.check_case_visible(actor, action.case)
         row = db.session.get(Urge, urge_id, populate_existing=True)
         if row.acknowledged_at is None:
-            raise WrongState("the department has not answered this urge yet")
+            raise WrongState(msg("urge_unanswered", "the department has not answered this urge yet"))
         if row.evaluation is not None:
-            raise WrongState("this urge was evaluated already")
+            raise WrongState(msg("urge_evaluated", "this urge was evaluated already"))
         row.evaluation, row.evaluation_note = clean["evaluation"], clean.get("note")
         row.evaluated_by_id, row.evaluated_at = actor.user_id, action.now
         action.event("urge_evaluated", actor_id=actor.user_id, data={"seq": row.seq, **clean})

@@ -15,6 +15,7 @@ from engine.organisation import Actor, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
 from forms import get_form
+from forms.messages import msg
 
 SCOPES = ("mine", "department", "all")
 SORTS = {"created_at": WorkItem.created_at, "due_at": WorkItem.due_at, "id": WorkItem.id,
@@ -25,9 +26,9 @@ def get(*, item_id: int, actor: Actor) -> WorkItem:
     """One work item the actor may see."""
     item = db.session.get(WorkItem, item_id)
     if item is None:
-        raise NotFound(f"work item {item_id} not found")
+        raise NotFound(msg("item_not_found", "work item %(id)s not found", id=item_id))
     if not actor.is_center and not scope.in_subtree(actor, item.department_id):
-        raise PermissionDenied(f"work item {item_id} belongs to another department")
+        raise PermissionDenied(msg("item_out_of_scope", "work item %(id)s belongs to another department", id=item_id))
     return item
 
 
@@ -62,7 +63,7 @@ def _inbox_where(actor: Actor, scope_name: str, state: str, *, case_id=None, sta
                  due_before=None, due_after=None, category=None):
     """The condition selecting an inbox's items (scope first, then the filters)."""
     if scope_name not in SCOPES:
-        raise ValidationFailed({"scope": ["must be one of: " + ", ".join(SCOPES)]})
+        raise ValidationFailed({"scope": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(SCOPES))]})
     conditions = [WorkItem.state == state, scope.work_item_visible(actor)]
     if scope_name == "mine":
         conditions += [WorkItem.role.in_(actor.roles),
@@ -90,7 +91,7 @@ def _order(sort: str):
     desc = sort.startswith("-")
     column = SORTS.get(sort.lstrip("-"))
     if column is None:
-        raise ValidationFailed({"sort": ["must be one of: " + ", ".join(SORTS)]})
+        raise ValidationFailed({"sort": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(SORTS))]})
     return [column.desc() if desc else column.asc(), WorkItem.id.desc() if desc else WorkItem.id.asc()]
 
 
@@ -124,7 +125,7 @@ def release(*, item_id: int, actor: Actor) -> WorkItem:
     ).values(claimed_by_id=None, claimed_at=None))
     if result.rowcount != 1:
         db.session.rollback()
-        raise WrongState(f"work item {item_id} is not claimed by you")
+        raise WrongState(msg("not_your_claim", "work item %(id)s is not claimed by you", id=item_id))
     audit.record(item.case_id, actor_id=actor.user_id, action="release", from_stage=item.stage,
                  to_stage=item.stage, data={"work_item_id": item_id}, now=now)
     db.session.commit()
@@ -134,15 +135,22 @@ def release(*, item_id: int, actor: Actor) -> WorkItem:
 def _why_not_open(item_id: int) -> str:
     item = db.session.get(WorkItem, item_id, populate_existing=True)
     if item.state != "open":
-        return f"work item {item_id} is already {item.state}"
-    return f"work item {item_id} is claimed by another user"
+        return _item_closed(item_id, item.state)
+    return msg("claimed_by_another", "work item %(id)s is claimed by another user", id=item_id)
+
+
+def _item_closed(item_id: int, state: str) -> str:
+    """A work item is done or cancelled already (its state said in words on the pages)."""
+    if state == "done":
+        return msg("item_done", "work item %(id)s is done already", id=item_id)
+    return msg("item_cancelled", "work item %(id)s was cancelled: the case moved on", id=item_id)
 
 
 def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version: int | None = None) -> Case:
     """Complete a work item with its form's data; returns the updated case."""
     case_id = db.session.execute(select(WorkItem.case_id).where(WorkItem.id == item_id)).scalar()
     if case_id is None:
-        raise NotFound(f"work item {item_id} not found")
+        raise NotFound(msg("item_not_found", "work item %(id)s not found", id=item_id))
     return complete_on_case(case_id=case_id, actor=actor, data=data, expected_version=expected_version,
                             pick=lambda action: action.open_item(item_id))
 
@@ -155,7 +163,7 @@ def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Cal
         item = pick(action)
         scope.check_can_act(actor, item, action.item_paths.get(item.id) or "")
         if item.claimed_by_id not in (None, actor.user_id):
-            raise WrongState(f"work item {item.id} is claimed by another user")
+            raise WrongState(msg("claimed_by_another", "work item %(id)s is claimed by another user", id=item.id))
         clean = check_form(get_form(item.form_key), data)
         if item.kind == "urge":
             _answer_urge(action, item, actor, clean)

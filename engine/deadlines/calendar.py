@@ -22,6 +22,7 @@ from engine.errors import ValidationFailed
 from engine.models import CalendarDay, CalendarYear, ConfigChange
 from engine.organisation import Actor, roles as R, settings
 from engine.ports import now as clock_now
+from forms.messages import msg
 
 LIBRARY = "chinesecalendar"
 KINDS = ("workday", "holiday")
@@ -62,16 +63,28 @@ def _load() -> WorkCalendar:
     return WorkCalendar(exceptions=dict(days), years=dict(years))
 
 
+# The package names its holidays in English; the calendar speaks the State Council's words.
+HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+                 "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+                 "Mid-autumn Festival": "中秋节",
+                 "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"}
+
+
+def holiday_name(name: object) -> str:
+    """A holiday's Chinese name (the package's English one when it is new to this table)."""
+    return HOLIDAY_NAMES.get(str(name), str(name))
+
+
 def library_exceptions() -> dict[int, dict[date, tuple[bool, str]]]:
     """{year: {day: (is_workday, label)}}: the package's data reduced to exceptions to Mon-Fri."""
     years: dict[int, dict[date, tuple[bool, str]]] = {
         d.year: {} for d in (*chinese_calendar.holidays, *chinese_calendar.workdays)}
     for day, name in chinese_calendar.holidays.items():
         if mon_to_fri(day):                      # a weekend holiday is off anyway
-            years[day.year][day] = (False, str(name)[:LABEL_MAX])
+            years[day.year][day] = (False, holiday_name(name)[:LABEL_MAX])
     for day, name in chinese_calendar.workdays.items():
         if not mon_to_fri(day):                  # a weekday workday is on anyway
-            years[day.year][day] = (True, f"{name} 调休"[:LABEL_MAX])
+            years[day.year][day] = (True, f"{holiday_name(name)}调休"[:LABEL_MAX])
     return years
 
 
@@ -82,7 +95,7 @@ def import_library(actor_id: int | None = None) -> dict[str, int]:
     Returns {"years": years created, "days": day rows added}.
     """
     stored = {y.year: y for y in db.session.execute(select(CalendarYear)).scalars()}
-    reason = f"imported from {LIBRARY} {getattr(chinese_calendar, '__version__', '')}".strip()
+    reason = f"从 {LIBRARY} {getattr(chinese_calendar, '__version__', '')} 导入".replace("  ", " ")
     have = set(db.session.execute(select(CalendarDay.day)).scalars())
     added_years = added_days = 0
     for year, days in sorted(library_exceptions().items()):
@@ -118,14 +131,14 @@ def set_day(*, actor: Actor | None, day: date, kind: str, label: str = "", reaso
     _require_admin(actor)
     errors = _year_errors(day.year, "day")
     if kind not in KINDS:
-        errors["kind"] = [f"must be one of: {', '.join(KINDS)}"]
+        errors["kind"] = [msg("not_an_option", "must be one of: %(options)s", options=", ".join(KINDS))]
     if len(label) > LABEL_MAX:
-        errors["label"] = [f"at most {LABEL_MAX} characters"]
+        errors["label"] = [msg("max_length", "at most %(max)s characters", max=LABEL_MAX)]
     if errors:
         raise ValidationFailed(errors)
     actor_id = actor.user_id if actor else None
     # Bumping first locks the revision row (PostgreSQL): concurrent calendar edits run one by one.
-    settings.bump("calendar.revision", actor_id=actor_id, reason=reason or f"calendar {day.isoformat()}")
+    settings.bump("calendar.revision", actor_id=actor_id, reason=reason or f"工作日历 {day.isoformat()}")
     row = db.session.get(CalendarDay, day, populate_existing=True)     # fresh, not the identity map's
     old, new = describe_day(day, row), {"kind": kind, "label": label}
     if kind == ("workday" if mon_to_fri(day) else "holiday"):
@@ -167,10 +180,10 @@ def confirm_year(*, actor: Actor | None, year: int, reason: str = "") -> dict:
     _check_year(year, "year")
     row = db.session.get(CalendarYear, year, populate_existing=True, with_for_update=True)
     if row is None:
-        raise ValidationFailed({"year": [f"no calendar data for {year}: enter its holidays first"]})
+        raise ValidationFailed({"year": [msg("year_without_data", "no calendar data for %(year)s: enter its holidays first", year=year)]})
     if row.status != "confirmed":
         actor_id, now = (actor.user_id if actor else None), clock_now()
-        settings.bump("calendar.revision", actor_id=actor_id, reason=reason or f"confirm {year}")
+        settings.bump("calendar.revision", actor_id=actor_id, reason=reason or f"确认 {year} 年度安排")
         _audit("calendar_year", str(year), {"status": row.status}, {"status": "confirmed"}, actor_id, reason)
         row.status, row.updated_at, row.confirmed_at, row.confirmed_by_id = "confirmed", now, now, actor_id
         db.session.commit()
@@ -193,7 +206,7 @@ def working_days(start: date, days: int) -> dict:
     """The `days`-th working day after `start` (counting from the next day) and whether it is provisional."""
     _check_year(start.year, "start")
     if not 0 <= days <= MAX_DAYS:
-        raise ValidationFailed({"days": [f"must be between 0 and {MAX_DAYS}"]})
+        raise ValidationFailed({"days": [msg("days_out_of_range", "must be between 0 and %(max)s", max=MAX_DAYS)]})
     calendar = current()
     end = calendar.add_working_days(start, days)
     return {"start": start, "days": days, "date": end, "provisional": calendar.span_provisional(start, end)}
@@ -207,7 +220,7 @@ def describe_day(day: date, row: CalendarDay | None) -> dict:
 
 
 def _year_errors(year: int, field: str) -> dict[str, list[str]]:
-    return {} if FIRST_YEAR <= year <= LAST_YEAR else {field: [f"must be between {FIRST_YEAR} and {LAST_YEAR}"]}
+    return {} if FIRST_YEAR <= year <= LAST_YEAR else {field: [msg("year_out_of_range", "must be between the years %(first)s and %(last)s", first=FIRST_YEAR, last=LAST_YEAR)]}
 
 
 def _check_year(year: int, field: str) -> None:

@@ -18,6 +18,7 @@ from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department,
 from engine.organisation import Actor
 from engine.ports import now as clock_now
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
+from forms.messages import msg
 
 KINDS: dict[str, str] = {
     "transfer-slip": "办理转送单",
@@ -36,12 +37,8 @@ _DIGITS = "〇一二三四五六七八九"
 class DocumentNotAvailable(WrongState):
     """The document does not fit the case now (e.g. an assignment letter for a transferred case).
 
-    `code` says why in a word the pages translate: not_dispatched, not_assigned, not_urged,
-    no_extension, no_overtime_report."""
+    Its `code` says why: not_dispatched, not_assigned, not_urged, no_extension, no_overtime_report."""
 
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -110,7 +107,7 @@ def plan_batch(*, kind: str, case_ids: list[int], actor: Actor, base_url: str = 
     Nothing is printed or recorded: the page shows the plan when something is skipped."""
     _check_kind(kind)
     if not case_ids:
-        raise NotFound("no cases to print")
+        raise NotFound(msg("nothing_to_print", "no cases to print"))
     batch = Batch(kind=kind)
     for case_id in case_ids:
         try:
@@ -131,7 +128,7 @@ def print_batch(batch: Batch, *, actor: Actor) -> bytes:
     import printing  # late: WeasyPrint loads only where documents are printed
 
     if not batch.printable:
-        raise DocumentNotAvailable(f"none of the cases has a {KINDS[batch.kind]}", "none_printable")
+        raise DocumentNotAvailable(msg("none_printable", "none of the cases has a %(title)s", title=KINDS[batch.kind]))
     try:
         pdf = printing.render_many(f"{batch.kind}.html", batch.contexts)
         now = clock_now()
@@ -147,7 +144,8 @@ def print_batch(batch: Batch, *, actor: Actor) -> bytes:
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise NotFound(f"unknown document kind '{kind}'; kinds: {', '.join(KINDS)}")
+        raise NotFound(msg("unknown_document", "unknown document kind '%(kind)s'; kinds: %(kinds)s", kind=kind,
+                           kinds=", ".join(KINDS)))
 
 
 # ---------------------------------------------------------------- what each document shows
@@ -229,7 +227,7 @@ def _dispatch_rows(case: Case, ctx: dict) -> None:
 
 def _need_dispatch(case: Case, kind: str) -> None:
     if case.lead_department_id is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has not been dispatched: no {KINDS[kind]}", "not_dispatched")
+        raise DocumentNotAvailable(msg("not_dispatched", "case %(no)s has not been dispatched: no %(title)s", no=case.case_no, title=KINDS[kind]))
 
 
 def _transfer_slip(case: Case, ctx: dict) -> None:
@@ -240,7 +238,7 @@ def _transfer_slip(case: Case, ctx: dict) -> None:
 def _assignment_letter(case: Case, ctx: dict) -> None:
     _need_dispatch(case, "assignment-letter")
     if case.dispatch_mode != "assign":
-        raise DocumentNotAvailable(f"case {case.case_no} was transferred, not assigned: no 交办函", "not_assigned")
+        raise DocumentNotAvailable(msg("not_assigned", "case %(no)s was transferred, not assigned: no 交办函", no=case.case_no))
     _dispatch_rows(case, ctx)
 
 
@@ -248,7 +246,7 @@ def _supervision_notice(case: Case, ctx: dict) -> None:
     _need_dispatch(case, "supervision-notice")
     urges = list(db.session.execute(select(Urge).where(Urge.case_id == case.id).order_by(Urge.seq)).scalars())
     if not urges:
-        raise DocumentNotAvailable(f"case {case.case_no} has not been urged: no 督办通知单", "not_urged")
+        raise DocumentNotAvailable(msg("not_urged", "case %(no)s has not been urged: no 督办通知单", no=case.case_no))
     _dispatch_rows(case, ctx)
     ctx["urges"] = [[(f"第{u.seq}次督办", _when(u.created_at)), ("督办意见", u.opinion),
                      ("签收反馈", f"{_when(u.acknowledged_at)} {u.response or ''}".strip() if u.acknowledged_at else "未反馈")]
@@ -271,7 +269,7 @@ def _extension_request(case_id: int) -> tuple[CaseEvent, CaseEvent | None] | Non
 def _extension_form(case: Case, ctx: dict) -> None:
     found = _extension_request(case.id)
     if found is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has no extension request: no 延期申请表", "no_extension")
+        raise DocumentNotAvailable(msg("no_extension", "case %(no)s has no extension request: no 延期申请表", no=case.case_no))
     request, decision = found
     _dispatch_rows(case, ctx)
     if decision is None:
@@ -294,8 +292,8 @@ def _overtime_report(case: Case, ctx: dict) -> None:
     report = db.session.execute(select(OvertimeReport).where(OvertimeReport.case_id == case.id)
                                 .order_by(OvertimeReport.id.desc()).limit(1)).scalar()
     if report is None:
-        raise DocumentNotAvailable(f"case {case.case_no} has no overtime report: no 超时办结情况报告表",
-                                   "no_overtime_report")
+        raise DocumentNotAvailable(msg("no_overtime_report", "case %(no)s has no overtime report: no 超时办结情况报告表",
+                                       no=case.case_no))
     deadline = db.session.get(Deadline, report.deadline_id)
     ctx["report"] = report
     ctx["report_rows"] = [("办理时限", _limit(deadline.working_days, deadline.due_at, deadline.provisional)),

@@ -17,6 +17,7 @@ from engine.models import Case, Notification
 from engine.organisation import Actor, roles as R
 from engine.paging import Page
 from engine.ports import SmsError, SmsGateway, mask_phone, now as clock_now
+from forms.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +190,9 @@ def retry(*, actor: Actor, notification_id: int) -> NotificationView:
         row = db.session.execute(select(Notification).where(Notification.id == notification_id)
                                  .with_for_update().execution_options(populate_existing=True)).scalar()
         if row is None:
-            raise NotFound(f"notification {notification_id} not found")
+            raise NotFound(msg("notification_not_found", "notification %(id)s not found", id=notification_id))
         if row.status != "dead":
-            raise WrongState(f"only a dead notification can be retried; this one is {row.status}")
+            raise WrongState(msg("notification_not_dead", "only a dead notification can be retried; this one is %(status)s", status=row.status))
         row.status, row.attempts, row.next_attempt_at = "pending", 0, clock_now()
         db.session.commit()
     except BaseException:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from engine.errors import PermissionDenied
 from engine.organisation import roles as R
+from forms.messages import msg
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Actor:
     def require(self, *roles: str) -> None:
         """Raise PermissionDenied unless the actor holds one of `roles`."""
         if not self.has(*roles):
-            raise PermissionDenied("this action needs one of the roles: " + ", ".join(roles))
+            raise PermissionDenied(msg("needs_role", "this action needs one of the roles: %(roles)s", roles=", ".join(roles)))
 
 
 def actor_from_user(user) -> Actor:

@@ -20,6 +20,7 @@ from engine.organisation.dispatch_rules import HANDLING_KINDS, check_departments
 from engine.ports import now as clock_now
 from forms import Field, Form
 from forms.definitions import CATEGORY_OPTIONS
+from forms.messages import msg
 
 AUDIT_AREA = "catalogue"
 RULE_FORM = Form("dispatch_rule", "派单目录规则", "Dispatch rule", (
@@ -98,7 +99,7 @@ def get_rule(*, actor: Actor, rule_id: int) -> DispatchRule:
     actor.require(R.ADMIN)
     row = db.session.get(DispatchRule, rule_id)
     if row is None:
-        raise NotFound(f"dispatch rule {rule_id} not found")
+        raise NotFound(msg("rule_not_found", "dispatch rule %(id)s not found", id=rule_id))
     return row
 
 

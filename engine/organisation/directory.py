@@ -15,6 +15,8 @@ from engine.models.org import DEPARTMENT_KINDS
 from engine.organisation import roles as R
 from engine.organisation.actor import Actor, actor_from_user
 from engine.ports import now as clock_now
+from forms.fields import missing
+from forms.messages import msg
 
 TOKEN_PREFIX = "h12345_"
 
@@ -23,7 +25,7 @@ def create_department(*, code: str, name: str, kind: str, parent: Department | N
                       requires_reply_approval: bool = False) -> Department:
     """Add a department under `parent` (flushes to assign its id and path)."""
     if kind not in DEPARTMENT_KINDS:
-        raise ValidationFailed({"kind": ["must be one of: " + ", ".join(DEPARTMENT_KINDS)]})
+        raise ValidationFailed({"kind": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(DEPARTMENT_KINDS))]})
     dept = Department(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                       requires_reply_approval=requires_reply_approval, path="")
     db.session.add(dept)
@@ -37,7 +39,7 @@ def create_user(*, username: str, display_name: str, password: str, department: 
     """Add a user with hashed password, roles and the phone reminders go to (flushes)."""
     unknown = [r for r in roles if r not in R.ALL_ROLES]
     if unknown:
-        raise ValidationFailed({"roles": ["unknown roles: " + ", ".join(unknown)]})
+        raise ValidationFailed({"roles": [msg("unknown_roles", "unknown roles: %(roles)s", roles=", ".join(unknown))]})
     user = User(username=username, display_name=display_name, password_hash=generate_password_hash(password),
                 department_id=department.id, phone=phone, role_rows=[UserRole(role=r) for r in roles])
     db.session.add(user)
@@ -52,7 +54,7 @@ def check_password(user: User, password: str) -> bool:
 def get_user(username: str) -> User:
     user = db.session.execute(select(User).where(User.username == username)).scalar()
     if user is None:
-        raise NotFound(f"user '{username}' not found")
+        raise NotFound(msg("user_not_found", "user %(id)s not found", id=username))
     return user
 
 
@@ -127,7 +129,7 @@ def get_department(*, actor: Actor, department_id: int) -> Department:
     actor.require(R.ADMIN)
     dept = db.session.get(Department, department_id, populate_existing=True)
     if dept is None:
-        raise NotFound(f"department {department_id} not found")
+        raise NotFound(msg("department_not_found", "department %(id)s does not exist", id=department_id))
     return dept
 
 
@@ -145,11 +147,11 @@ def add_department(*, actor: Actor, parent_id: int | None, kind: str, code: str,
     code, name = (code or "").strip(), (name or "").strip()
     errors = _name_errors(name)
     if not CODE_PATTERN.fullmatch(code):
-        errors["code"] = ["letters, digits, _ or -, at most 32"]
+        errors["code"] = [msg("bad_code", "letters, digits, _ or -, at most 32")]
     elif db.session.execute(select(Department.id).where(Department.code == code)).first():
-        errors["code"] = ["already taken"]
+        errors["code"] = [msg("taken", "already taken")]
     if kind not in DEPARTMENT_KINDS:
-        errors["kind"] = ["must be one of: " + ", ".join(DEPARTMENT_KINDS)]
+        errors["kind"] = [msg("not_an_option", "must be one of: %(options)s", options=", ".join(DEPARTMENT_KINDS))]
     parent = _active_parent(parent_id, errors)
     if errors:
         db.session.rollback()           # and so release the tree lock
@@ -182,7 +184,7 @@ def move_department(*, actor: Actor, department_id: int, parent_id: int | None, 
     errors: dict[str, list[str]] = {}
     parent = _active_parent(parent_id, errors)
     if parent is not None and parent.path.startswith(dept.path):
-        errors["parent_id"] = ["cannot move a department under itself or its own sub-department"]
+        errors["parent_id"] = [msg("move_under_itself", "cannot move a department under itself or its own sub-department")]
     if errors:
         db.session.rollback()           # and so release the tree lock
         raise ValidationFailed(errors)
@@ -195,7 +197,7 @@ def move_department(*, actor: Actor, department_id: int, parent_id: int | None, 
                                  .execution_options(populate_existing=True)).scalars().all()
     if any(len(new_path) + len(d.path) - len(old_path) > PATH_MAX for d in subtree):
         db.session.rollback()
-        raise ValidationFailed({"parent_id": ["the tree would be too deep"]})
+        raise ValidationFailed({"parent_id": [msg("tree_too_deep", "the tree would be too deep")]})
     for row in subtree:
         row.path = new_path + row.path[len(old_path):]
     dept.parent_id = parent.id
@@ -220,29 +222,29 @@ def _still_in_use(department_id: int) -> list[str]:
 
     problems = []
     if count(User, User.department_id == department_id, User.active.is_(True)):
-        problems.append("has active users: move or deactivate them first")
+        problems.append(msg("has_users", "has active users: move or deactivate them first"))
     if count(Department, Department.parent_id == department_id, Department.active.is_(True)):
-        problems.append("has active sub-departments: move or deactivate them first")
+        problems.append(msg("has_children", "has active sub-departments: move or deactivate them first"))
     if count(WorkItem, WorkItem.department_id == department_id, WorkItem.state == "open"):
-        problems.append("has open work items: they must be finished or transferred first")
+        problems.append(msg("has_work", "has open work items: they must be finished or transferred first"))
     # A case under center review or visit has no item here now, but a failed review sends it back.
     elif count(CaseDepartment, CaseDepartment.department_id == department_id, CaseDepartment.active.is_(True),
                CaseDepartment.case_id.in_(select(Case.id).where(Case.status != "closed"))):
-        problems.append("holds open cases: they must be closed or transferred first")
+        problems.append(msg("has_cases", "holds open cases: they must be closed or transferred first"))
     return problems
 
 
 def _name_errors(name: str) -> dict[str, list[str]]:
     if not name:
-        return {"name": ["required"]}
-    return {"name": [f"at most {NAME_MAX} characters"]} if len(name) > NAME_MAX else {}
+        return {"name": [missing()]}
+    return {"name": [msg("max_length", "at most %(max)s characters", max=NAME_MAX)]} if len(name) > NAME_MAX else {}
 
 
 def _active_parent(parent_id: int | None, errors: dict) -> Department | None:
     """The parent for a new or moved department; records an error unless it exists and is active."""
     parent = db.session.get(Department, parent_id, populate_existing=True) if parent_id else None
     if parent is None or not parent.active:
-        errors["parent_id"] = ["choose an active parent department"]
+        errors["parent_id"] = [msg("choose_parent", "choose an active parent department")]
         return None
     return parent
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import Department
+from forms.messages import msg
 
 # The 12345 center and the city itself hand cases out; they never handle one.
 HANDLING_KINDS = frozenset({"district", "street", "community", "bureau"})
@@ -20,14 +21,14 @@ def check_departments(lead_id: int, co_ids: list[int]) -> Department:
     errors: dict[str, list[str]] = {}
     lead = rows.get(lead_id)
     if lead is None or not lead.active:
-        errors["lead_department_id"] = [f"department {lead_id} does not exist"]
+        errors["lead_department_id"] = [msg("department_not_found", "department %(id)s does not exist", id=lead_id)]
     elif lead.kind not in HANDLING_KINDS:
-        errors["lead_department_id"] = [f"{lead.name} cannot handle cases (kind '{lead.kind}')"]
+        errors["lead_department_id"] = [msg("cannot_handle", "%(name)s cannot handle cases", name=lead.name)]
     bad_co = [i for i in co_ids if i not in rows or not rows[i].active or rows[i].kind not in HANDLING_KINDS]
     if lead_id in co_ids:
-        errors["co_department_ids"] = ["must not include the lead department"]
+        errors["co_department_ids"] = [msg("co_includes_lead", "must not include the lead department")]
     elif bad_co:
-        errors["co_department_ids"] = ["not handling departments: " + ", ".join(map(str, bad_co))]
+        errors["co_department_ids"] = [msg("co_not_handling", "not handling departments: %(ids)s", ids=", ".join(map(str, bad_co)))]
     if errors:
         raise ValidationFailed(errors)
     return lead

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from forms.messages import msg
+
 CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")
 
 DEFAULTS: dict[str, object] = {
@@ -43,15 +45,15 @@ _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 def validate(name: str, value: object) -> object:
     """The value, checked against the parameter's type and range; ValueError says why not."""
     if name not in DEFAULTS:
-        raise ValueError(f"unknown parameter '{name}'")
+        raise ValueError(msg("unknown_parameter", "unknown parameter '%(name)s'", name=name))
     default = DEFAULTS[name]
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("must be an integer")
+            raise ValueError(msg("not_integer", "must be an integer"))
         if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1) \
                 or (name == "telephony.peak_mode" and value > 2) or value < MINIMUM.get(name, 0):
-            raise ValueError("out of range")
+            raise ValueError(msg("out_of_range", "out of range"))
         return value
     if not isinstance(value, str) or not _TIME.fullmatch(value):
-        raise ValueError("must be a time HH:MM")
+        raise ValueError(msg("not_a_time", "must be a time HH:MM"))
     return value

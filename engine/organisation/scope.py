@@ -7,6 +7,7 @@ from engine.db import db
 from engine.errors import PermissionDenied
 from engine.models import Case, CaseDepartment, Department, WorkItem
 from engine.organisation.actor import Actor
+from forms.messages import msg
 
 
 def subtree_department_ids(actor: Actor):
@@ -39,7 +40,7 @@ def check_case_visible(actor: Actor, case: Case) -> None:
     found = db.session.execute(
         select(Case.id).where(Case.id == case.id, case_visible(actor))).first()
     if not found:
-        raise PermissionDenied(f"case {case.id} is outside your department's scope")
+        raise PermissionDenied(msg("case_out_of_scope", "case %(id)s is outside your department's scope", id=case.id))
 
 
 def in_subtree(actor: Actor, department_id: int | None) -> bool:
@@ -56,14 +57,14 @@ def check_can_act(actor: Actor, item: WorkItem, department_path: str | None = No
     Pass the item's department path when it was read already (saves a query).
     """
     if item.role not in actor.roles:
-        raise PermissionDenied(f"work item {item.id} needs the role '{item.role}'")
+        raise PermissionDenied(msg("item_needs_role", "work item %(id)s needs the role '%(role)s'", id=item.id, role=item.role))
     if item.department_id is None:
         if not actor.is_center:
-            raise PermissionDenied(f"work item {item.id} belongs to the 12345 center")
+            raise PermissionDenied(msg("item_of_center", "work item %(id)s belongs to the 12345 center", id=item.id))
         return
     if department_path is None:
         inside = in_subtree(actor, item.department_id)
     else:
         inside = department_path.startswith(actor.department_path)
     if not inside:
-        raise PermissionDenied(f"work item {item.id} belongs to another department")
+        raise PermissionDenied(msg("item_out_of_scope", "work item %(id)s belongs to another department", id=item.id))

@@ -38,7 +38,7 @@ def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -
     try:
         value = parameters.validate(name, value)
     except ValueError as exc:
-        raise ValidationFailed({name: [str(exc)]}) from None
+        raise ValidationFailed({name: [exc.args[0]]}) from None
     _write(name, value, actor_id=actor.user_id, reason=reason)
     db.session.commit()
     return value
@@ -50,7 +50,7 @@ def write_audited(name: str, value: object, *, actor_id: int | None, reason: str
     try:
         value = parameters.validate(name, value)
     except ValueError as exc:
-        raise ValidationFailed({name: [str(exc)]}) from None
+        raise ValidationFailed({name: [exc.args[0]]}) from None
     _write(name, value, actor_id=actor_id, reason=reason)
     db.session.commit()
     return value

@@ -18,6 +18,8 @@ from engine.errors import NotFound, ValidationFailed
 from engine.models import ConfigChange, Department, User, UserRole, WorkItem
 from engine.organisation import directory as org, roles as R
 from engine.organisation.actor import Actor
+from forms.fields import missing
+from forms.messages import msg
 
 USER_AREA = "user"
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{2,64}")
@@ -67,7 +69,7 @@ def get_user(*, actor: Actor, user_id: int) -> User:
     actor.require(R.ADMIN)
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
-        raise NotFound(f"user {user_id} not found")
+        raise NotFound(msg("user_not_found", "user %(id)s not found", id=user_id))
     return user
 
 
@@ -88,7 +90,7 @@ def add_user(*, actor: Actor, data: dict, reason: str = "") -> User:
                                phone=clean["phone"])
     except IntegrityError:      # a colleague took the name between the check and the insert
         db.session.rollback()
-        raise ValidationFailed({"username": ["already taken"]}) from None
+        raise ValidationFailed({"username": [msg("taken", "already taken")]}) from None
     org.record_change(USER_AREA, user.username, None, user_snapshot(user), actor, reason)
     db.session.commit()
     return user
@@ -161,9 +163,9 @@ def _refuse_self_lockout(actor: Actor, user: User, clean: dict) -> None:
         return
     errors = {}
     if R.ADMIN not in clean["roles"]:
-        errors["roles"] = ["you cannot remove your own admin role"]
+        errors["roles"] = [msg("own_admin_role", "you cannot remove your own admin role")]
     if not clean["active"]:
-        errors["active"] = ["you cannot deactivate yourself"]
+        errors["active"] = [msg("deactivate_self", "you cannot deactivate yourself")]
     if errors:
         raise ValidationFailed(errors)
 
@@ -177,11 +179,11 @@ def _clean(data: dict, *, creating: bool) -> dict:
              "active": creating or data.get("active") in (True, "true", "on", "1"),
              "department_id": _department_id(data.get("department_id"), errors)}
     if not clean["display_name"]:
-        errors["display_name"] = ["required"]
+        errors["display_name"] = [missing()]
     elif len(clean["display_name"]) > NAME_MAX:
-        errors["display_name"] = [f"at most {NAME_MAX} characters"]
+        errors["display_name"] = [msg("max_length", "at most %(max)s characters", max=NAME_MAX)]
     if clean["phone"] and not PHONE.fullmatch(clean["phone"]):
-        errors["phone"] = ["has an invalid format"]
+        errors["phone"] = [msg("bad_format", "has an invalid format")]
     errors.update(_role_errors(clean["roles"]))
     if creating:
         clean["username"] = str(data.get("username") or "").strip()
@@ -198,27 +200,27 @@ def _department_id(value: object, errors: dict) -> int | None:
     number = int(text) if re.fullmatch(r"[0-9]{1,10}", text) and int(text) <= MAX_ID else None
     dept = db.session.get(Department, number) if number else None
     if dept is None or not dept.active:
-        errors["department_id"] = ["choose an active department"]
+        errors["department_id"] = [msg("choose_department", "choose an active department")]
         return None
     return number
 
 
 def _role_errors(roles: list[str]) -> dict[str, list[str]]:
     if not roles:
-        return {"roles": ["choose at least one role"]}
+        return {"roles": [msg("choose_role", "choose at least one role")]}
     unknown = [r for r in roles if r not in R.ALL_ROLES]
-    return {"roles": ["unknown roles: " + ", ".join(unknown)]} if unknown else {}
+    return {"roles": [msg("unknown_roles", "unknown roles: %(roles)s", roles=", ".join(unknown))]} if unknown else {}
 
 
 def _username_errors(username: str) -> dict[str, list[str]]:
     if not USERNAME.fullmatch(username):
-        return {"username": ["2 to 64 letters, digits, _ . or -"]}
+        return {"username": [msg("bad_username", "2 to 64 letters, digits, _ . or -")]}
     if db.session.execute(select(User.id).where(User.username == username)).first():
-        return {"username": ["already taken"]}
+        return {"username": [msg("taken", "already taken")]}
     return {}
 
 
 def _password_errors(password: str) -> dict[str, list[str]]:
     if len(password or "") < PASSWORD_MIN:
-        return {"password": [f"at least {PASSWORD_MIN} characters"]}
+        return {"password": [msg("min_length", "at least %(min)s characters", min=PASSWORD_MIN)]}
     return {}

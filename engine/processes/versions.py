@@ -14,6 +14,7 @@ from engine.models import ProcessVersion
 from engine.organisation import Actor, roles as R
 from engine.ports import now as clock_now
 from forms import FORMS
+from forms.messages import msg
 
 DEFAULT_PROCESS = "case_handling"
 
@@ -21,7 +22,7 @@ DEFAULT_PROCESS = "case_handling"
 def _load_xml(version_id: int) -> bytes:
     xml = db.session.execute(select(ProcessVersion.xml).where(ProcessVersion.id == version_id)).scalar()
     if xml is None:
-        raise NotFound(f"process version {version_id} not found")
+        raise NotFound(msg("version_not_found", "process version %(id)s not found", id=version_id))
     return xml.encode()
 
 
@@ -48,7 +49,8 @@ def current_version_id(process_id: str = DEFAULT_PROCESS) -> int:
         select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
         .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
     if version_id is None:
-        raise NotFound(f"process '{process_id}' has no version loaded; run `flask workflows load`")
+        raise NotFound(msg("no_process_version", "process '%(process)s' has no version loaded; run `flask workflows load`",
+                           process=process_id))
     _current[process_id] = (version_id, time.monotonic())
     return version_id
 

@@ -22,6 +22,7 @@ from engine.models.call import OUTCOMES
 from engine.organisation import Actor, roles as R, scope, settings
 from engine.ports import mask_phone, now as clock_now
 from engine.telephony import live as call_live
+from forms.messages import msg
 
 PHONE_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER)     # roles that sit at a phone
 LEAD_ROLES = (R.SHIFT_LEAD, R.CENTER_LEADER)            # wallboard, peak switch
@@ -43,18 +44,18 @@ def set_state(*, actor: Actor, state: str, extension: str | None = None) -> Agen
     """Sign in to a seat (ready), take a break, come back, or sign out; the switch is told too."""
     actor.require(*PHONE_ROLES)
     if state not in CHOSEN_STATES:
-        raise ValidationFailed({"state": [f"must be one of {', '.join(CHOSEN_STATES)}"]})
+        raise ValidationFailed({"state": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(CHOSEN_STATES))]})
     row = my_status(actor)
     ext = (extension or "").strip() or (row.extension if row else "")
     if not EXTENSION.fullmatch(ext):
-        raise ValidationFailed({"extension": ["the seat's extension: 3 to 8 digits"]})
+        raise ValidationFailed({"extension": [msg("bad_extension", "the seat's extension: 3 to 8 digits")]})
     taken = db.session.execute(select(AgentStatus.user_id).where(
         AgentStatus.extension == ext, AgentStatus.user_id != actor.user_id,
         AgentStatus.state != "logged_out")).scalar()
     if taken:
-        raise WrongState(f"extension {ext} is in use by another agent")
+        raise WrongState(msg("extension_taken", "extension %(ext)s is in use by another agent", ext=ext))
     if row is not None and row.state == "talking" and state != "ready":
-        raise WrongState("finish the call first")
+        raise WrongState(msg("finish_call_first", "finish the call first"))
     now = clock_now()
     if row is None:
         _release_extension(ext)
@@ -107,13 +108,13 @@ def get_call(*, actor: Actor, call_record_id: int) -> CallRecord:
     """One call record: center roles that work calls see all; others only calls of cases they see."""
     row = db.session.get(CallRecord, call_record_id)
     if row is None:
-        raise NotFound(f"call {call_record_id} not found")
+        raise NotFound(msg("call_not_found", "call %(id)s not found", id=call_record_id))
     if actor.has(*CALL_VIEW_ROLES):
         return row
     if row.case_id:
         scope.check_case_visible(actor, db.session.get(Case, row.case_id))
         return row
-    raise PermissionDenied("this call is not linked to a case you may see")
+    raise PermissionDenied(msg("call_out_of_scope", "this call is not linked to a case you may see"))
 
 
 def calls_of_case(*, actor: Actor, case_id: int) -> list[CallRecord]:
@@ -133,15 +134,15 @@ def recording_file(*, actor: Actor, call_record_id: int, which: str, switch_dir:
     row = get_call(actor=actor, call_record_id=call_record_id)
     path = row.recording_path if which == "recording" else row.voicemail_path
     if not path or not local_dir:
-        raise NotFound("this call has no such recording")
+        raise NotFound(msg("no_recording", "this call has no such recording"))
     switch_root, local_root = Path(switch_dir), Path(local_dir).resolve()
     try:
         relative = Path(path).relative_to(switch_root)
     except ValueError:
-        raise NotFound("the recording lies outside the recordings directory") from None
+        raise NotFound(msg("recording_outside", "the recording lies outside the recordings directory")) from None
     local = (local_root / relative).resolve()
     if local_root not in local.parents or not local.is_file():
-        raise NotFound("the recording file is not available")
+        raise NotFound(msg("recording_missing", "the recording file is not available"))
     return local
 
 
@@ -159,7 +160,7 @@ def dial(*, actor: Actor, case_id: int | None = None, call_record_id: int | None
     actor.require(*PHONE_ROLES)
     seat = my_status(actor)
     if seat is None or seat.state == "logged_out":
-        raise WrongState("sign in to a phone seat first")
+        raise WrongState(msg("seat_first", "sign in to a phone seat first"))
     number, linked_case = _number_for(actor, case_id, call_record_id, user_id)
     ours = str(uuid.uuid4())
     command = (f"originate {{origination_uuid={ours},origination_caller_id_number={CALLER_ID},"
@@ -179,15 +180,15 @@ def _number_for(actor: Actor, case_id, call_record_id, user_id) -> tuple[str, in
     if user_id is not None:
         user = db.session.get(User, user_id)
         if user is None or not user.active:
-            raise NotFound(f"user {user_id} not found")
+            raise NotFound(msg("user_not_found", "user %(id)s not found", id=user_id))
         return _dialable(user.phone or ""), None
-    raise ValidationFailed({"target": ["say whom to call: a case, a call or a colleague"]})
+    raise ValidationFailed({"target": [msg("dial_whom", "say whom to call: a case, a call or a colleague")]})
 
 
 def _dialable(phone: str) -> str:
     digits = cases.normalize_phone(phone)
     if not re.fullmatch(r"[0-9]{5,20}", digits):
-        raise ValidationFailed({"phone": ["no dialable number"]})
+        raise ValidationFailed({"phone": [msg("no_dialable_number", "no dialable number")]})
     return digits
 
 
@@ -197,7 +198,7 @@ def conference(*, actor: Actor, call_id: str, case_id: int, user_id: int) -> lis
     actor.require(*PHONE_ROLES)
     seat = my_status(actor)
     if seat is None or seat.state != "talking" or seat.call_id != call_id:
-        raise WrongState("a three-way call starts from the call you are talking on")
+        raise WrongState(msg("conference_needs_call", "a three-way call starts from the call you are talking on"))
     case = cases.get_case(case_id=case_id, actor=actor)
     number, _ = _number_for(actor, None, None, user_id)
     room = f"case-{case.case_no}@default"
@@ -234,7 +235,7 @@ def command_status(*, actor: Actor, command_id: int) -> TelephonyCommand:
     """A queued command's state and the switch's answer (only the requester sees it)."""
     row = db.session.get(TelephonyCommand, command_id)
     if row is None or row.requested_by_id != actor.user_id:
-        raise NotFound(f"command {command_id} not found")
+        raise NotFound(msg("command_not_found", "command %(id)s not found", id=command_id))
     return row
 
 
@@ -250,15 +251,15 @@ def finish_callback(*, actor: Actor, call_record_id: int, result: str) -> CallRe
     """Close a callback entry: `done` (reached the caller) or `failed` (gave up after trying)."""
     actor.require(*PHONE_ROLES)
     if result not in ("done", "failed"):
-        raise ValidationFailed({"result": ["must be done or failed"]})
+        raise ValidationFailed({"result": [msg("not_an_option", "must be one of: %(options)s", options="done, failed")]})
     changed = db.session.execute(update(CallRecord).where(
         CallRecord.id == call_record_id, CallRecord.callback_status == "open").values(
         callback_status=result, callback_by_id=actor.user_id, callback_at=clock_now())).rowcount
     if not changed:
         db.session.rollback()
         if db.session.get(CallRecord, call_record_id) is None:
-            raise NotFound(f"call {call_record_id} not found")
-        raise WrongState("this callback is not open (someone else closed it)")
+            raise NotFound(msg("call_not_found", "call %(id)s not found", id=call_record_id))
+        raise WrongState(msg("callback_closed", "this callback is not open (someone else closed it)"))
     db.session.commit()
     return db.session.get(CallRecord, call_record_id)
 
@@ -268,7 +269,7 @@ def set_peak_mode(*, actor: Actor, mode: int, reason: str = "") -> int:
     """0 off, 1 on, 2 automatic by queue length; the worker applies it to the switch."""
     actor.require(*LEAD_ROLES)
     if mode not in (0, 1, 2):
-        raise ValidationFailed({"mode": ["must be 0 (off), 1 (on) or 2 (automatic)"]})
+        raise ValidationFailed({"mode": [msg("peak_mode", "must be 0 (off), 1 (on) or 2 (automatic)")]})
     settings.write_audited("telephony.peak_mode", mode, actor_id=actor.user_id, reason=reason or "wallboard")
     return mode
 

@@ -15,6 +15,7 @@ from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
 from engine.models import AgentStatus, CallCdr, CallFeed, Case, TelephonyCommand, TelephonyState
 from engine.ports import now as clock_now
+from forms.messages import msg
 
 QUEUE_DOMAIN = "default"
 FEED_KEEP = timedelta(days=1)
@@ -105,7 +106,7 @@ def queue_command(*, kind: str, command: str, actor_id: int | None = None, case_
                   call_id: str | None = None, commit: bool = True) -> TelephonyCommand:
     """Queue one API command line for the worker (lines are built by services, never typed by users)."""
     if "\n" in command or "\r" in command:
-        raise ValidationFailed({"command": ["a switch command is one line"]})
+        raise ValidationFailed({"command": [msg("command_one_line", "a switch command is one line")]})
     row = TelephonyCommand(kind=kind, command=command, status="pending", requested_by_id=actor_id,
                            case_id=case_id, call_id=call_id, created_at=clock_now())
     db.session.add(row)
@@ -148,7 +149,7 @@ def store_cdr(document: dict) -> bool:
     """Keep one posted leg CDR; False if that leg's CDR was stored before (mod_json_cdr retries)."""
     variables = document.get("variables") if isinstance(document, dict) else None
     if not isinstance(variables, dict) or not isinstance(variables.get("uuid"), str) or not variables["uuid"]:
-        raise ValidationFailed({"variables.uuid": ["a CDR needs variables.uuid (the leg's id)"]})
+        raise ValidationFailed({"variables.uuid": [msg("cdr_uuid", "a CDR needs variables.uuid (the leg's id)")]})
     leg = variables["uuid"][:64]
     direction = str(variables.get("direction") or (document.get("channel_data") or {}).get("direction") or "")
     insert = dialect_insert()

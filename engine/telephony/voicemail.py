@@ -16,6 +16,8 @@ from engine.errors import NotFound, ValidationFailed, WrongState
 from engine.models import CallRecord
 from engine.organisation import Actor, roles as R
 from engine.ports import now as clock_now
+from forms.fields import missing
+from forms.messages import msg
 
 QUEUE_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 STATUSES = ("open", "registered", "merged", "discarded")
@@ -65,9 +67,9 @@ def merge(*, actor: Actor, call_record_id: int, case_no: str, note: str = "") ->
     try:
         case = cases.find_case(case_no=case_no, actor=actor)
     except NotFound:
-        raise ValidationFailed({"case_no": [f"no case {case_no} in your scope"]}) from None
+        raise ValidationFailed({"case_no": [msg("case_not_in_scope", "no case %(no)s in your scope", no=case_no)]}) from None
     if case.status == "closed":
-        raise ValidationFailed({"case_no": [f"case {case.case_no} is closed: merge only into an open case"]})
+        raise ValidationFailed({"case_no": [msg("merge_into_closed", "case %(no)s is closed: merge only into an open case", no=case.case_no)]})
     now = clock_now()
     _decide(row, actor, "merged", note.strip()[:NOTE_MAX], now)
     row.case_id = case.id
@@ -82,9 +84,9 @@ def discard(*, actor: Actor, call_record_id: int, reason: str, note: str = "") -
     """Set the message aside, saying why (`other` needs a note)."""
     note = note.strip()
     if reason not in DISCARD_REASONS:
-        raise ValidationFailed({"reason": ["must be one of: " + ", ".join(DISCARD_REASONS)]})
+        raise ValidationFailed({"reason": [msg("not_an_option", "must be one of: %(options)s", options=", ".join(DISCARD_REASONS))]})
     if reason == "other" and not note:
-        raise ValidationFailed({"note": ["required"]})
+        raise ValidationFailed({"note": [missing()]})
     row = _open_and_heard(actor, call_record_id, lock=True)
     _decide(row, actor, "discarded", f"{reason}: {note}"[:NOTE_MAX] if note else reason, clock_now())
     db.session.commit()
@@ -96,11 +98,11 @@ def _open_and_heard(actor: Actor, call_record_id: int, *, lock: bool = False) ->
     query = select(CallRecord).where(CallRecord.id == call_record_id, CallRecord.voicemail_path.is_not(None))
     row = db.session.execute(query.with_for_update() if lock else query).scalar()
     if row is None:
-        raise NotFound(f"voicemail {call_record_id} not found")
+        raise NotFound(msg("voicemail_not_found", "voicemail %(id)s not found", id=call_record_id))
     if row.voicemail_status != "open":
-        raise WrongState(f"this voicemail was {row.voicemail_status} already")
+        raise WrongState(msg("voicemail_decided", "this voicemail was %(status)s already", status=row.voicemail_status))
     if row.voicemail_heard_by_id != actor.user_id:
-        raise NotHeard("listen to the message before deciding what it becomes")
+        raise NotHeard(msg("voicemail_not_heard", "listen to the message before deciding what it becomes"))
     return row
 
 

@@ -216,7 +216,7 @@ def test_admin_edits_and_confirms_a_calendar_year(signin, scratch_year):
     assert empty.status_code == 422 and f"{scratch_year} 年尚无日历数据" in empty.get_data(as_text=True)
     bad = admin.post("/admin/calendar/day", data={"csrf_token": token, "day": "2041-13-01", "kind": "holiday",
                                                   "year": scratch_year})
-    assert bad.status_code == 422 and "须为日期 YYYY-MM-DD" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "须为日期(YYYY-MM-DD)" in bad.get_data(as_text=True)
     holiday = admin.post("/admin/calendar/day", data={"csrf_token": token, "day": "2041-10-01", "kind": "holiday",
                                                       "label": "国庆节", "reason": "国务院通知"})
     assert holiday.status_code == 302 and holiday.location.endswith(f"year={scratch_year}")
@@ -243,7 +243,7 @@ def test_admin_edits_and_confirms_a_calendar_year(signin, scratch_year):
 
 def test_the_working_days_counter_says_what_is_wrong(signin):
     html = page(signin("admin"), "/admin/calendar?year=2026&start=someday&days=-1")
-    assert "须为日期 YYYY-MM-DD" in html and "须为整数" in html and 'id="counted"' not in html
+    assert "须为日期(YYYY-MM-DD)" in html and "须为整数" in html and 'id="counted"' not in html
     assert date(2026, 1, 1).isoformat() in page(signin("admin"), "/admin/calendar?year=2026")
 
 

@@ -42,10 +42,10 @@ def test_upload_list_and_download(app, signin, actor, dept):
 def test_type_size_and_content_are_checked(app, signin, actor, dept):
     case = to_handling(actor, dept, lead="xs_xs")
     handler = signin("xs_xs_handler")
-    for name, data, why in [("evil.html", b"<script>alert(1)</script>", "type not allowed"),
-                            ("fake.png", b"<script>alert(1)</script>", "not a .png"),
-                            ("empty.pdf", b"", "empty"),
-                            ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "larger than 10 MB")]:
+    for name, data, why in [("evil.html", b"<script>alert(1)</script>", "不允许的文件类型"),
+                            ("fake.png", b"<script>alert(1)</script>", "文件内容与扩展名(.png)不符"),
+                            ("empty.pdf", b"", "文件为空"),
+                            ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "文件超过 10 MB")]:
         res = upload(handler, case.id, name, data)
         assert res.status_code == 302
         assert why in handler.get(f"/cases/{case.id}").get_data(as_text=True), name

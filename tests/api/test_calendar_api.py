@@ -58,8 +58,8 @@ def test_year_shows_status_and_exceptions(api):
     assert res.status_code == 200
     assert (res.json["status"], res.json["source"]) == ("confirmed", "chinesecalendar")
     rows = {r["day"]: (r["kind"], r["label"]) for r in res.json["exceptions"]}
-    assert rows["2026-02-14"] == ("workday", "Spring Festival 调休")
-    assert rows["2026-10-07"] == ("holiday", "National Day")
+    assert rows["2026-02-14"] == ("workday", "春节调休")
+    assert rows["2026-10-07"] == ("holiday", "国庆节")
     assert "2026-02-15" not in rows                                     # a Sunday is off anyway
     empty = api("agent").get("/api/v1/calendar/years/2035").json
     assert (empty["status"], empty["source"], empty["exceptions"]) == ("provisional", None, [])

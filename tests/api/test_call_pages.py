@@ -99,7 +99,7 @@ def test_the_list_is_newest_first_and_filters_by_outcome_local_day_caller_and_ag
     assert "共 4 个来电" in page
     row = re.search(rf'<tr data-call="{morning.id}">.*?</tr>', page, re.S).group(0)
     assert "2026-11-02 09:00:00" in row and "已接听" in row and "0:12" in row and "5:00" in row
-    assert "13800138000" in row and "1001@default" in row
+    assert "13800138000" in row and "坐席 1001" in row and "@default" not in row
     late_row = re.search(rf'<tr data-call="{late.id}">.*?</tr>', page, re.S).group(0)
     assert "排队损失" in late_row and "0:40" in late_row
 
@@ -199,7 +199,7 @@ def test_the_call_page_shows_local_times_and_the_time_per_stage(app, signin, act
     stages = re.findall(r"<tr><th>(.*?)</th><td>(?:<strong>)?([0-9:]+)", table(page, "call-stages"))
     assert stages == [("IVR 应答前", "0:01"), ("IVR 中", "0:19"), ("排队等待", "0:10"), ("坐席振铃", "0:05"),
                       ("通话时长", "5:00"), ("合计", "5:35")]
-    assert "已接听" in page and "12345@default" in page and "1001@default" in page
+    assert "已接听" in page and "队列 12345" in page and "坐席 1001" in page
     assert f'href="/cases/{case.id}"' in page and case.case_no in page
 
 

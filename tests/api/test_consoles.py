@@ -175,7 +175,7 @@ def test_admin_edits_the_catalogue_through_the_page(empty_catalogue, dept, signi
     fields = {"csrf_token": token, "category": "complaint", "keyword": "电梯", "lead_department_id": dept("zjj"),
               "co_department_ids": [dept("dh_hb")], "priority": "5", "active": "true", "reason": "电梯归住建"}
     bad = admin.post("/admin/catalogue", data={**fields, "lead_department_id": dept("center")})
-    assert bad.status_code == 422 and "cannot handle cases" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "不承办工单" in bad.get_data(as_text=True)
     assert admin.post("/admin/catalogue", data=fields).status_code == 302
     [created] = db.session.execute(select(DispatchRule).where(DispatchRule.active.is_(True))).scalars().all()
     assert (created.keyword, created.co_department_ids) == ("电梯", [dept("dh_hb")])

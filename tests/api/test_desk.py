@@ -74,7 +74,7 @@ def test_merge_through_the_triage_page(app, signin, actor):
     assert 'value="merge"' in form and 'name="merge_into_case_no"' in form
     bad = agent.post(url, data={"csrf_token": csrf(agent, url), "decision": "merge",
                                 "merge_into_case_no": repeat.case_no, "_version": "1"})
-    assert bad.status_code == 422 and "a case cannot be merged into itself" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "工单不能并入自身" in bad.get_data(as_text=True)
     done = agent.post(url, data={"csrf_token": csrf(agent, url), "decision": "merge",
                                  "merge_into_case_no": target.case_no, "_version": "1"})
     assert done.status_code == 302

@@ -87,7 +87,7 @@ def test_agent_registers_a_case_and_triages_it_through_the_forms(app, signin):
     bad = agent.post("/cases/new", data={"csrf_token": token, "category": "complaint", "phone": "x"})
     assert bad.status_code == 422
     page = bad.get_data(as_text=True)
-    assert "required" in page and "has an invalid format" in page     # the fields say what is wrong
+    assert "必填" in page and "格式不正确" in page and "required" not in page     # the fields say what is wrong, in Chinese
     res = agent.post("/cases/new", data={
         "csrf_token": token, "category": "complaint", "channel": "phone", "citizen_name": "张三",
         "phone": "13800138000", "title": "噪音扰民", "content": "夜间施工噪音", "confidential": "false"})

@@ -199,7 +199,7 @@ def test_dial_needs_a_seat_and_a_visible_target(signin, actor):
     case = open_case(actor("agent"))
     headers = {"X-CSRFToken": token(agent)}
     res = agent.post("/phone/dial", json={"case_id": case.id}, headers=headers)
-    assert res.status_code == 409 and "seat" in res.json["message"]
+    assert res.status_code == 409 and res.json["error"] == "seat_first" and "签入话机" in res.json["message"]
     sign_in_seat(agent)
     assert agent.post("/phone/dial", json={}, headers=headers).status_code == 422
     assert agent.post("/phone/dial", json={"case_id": "x"}, headers=headers).status_code == 422

@@ -117,10 +117,10 @@ def test_the_figures_come_from_todays_calls_the_agents_and_the_snapshot(busy_day
     assert [(a["state"], a["count"], a["label"]) for a in board["agents"]] == [
         ("ready", 2, "示闲"), ("ringing", 1, "振铃"), ("talking", 1, "通话中"), ("break", 1, "小休")]
     assert board["queues"] == [
-        {"name": "hotline@default", "waiting": 3, "ringing": 1, "longest_wait": 42, "longest_wait_text": "00:42",
-         "alarm": False},
-        {"name": "vip@default", "waiting": 2, "ringing": 0, "longest_wait": 75, "longest_wait_text": "01:15",
-         "alarm": True}]
+        {"name": "hotline@default", "label": "12345 热线队列", "waiting": 3, "ringing": 1, "longest_wait": 42,
+         "longest_wait_text": "00:42", "alarm": False},
+        {"name": "vip@default", "label": "队列 vip", "waiting": 2, "ringing": 0, "longest_wait": 75,
+         "longest_wait_text": "01:15", "alarm": True}]
     assert board["waiting"] == 5 and board["longest_wait_text"] == "01:15" and board["longest_wait_alarm"] is True
     assert board["live_stale"] is False and board["stale_label"] == "" and board["live_at"] == "10:00:00"
     assert board["clock"] == "10:00:00"
@@ -173,7 +173,7 @@ def test_the_page_shows_the_figures_in_large_format(busy_day, signin):
     assert 'data-field="answer_rate_text">42.9%<' in html and 'data-field="callbacks_open">2<' in html
     assert 'id="wb-rate" data-alarm="answer_rate_alarm"' in html and 'class="wb-tile alarm" id="wb-rate"' in html
     assert 'class="wb-tile alarm" id="wb-longest"' in html and 'data-field="longest_wait_text">01:15<' in html
-    assert "<td>vip@default</td>" in html and '<td class="alarm">01:15</td>' in html and '<td class="">00:42</td>' in html
+    assert "<td>队列 vip</td>" in html and '<td class="alarm">01:15</td>' in html and '<td class="">00:42</td>' in html
     assert '<div data-agent="ready" class="state-ready"><dt>示闲</dt><dd>2</dd></div>' in html
     assert '<div data-loss="trunk"><dt>中继呼损</dt><dd>1</dd></div>' in html
     assert 'id="wallboard-stale" class="wb-stale" role="alert" hidden' in html

@@ -306,5 +306,5 @@ def test_completed_item_cannot_be_completed_again(actor, dept):
     case = open_case(actor("agent"))
     [item] = open_items(case.id)
     work_items.complete(item_id=item.id, actor=actor("agent"), data={"decision": "dispatch"})
-    with pytest.raises(WrongState, match="already done"):
+    with pytest.raises(WrongState, match="done already"):
         work_items.complete(item_id=item.id, actor=actor("agent"), data={"decision": "dispatch"})

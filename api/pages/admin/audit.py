@@ -2,14 +2,13 @@
 services' validation messages in the UI language. Not a blueprint."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from api.messages import say_errors
 from api.pages.consoles.common import require
 from api.pages.filters import department_names
 from engine.db import db
@@ -77,6 +76,8 @@ def _value(field: str, value: object, departments: dict[int, str]) -> str:
         return "、".join(R.ROLE_LABELS.get(r, r) for r in value)
     if field == "kind" and value in ("workday", "holiday"):
         return _("workday") if value == "workday" else _("holiday")
+    if field == "status" and value in ("confirmed", "provisional"):
+        return _("confirmed") if value == "confirmed" else _("provisional")
     return str(value)
 
 
@@ -96,59 +97,6 @@ def _names(user_ids: set[int | None]) -> dict[int, str]:
 
 
 # ------------------------------------------------------------------ messages in the UI language
-# The services say what is wrong in English (the REST API's language); the pages show the
-# messages they know in the UI language and any other one as it is.
-
-def _known() -> dict[str, str]:
-    return {
-        "required": _("required"), "already taken": _("already taken"),
-        "has an invalid format": _("has an invalid format"),
-        "choose an active department": _("choose an active department"),
-        "choose at least one role": _("choose at least one role"),
-        "2 to 64 letters, digits, _ . or -": _("2 to 64 letters, digits, _ . or -"),
-        "you cannot remove your own admin role": _("you cannot remove your own admin role"),
-        "you cannot deactivate yourself": _("you cannot deactivate yourself"),
-        "letters, digits, _ or -, at most 32": _("letters, digits, _ or -, at most 32"),
-        "choose an active parent department": _("choose an active parent department"),
-        "cannot move a department under itself or its own sub-department":
-            _("cannot move a department under itself or its own sub-department"),
-        "the tree would be too deep": _("the tree would be too deep"),
-        "has active users: move or deactivate them first": _("has active users: move or deactivate them first"),
-        "has active sub-departments: move or deactivate them first":
-            _("has active sub-departments: move or deactivate them first"),
-        "has open work items: they must be finished or transferred first":
-            _("has open work items: they must be finished or transferred first"),
-        "holds open cases: they must be closed or transferred first":
-            _("holds open cases: they must be closed or transferred first"),
-        "must be an integer": _("must be an integer"), "out of range": _("out of range"),
-        "must be a time HH:MM": _("must be a time HH:MM"),
-        "must be a date YYYY-MM-DD": _("must be a date YYYY-MM-DD"),
-        "must be one of: workday, holiday": _("must be a workday or a holiday"),
-        "an internal counter, not editable": _("an internal counter, not editable"),
-    }
-
-
-_PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
-    (re.compile(r"at most (\d+) characters"), lambda m: _("at most %(n)s characters", n=m.group(1))),
-    (re.compile(r"at least (\d+) characters"), lambda m: _("at least %(n)s characters", n=m.group(1))),
-    (re.compile(r"must be between (\d+) and (\d+)"),
-     lambda m: _("must be between %(a)s and %(b)s", a=m.group(1), b=m.group(2))),
-    (re.compile(r"no calendar data for (\d+): enter its holidays first"),
-     lambda m: _("no calendar data for %(year)s: enter its holidays first", year=m.group(1))),
-]
-
-
 def translate(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The field errors of a ValidationFailed in the UI language."""
-    known = _known()
-    return {field: [_one(m, known) for m in messages] for field, messages in errors.items()}
-
-
-def _one(message: str, known: dict[str, str]) -> str:
-    if message in known:
-        return known[message]
-    for pattern, say in _PATTERNS:
-        match = pattern.fullmatch(message)
-        if match:
-            return say(match)
-    return message
+    """The field errors of a ValidationFailed in the UI language (api.messages)."""
+    return say_errors(errors)

@@ -18,6 +18,7 @@ from engine.organisation import parameters, settings
 from engine.organisation.actor import Actor
 from engine.ports import now as clock_now
 from forms.definitions import CATEGORY_OPTIONS
+from forms.messages import msg
 
 bp = Blueprint("settings", __name__)
 # Bumped by every calendar change so that processes reload it: not a value for people to set.
@@ -58,7 +59,7 @@ def set_parameter(name: str):
         abort(404)
     raw = request.form.get("value", "").strip()
     if name in INTERNAL:
-        return _parameters_page(actor, {name: raw}, translate({name: ["an internal counter, not editable"]}), 422)
+        return _parameters_page(actor, {name: raw}, translate({name: [msg("internal_counter", "an internal counter, not editable")]}), 422)
     value = int(raw) if isinstance(parameters.DEFAULTS[name], int) and re.fullmatch(r"-?[0-9]{1,9}", raw) else raw
     if settings.snapshot().get(name) == value:
         flash(_("%(name)s unchanged.", name=name), "success")
@@ -93,7 +94,7 @@ def set_day():
     day = _date(values["day"])
     try:
         if day is None:
-            raise ValidationFailed({"day": ["must be a date YYYY-MM-DD"]})
+            raise ValidationFailed({"day": [msg("not_a_date", "must be a date (YYYY-MM-DD)")]})
         work_calendar.set_day(actor=actor, day=day, kind=values["kind"], label=values["label"],
                               reason=values["reason"])
     except ValidationFailed as exc:
@@ -131,9 +132,9 @@ def _count() -> tuple[dict | None, dict]:
         return None, {}
     errors: dict[str, list[str]] = {}
     if _date(start) is None:
-        errors["start"] = ["must be a date YYYY-MM-DD"]
+        errors["start"] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
     if not re.fullmatch(r"[0-9]{1,9}", days):
-        errors["days"] = ["must be an integer"]
+        errors["days"] = [msg("not_integer", "must be an integer")]
     if errors:
         return None, translate(errors)
     try:

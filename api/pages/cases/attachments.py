@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from api.messages import say
 from api.pages.web import page_actor
 from engine.cases import attachments
 from engine.errors import DomainError, ValidationFailed
@@ -23,9 +24,9 @@ def upload(case_id: int):
                         data=upload.read(attachments.MAX_BYTES + 1))
         flash(_("Attachment added."), "success")
     except ValidationFailed as exc:
-        flash("; ".join(exc.errors.get("file", [])) or exc.message, "error")
+        flash("；".join(say(m) for m in exc.errors.get("file", [])) or say(exc.message), "error")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(say(exc.message), "error")
     return redirect(url_for("case_pages.case_page", case_id=case_id) + "#attachments")
 
 

@@ -8,6 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from api.inputs import parse_id, parse_page
+from api.messages import say
 from api.pages import form_data
 from api.pages.filters import department_names
 from api.pages.telephony.calls import playback_configured, present_all
@@ -158,6 +159,6 @@ def _post(case_id: int, action, done: str):
     except ValidationFailed as exc:
         flash("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()), "error")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(say(exc.message), "error")
     # Back where the action came from (e.g. the supervision console, urging case after case).
     return redirect(next_url(url_for("case_pages.case_page", case_id=case_id)))

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import login_required
-
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from api.inputs import parse_id
 from api.pages.web import page_actor

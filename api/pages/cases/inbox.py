@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from api.inputs import parse_day, parse_page
+from api.messages import say
 from api.pages.filters import department_names
 from api.pages.web import next_url, page_actor
 from engine.cases import work_items
@@ -64,5 +65,5 @@ def _claim_or_release(fn, item_id: int, done: str):
         fn(item_id=item_id, actor=page_actor())
         flash(done, "success")
     except DomainError as exc:
-        flash(exc.message, "error")
+        flash(say(exc.message), "error")
     return redirect(next_url(url_for("inbox.inbox")))

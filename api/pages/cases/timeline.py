@@ -21,6 +21,7 @@ def _labels() -> dict[str, str]:
         "review": _("Center review"), "visit": _("Satisfaction visit"), "urge": _("Urged"),
         "confirm_close": _("Closing a dissatisfied case decided"),
         "voicemail_merged": _("A voicemail added"), "intake_edited": _("Intake corrected"),
+        "printed": _("Printed"), "urge_evaluated": _("Urge answer evaluated"),
         "urge_answered": _("Urge answered"), "claim": _("Claimed"), "release": _("Released"),
         "deadline_started": _("Deadline started"), "due_changed": _("Due date changed"),
         "clock_paused": _("Clock paused"), "reminder_yellow": _("Reminder: due soon"),
@@ -44,6 +45,8 @@ def event_detail(action: str, data: dict, personal: bool = True) -> str:
     `personal`: the viewer may see the citizen's data (else names, phones, addresses are masked)."""
     if action == "intake_edited":
         return _edit_detail(data, personal)
+    if action == "printed":
+        return data.get("title") or ""
     if action == "due_changed":
         return _("%(reason)s: %(days)s working days, %(old)s → %(new)s", reason=_reason(data.get("reason")),
                  days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from api.messages import say
 from api.pages import form_data
 from api.pages.cases import decision_context
 from api.pages.web import page_actor
@@ -35,7 +36,7 @@ def work_item(item_id: int):
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
         except WrongState as exc:
-            flash(exc.message, "error")
+            flash(say(exc.message), "error")
             status = 409
     return render_template("pages/cases/work_item.html", item=item, case=case, form=form, values=values,
                            errors=errors, task_data=task_data), status

@@ -20,6 +20,7 @@ from flask_login import current_user
 from api.errors import STATUS
 from api.feed_hub import Moment, hub_for
 from api.inputs import parse_id
+from api.messages import say, say_errors
 from api.pages.filters import STATUS_LABELS, label, local_time
 from api.pages.web import page_actor, session_valid
 from engine.cases import duplicates, service as case_service
@@ -45,9 +46,10 @@ def json_endpoint(view):
         except DomainError as exc:
             db.session.rollback()
             code = next((c for cls, c in STATUS if isinstance(exc, cls)), 400)
-            body = {"code": code, "message": exc.message}
+            # the phone bar shows `message` to the agent: in their language, with the stable code beside
+            body = {"code": code, "error": exc.code, "message": say(exc.message)}
             if isinstance(exc, ValidationFailed):
-                body["errors"] = exc.errors
+                body["errors"] = say_errors(exc.errors)
             return jsonify(body), code
     return wrapper
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from api.pages.consoles.common import require
-from api.pages.filters import local_time
+from api.pages.filters import local_time, queue_label
 from api.pages.web import page_actor, session_valid
 from engine.db import db
 from engine.deadlines.workdays import TZ, local_date
@@ -74,7 +74,8 @@ def board(actor) -> dict:
     queues = []
     for q in raw["queues"]:
         wait = int(q.get("longest_wait") or 0)
-        queues.append({"name": str(q.get("name") or ""), "waiting": int(q.get("waiting") or 0),
+        queues.append({"name": str(q.get("name") or ""), "label": queue_label(str(q.get("name") or "")),
+                       "waiting": int(q.get("waiting") or 0),
                        "ringing": int(q.get("ringing") or 0), "longest_wait": wait,
                        "longest_wait_text": mm_ss(wait), "alarm": wait > WAIT_ALARM_SECONDS})
     rate = raw["answer_rate_15s"]

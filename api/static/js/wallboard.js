@@ -46,7 +46,7 @@
     }
     items.forEach(function (q) {
       const row = body.insertRow();
-      [q.name, q.waiting, q.ringing, q.longest_wait_text].forEach(function (value) {
+      [q.label || q.name, q.waiting, q.ringing, q.longest_wait_text].forEach(function (value) {
         row.insertCell().textContent = String(value);
       });
       row.cells[3].classList.toggle("alarm", Boolean(q.alarm));

@@ -105,12 +105,12 @@ def test_library_import_matches_the_official_2026_schedule():
     days = service.library_exceptions()[2026]
     off = {d for d, (work, _) in days.items() if not work}
     on = {d: label for d, (work, label) in days.items() if work}
-    assert on == {date(2026, 1, 4): "New Year's Day 调休", date(2026, 2, 14): "Spring Festival 调休",
-                  date(2026, 2, 28): "Spring Festival 调休", date(2026, 5, 9): "Labour Day 调休",
-                  date(2026, 9, 20): "National Day 调休", date(2026, 10, 10): "National Day 调休"}
+    assert on == {date(2026, 1, 4): "元旦调休", date(2026, 2, 14): "春节调休",
+                  date(2026, 2, 28): "春节调休", date(2026, 5, 9): "劳动节调休",
+                  date(2026, 9, 20): "国庆节调休", date(2026, 10, 10): "国庆节调休"}
     assert all(d.weekday() < 5 for d in off)            # only weekday holidays are exceptions
     assert date(2026, 2, 16) in off and date(2026, 2, 15) not in off   # 2/15 is a Sunday anyway
-    assert days[date(2026, 10, 1)] == (False, "National Day")
+    assert days[date(2026, 10, 1)] == (False, "国庆节")
 
 
 def test_spring_festival_2026(stored):
@@ -202,7 +202,7 @@ def test_import_restores_a_library_year_but_keeps_admin_years(app, actor):
         assert service.import_library() == {"years": 0, "days": 0}
         assert service.current().is_working_day(national_day)
     finally:
-        service.set_day(actor=None, day=national_day, kind="holiday", label="National Day")
+        service.set_day(actor=None, day=national_day, kind="holiday", label="国庆节")
         db.session.get(CalendarYear, 2005).source = "chinesecalendar"
         db.session.commit()
     assert service.show_year(2005)["source"] == "chinesecalendar"
