@@ -22,3 +22,33 @@ def say_errors(errors: dict[str, list]) -> dict[str, list[str]]:
 def codes(errors: dict[str, list]) -> dict[str, list[str]]:
     """The stable code of each field error (for API clients; `invalid` for text without one)."""
     return {field: [code_of(m, "invalid") for m in messages] for field, messages in errors.items()}
+
+
+def field_label(name: str, form_key: str | None = None) -> str:
+    """What a form calls a field, in the user's language: the named form's, else the first task
+    form that has it, else the filters'."""
+    from flask_babel import get_locale
+
+    from forms import FORMS
+
+    forms = [FORMS[form_key]] if form_key in FORMS else []
+    for form in forms + list(FORMS.values()):
+        for f in form.fields:
+            if f.name == name:
+                return f.label if str(get_locale()).startswith("zh") else f.label_en
+    return _other_labels().get(name, name)
+
+
+def _other_labels() -> dict[str, str]:
+    return {"registered_from": gettext("Registered from"), "registered_to": gettext("Registered to"),
+            "case_no": gettext("Case number"), "lead_department_id": gettext("Lead department"),
+            "co_department_id": gettext("Co-department"), "lead_handler_id": gettext("Lead handler"),
+            "co_handler_id": gettext("Co-department handler"), "dispatch_mode": gettext("Dispatch mode"),
+            "reply_status": gettext("Reply status"), "sort": gettext("Sort"), "date": gettext("Date"),
+            "page_size": gettext("Rows per page"), "file": gettext("File")}
+
+
+def errors_line(errors: dict[str, list], form_key: str | None = None) -> str:
+    """A ValidationFailed as one line for a flash: '督办意见：必填；…' (labels from `form_key`'s form)."""
+    return "；".join(f"{field_label(field, form_key)}：{'，'.join(said)}"
+                    for field, said in say_errors(errors).items())

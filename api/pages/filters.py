@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask
+from markupsafe import Markup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -86,7 +87,7 @@ def _print_kinds() -> dict[str, str]:
 
 
 def register_filters(app: Flask) -> None:
-    from api.messages import say
+    from api.messages import field_label, say
     app.jinja_env.filters["local"] = local_time
     app.jinja_env.filters["say"] = say
     app.jinja_env.globals.update(
@@ -99,8 +100,16 @@ def register_filters(app: Flask) -> None:
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
-        personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label,
+        personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label, field_label=field_label,
+        icon=icon,
     )
+
+
+def icon(name: str) -> Markup:
+    """One of the workbench's own SVG icons (api/static/img/icons.svg): no emoji font needed."""
+    from flask import url_for
+    href = url_for("static", filename="img/icons.svg") + f"#{name}"
+    return Markup(f'<svg class="icon" aria-hidden="true" focusable="false"><use href="{href}"></use></svg>')
 
 
 def queue_label(name: str | None) -> str:

@@ -18,3 +18,4 @@ ZH = {
     "Look up": "查询", "No case matches this query code and phone.": "没有与该查询码和联系电话相符的工单。",
     "Case %(no)s": "工单 %(no)s", "Reply": "答复内容", "Not accepted": "不予受理",
 }
+ZH.update({"Registered to": "登记日期至", "Dispatch mode": "派单方式", "File": "文件"})

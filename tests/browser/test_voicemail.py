@@ -54,3 +54,20 @@ def test_listen_register_then_correct_the_intake(page: Page, recordings):  # noq
     shot(page, "intake-corrected")
     page.goto("/voicemail")
     expect(page.locator("#voicemail-open")).to_contain_text("没有待处理的留言")
+
+
+def test_the_attachment_picker_speaks_chinese_and_uploads(page: Page, actor):
+    from tests.factories import open_case
+    case_id = open_case(actor("agent")).id
+    db.session.rollback()
+    login(page, "agent")
+    page.goto(f"/cases/{case_id}")
+    form = page.locator("#attach-form")
+    expect(form).to_contain_text("选择文件")
+    expect(form).to_contain_text("未选择文件")
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "现场照片说明.txt", "mimeType": "text/plain", "buffer": "路灯位置：村口东侧".encode()}])
+    expect(page.locator("#attach-name")).to_have_text("现场照片说明.txt")
+    with page.expect_navigation():
+        form.get_by_role("button", name="上传").click()
+    expect(page.locator("main")).to_contain_text("现场照片说明.txt")

@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from api.inputs import parse_id, parse_page
-from api.messages import say
+from api.messages import errors_line, say
 from api.pages import form_data
 from api.pages.filters import department_names
 from api.pages.telephony.calls import playback_configured, present_all
@@ -130,7 +130,7 @@ def _can_report(actor, case) -> bool:
 def urge(case_id: int):
     return _post(case_id, lambda: urges.urge(case_id=case_id, actor=page_actor(),
                                              data={"opinion": request.form.get("opinion", "")}),
-                 _("Urged."))
+                 _("Urged."), "urge")
 
 
 @bp.post("/urges/<id:urge_id>/evaluate")
@@ -141,7 +141,7 @@ def evaluate_urge(urge_id: int):
     if row is None:
         abort(404)
     return _post(row.case_id, lambda: urges.evaluate(urge_id=urge_id, actor=page_actor(), data=data),
-                 _("Evaluation recorded."))
+                 _("Evaluation recorded."), "urge_evaluation")
 
 
 @bp.post("/cases/<id:case_id>/overtime-report")
@@ -149,15 +149,15 @@ def evaluate_urge(urge_id: int):
 def overtime_report(case_id: int):
     data = {k: request.form.get(k, "") for k in ("reason", "measures")}
     return _post(case_id, lambda: overtime.submit(case_id=case_id, actor=page_actor(), data=data),
-                 _("Overtime report submitted."))
+                 _("Overtime report submitted."), "overtime_report")
 
 
-def _post(case_id: int, action, done: str):
+def _post(case_id: int, action, done: str, form_key: str):
     try:
         action()
         flash(done, "success")
     except ValidationFailed as exc:
-        flash("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items()), "error")
+        flash(errors_line(exc.errors, form_key), "error")
     except DomainError as exc:
         flash(say(exc.message), "error")
     # Back where the action came from (e.g. the supervision console, urging case after case).

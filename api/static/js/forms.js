@@ -30,3 +30,10 @@
     refresh(form);
   });
 })();
+// A file input drawn as our own button: show the chosen file's name beside it.
+document.querySelectorAll("input[type=file][data-file-name]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    const shown = document.querySelector(input.dataset.fileName);
+    if (shown && input.files.length) shown.textContent = input.files[0].name;
+  });
+});
