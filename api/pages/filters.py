@@ -101,7 +101,7 @@ def register_filters(app: Flask) -> None:
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
         personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label, field_label=field_label,
-        icon=icon,
+        icon=icon, has_phone=_has_phone,
     )
 
 
@@ -123,6 +123,14 @@ def queue_label(name: str | None) -> str:
 def seat_label(agent: str | None) -> str:
     """A switch agent (`1028@default`) as the seat people know: 坐席 1028."""
     return _("Seat %(ext)s", ext=agent.split("@")[0]) if agent else ""
+
+
+def _has_phone() -> bool:
+    """The signed-in user sits at a phone: the phone bar and click-to-call buttons are theirs."""
+    from flask_login import current_user
+
+    from engine.telephony.call_center import PHONE_ROLES
+    return current_user.is_authenticated and current_user.actor.has(*PHONE_ROLES)
 
 
 def _personal_ok(case) -> bool:

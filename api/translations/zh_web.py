@@ -61,3 +61,6 @@ ZH.update({
         "工单已被他人修改，以下为最新内容，请重新修改。",
 })
 ZH.update({"Printed": "打印公文", "Urge answer evaluated": "督办评价"})
+ZH.update({"Dispatch opinion": "派单意见", "Leader's instruction": "领导批示", "Your return was refused": "退回未获同意，理由",
+           "no opinion given": "未填写意见", "You returned it because": "本单位退回理由"})
+ZH.update({"%(case)s returned to the center: the dispatcher decides on the return.": "%(case)s 已退回中心，由派单员审核。"})

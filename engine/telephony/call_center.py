@@ -24,7 +24,10 @@ from engine.ports import mask_phone, now as clock_now
 from engine.telephony import live as call_live
 from forms.messages import msg
 
-PHONE_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER)     # roles that sit at a phone
+# roles that sit at a phone; visitors call citizens back (their seats take no queue calls: the
+# switch offers the hotline queue only to its tiers' agents)
+PHONE_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER, R.VISITOR)
+CALLBACK_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER)    # the callback list of dissuaded callers
 LEAD_ROLES = (R.SHIFT_LEAD, R.CENTER_LEADER)            # wallboard, peak switch
 CALL_VIEW_ROLES = (R.AGENT, R.SHIFT_LEAD, R.DISPATCHER, R.SUPERVISOR, R.CENTER_LEADER)
 CHOSEN_STATES = {"ready": "Available", "break": "On Break", "logged_out": "Logged Out"}
@@ -242,14 +245,14 @@ def command_status(*, actor: Actor, command_id: int) -> TelephonyCommand:
 # --- callbacks -----------------------------------------------------------------------------------
 def callbacks(*, actor: Actor, status: str = "open", limit: int = 200) -> list[CallRecord]:
     """The callback list (dissuaded callers who asked to be called back), oldest first."""
-    actor.require(*PHONE_ROLES)
+    actor.require(*CALLBACK_ROLES)
     return list(db.session.execute(select(CallRecord).where(CallRecord.callback_status == status)
                                    .order_by(CallRecord.arrived_at, CallRecord.id).limit(limit)).scalars())
 
 
 def finish_callback(*, actor: Actor, call_record_id: int, result: str) -> CallRecord:
     """Close a callback entry: `done` (reached the caller) or `failed` (gave up after trying)."""
-    actor.require(*PHONE_ROLES)
+    actor.require(*CALLBACK_ROLES)
     if result not in ("done", "failed"):
         raise ValidationFailed({"result": [msg("not_an_option", "must be one of: %(options)s", options="done, failed")]})
     changed = db.session.execute(update(CallRecord).where(

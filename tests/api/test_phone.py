@@ -61,6 +61,8 @@ def test_phone_bar_is_for_phone_roles_only(signin):
     assert signin("visitor").post("/phone/dial", json={"case_id": 1}, headers={}).status_code in (400, 403)
     assert b'id="phone-bar"' in signin("agent").get("/inbox").data
     assert b'id="phone-bar"' not in signin("supervisor").get("/inbox").data
+    visitor = signin("visitor").get("/visits").data        # visitors call citizens back from the visit list
+    assert b'id="phone-bar"' in visitor
 
 
 class SseReader:

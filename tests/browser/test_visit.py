@@ -72,12 +72,13 @@ def _leader_confirms(page: Page, case_no: str) -> None:
     expect(row).to_contain_text("诉求超出政策范围")
     expect(row).to_contain_text("仍有意见")
     row.get_by_role("link", name="办理", exact=True).click()
-    page.wait_for_url(re.compile(r"/work-items/\d+$"))
+    page.wait_for_url(re.compile(r"/work-items/\d+(\?next=.*)?$"))
     expect(page.locator("main")).to_contain_text("不满意")             # the visit's facts, in words
     expect(page.locator("main")).to_contain_text("诉求超出政策范围，已多次解释")
     page.locator("#f-close_confirmed input[value=true]").check()
     shot(page, "visit-close-confirmed")
     _submit(page)
+    expect(page).to_have_url(re.compile(r"/approvals$"))             # back to the approvals, not the inbox
 
 
 def test_changing_the_answer_back_sends_no_hidden_decision(page: Page, actor, dept):

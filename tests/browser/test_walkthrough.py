@@ -51,7 +51,7 @@ class Walk:
                .filter(has=page.locator("td:nth-child(5)", has_text=re.compile(rf"^\s*{re.escape(task)}\s*$"))))
         expect(row).to_have_count(1)
         row.get_by_role("link", name="办理", exact=True).click()
-        page.wait_for_url(re.compile(r"/work-items/\d+$"))
+        page.wait_for_url(re.compile(r"/work-items/\d+(\?next=.*)?$"))
         expect(page.locator("h1")).to_contain_text(task)
         expect(page.locator("h1 small")).to_have_text(self.case_no)
 
@@ -106,7 +106,7 @@ def test_a_complaint_from_intake_to_archive(page: Page):
     page.fill("#f-address", "东湖区湖滨街道新苑小区东侧工地")
     walk.keep("02-new-case")
     page.locator("#intake-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/work-items/\d+$"))
+    page.wait_for_url(re.compile(r"/work-items/\d+(\?next=.*)?$"))
     expect(page.locator(".flash.success")).to_be_visible()
     walk.case_no = page.locator("h1 small").inner_text().strip()
     assert re.fullmatch(r"\S+", walk.case_no)

@@ -121,7 +121,10 @@ def _can_act(actor, item) -> bool:
 
 
 def _can_report(actor, case) -> bool:
-    return (actor.has(R.HANDLER, R.DEPT_LEADER) and case.due_at is not None
+    """The overtime report form: for the lead department, only on an overdue case."""
+    from engine.ports import now as clock_now
+    overdue = case.due_at is not None and case.due_at < clock_now() and not case.suspended
+    return (actor.has(R.HANDLER, R.DEPT_LEADER) and overdue and case.status != "closed"
             and scope.in_subtree(actor, case.lead_department_id))
 
 

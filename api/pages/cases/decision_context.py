@@ -14,6 +14,7 @@ from engine.models import CaseDepartment, CaseEvent
 
 # form key -> (event action that asked, data keys to show)
 ASKED_BY = {
+    "sign_for": ("dispatch", ("mode", "instruction", "opinion")),
     "decide_return": ("sign_for", ("reason",)),
     "decide_extension": ("handle", ("extension_days", "extension_reason")),
     "decide_suspension": ("handle", ("suspension_reason",)),
@@ -22,33 +23,51 @@ ASKED_BY = {
     "visit": ("handle", ("result", "reply_text")),
     "confirm_close": ("visit", ("satisfaction", "resolved", "note", "close_reason")),
 }
-SHOW_OPINIONS = frozenset({"approve_reply", "review", "visit"})
+SHOW_OPINIONS = frozenset({"handle", "approve_reply", "review", "visit"})
 
 
 def _labels() -> dict[str, str]:
     return {"reason": _("Reason given"), "extension_days": _("Working days asked"),
             "extension_reason": _("Reason given"), "suspension_reason": _("Reason given"),
             "result": _("Result"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
+            "mode": _("Dispatch mode"), "instruction": _("Leader's instruction"), "opinion": _("Dispatch opinion"),
             "resolved": _("Resolved"), "note": _("Visit record"), "close_reason": _("Why close")}
 
 
 def facts_for(form_key: str, case_id: int) -> dict:
     """{'facts': [(label, text)], 'initial': {...}} for the task page."""
-    asked = ASKED_BY.get(form_key)
-    if asked is None:
+    if form_key not in ASKED_BY and form_key not in SHOW_OPINIONS:
         return {}
-    action, keys = asked
-    event = db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.action == action)
-                               .order_by(CaseEvent.id.desc()).limit(1)).scalar()
+    action, keys = ASKED_BY.get(form_key, ("", ()))
+    event = _latest(case_id, action) if action else None
     data = event.data if event else {}
     labels = _labels()
     facts = [(labels[k], _shown(form_key, k, data[k])) for k in keys if data.get(k) not in (None, "")]
+    if form_key == "sign_for":
+        facts += _refused_return(case_id, event)
     if form_key in SHOW_OPINIONS:
         facts += _opinions(case_id)
     initial = {}
     if form_key == "decide_extension" and data.get("extension_days"):
         initial["approved_days"] = data["extension_days"]      # grant what was asked unless changed
     return {"facts": facts, "initial": initial}
+
+
+def _latest(case_id: int, action: str) -> CaseEvent | None:
+    return db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.action == action)
+                              .order_by(CaseEvent.id.desc()).limit(1)).scalar()
+
+
+def _refused_return(case_id: int, dispatch: CaseEvent | None) -> list[tuple[str, str]]:
+    """Signing for again after the center refused the return: why it was refused."""
+    decided = _latest(case_id, "decide_return")
+    if decided is None or decided.data.get("return_approved") or (dispatch and decided.id < dispatch.id):
+        return []
+    asked = _latest(case_id, "sign_for")
+    refused = [(_("Your return was refused"), decided.data.get("opinion") or _("no opinion given"))]
+    if asked is not None and asked.data.get("reason"):
+        refused.insert(0, (_("You returned it because"), asked.data["reason"]))
+    return refused
 
 
 def _shown(form_key: str, key: str, value) -> str:

@@ -8,7 +8,7 @@ from flask_login import login_required
 from api.messages import say
 from api.pages import form_data
 from api.pages.cases import decision_context
-from api.pages.web import page_actor
+from api.pages.web import next_url, page_actor
 from engine.cases import service as cases, work_items
 from engine.errors import ValidationFailed, WrongState
 from forms import get_form
@@ -31,8 +31,8 @@ def work_item(item_id: int):
         try:
             work_items.complete(item_id=item_id, actor=actor, data=values,
                                 expected_version=form_data.version(request.form))
-            flash(_("Done: %(task)s of %(case)s.", task=item.title, case=case.case_no), "success")
-            return redirect(url_for("inbox.inbox"))
+            flash(_done(item, values, case.case_no), "success")
+            return redirect(next_url(url_for("inbox.inbox")))
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
         except WrongState as exc:
@@ -40,6 +40,13 @@ def work_item(item_id: int):
             status = 409
     return render_template("pages/cases/work_item.html", item=item, case=case, form=form, values=values,
                            errors=errors, task_data=task_data), status
+
+
+def _done(item, values: dict, case_no: str) -> str:
+    """What the flash says was done: a return is a return, not a sign-for."""
+    if item.form_key == "sign_for" and values.get("decision") == "return":
+        return _("%(case)s returned to the center: the dispatcher decides on the return.", case=case_no)
+    return _("Done: %(task)s of %(case)s.", task=item.title, case=case_no)
 
 
 def _context(item, actor) -> dict:
