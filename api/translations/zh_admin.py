@@ -62,6 +62,8 @@ ZH = {
     "New value": "新值",
     "Handling limit (working days)": "办理时限(工作日)", "Yellow from working days before due": "到期前几个工作日预警",
     "Sign-for limit (working days)": "签收时限(工作日)", "Sign-for: yellow from working days before due": "签收：到期前几个工作日预警",
+    "Yellow for at most this % of the limit's office time": "预警时段最多占时限内办公时间的百分比",
+    "Start of office hours": "上班时间", "office hours must start before they end": "上班时间须早于下班时间",
     "End of office hours (due time of day)": "下班时间(到期时刻)", "Reopens allowed": "允许重办次数",
     "Morning digest time": "每日提醒时间", "Digest: items due within working days": "每日提醒：几个工作日内到期的待办",
     "Recolouring interval (seconds)": "时限状态刷新间隔(秒)", "Calendar revision (internal counter)": "日历版本(内部计数)",

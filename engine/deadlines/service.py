@@ -27,15 +27,23 @@ def _rules(action):
     return action.cache["rules"]
 
 
-def warn_point(cal, due_at: datetime, warn_days: int, office_end: str) -> datetime:
-    """End of office hours `warn_days` working days before the due day (yellow after it)."""
+def warn_point(cal, params, stage: str, started_at: datetime, due_at: datetime, warn_days: int) -> datetime:
+    """When the deadline turns yellow: `warn_days` working days before the due day ends, but never
+    while more than the stage's warning share of the limit's office time is left.
+
+    The day rule alone makes a one-working-day limit (sign-for) yellow from its first hour; the
+    share keeps a short limit green for most of it and leaves long limits on the day rule.
+    """
     day = cal_math.local_date(due_at)
     left = warn_days
     while left > 0:
         day -= timedelta(days=1)
         if cal.is_working_day(day):
             left -= 1
-    return cal_math.end_of_office(day, office_end)
+    by_days = cal_math.end_of_office(day, params.office_end)
+    office = params.office_hours
+    window = cal.office_time(started_at, due_at, office) * params.warn_share(stage) / 100
+    return max(by_days, cal.office_time_before(due_at, window, started_at, office))
 
 
 def of_case(case_id: int) -> list[Deadline]:
@@ -67,7 +75,7 @@ def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id
     else:
         days, warn_days = params.handling_days(case.category), params.warn_days(case.category)
     due, provisional = cal.due_after(action.now, days, params.office_end)
-    warn = warn_point(cal, due, warn_days, params.office_end)
+    warn = warn_point(cal, params, stage, action.now, due, warn_days)
     last_round = max((d.round for d in _all(action) if d.stage == stage), default=0)
     rows = [Deadline(case_id=case.id, stage=stage, department_id=dept, role=role, round=last_round + 1,
                      started_at=action.now, working_days=days, due_at=due, warn_at=warn,
@@ -109,7 +117,7 @@ def extend(action, *, days: int, reason: str, actor_id: int | None) -> None:
     for d in running(action, stage="handling"):
         old = d.due_at
         d.due_at, d.provisional = cal.extend(d.due_at, days, params.office_end)
-        d.warn_at = warn_point(cal, d.due_at, params.warn_days(action.case.category), params.office_end)
+        d.warn_at = warn_point(cal, params, d.stage, d.started_at, d.due_at, params.warn_days(action.case.category))
         d.colour = colour_of(action.now, d.due_at, d.warn_at)
         if d.role == "lead":
             changed = (old, d)
@@ -137,7 +145,7 @@ def resume(action, *, actor_id: int | None) -> None:
         if paused:
             old = d.due_at
             d.due_at, d.provisional = cal.extend(d.due_at, paused, params.office_end)
-            d.warn_at = warn_point(cal, d.due_at, params.warn_days(action.case.category), params.office_end)
+            d.warn_at = warn_point(cal, params, d.stage, d.started_at, d.due_at, params.warn_days(action.case.category))
             if d.role == "lead":
                 _mirror(action.case, "handling", d.due_at, d.warn_at, d.provisional, action.now)
                 action.event("due_changed", actor_id=actor_id, data={

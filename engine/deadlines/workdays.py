@@ -46,9 +46,7 @@ def local_date(moment_utc: datetime) -> date:
 
 def end_of_office(day: date, office_end: str = "17:30") -> datetime:
     """Naive-UTC moment when office hours end on `day` in Asia/Shanghai."""
-    hour, minute = (int(x) for x in office_end.split(":"))
-    local = datetime.combine(day, time(hour, minute), tzinfo=TZ)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return on_day(day, office_end)
 
 
 @dataclass(frozen=True)
@@ -103,3 +101,32 @@ class WorkCalendar:
     def extend(self, due_utc: datetime, days: int, office_end: str = "17:30") -> tuple[datetime, bool]:
         """(due moment, provisional) moved `days` working days after the day of `due_utc`."""
         return self.due_after(due_utc, days, office_end)
+
+    def office_intervals(self, start_utc: datetime, end_utc: datetime, office: tuple[str, str]):
+        """(from, to) naive-UTC office-hour stretches of working days inside [start, end], in order."""
+        day = local_date(start_utc)
+        while day <= local_date(end_utc):
+            if self.is_working_day(day):
+                opens, closes = on_day(day, office[0]), on_day(day, office[1])
+                if max(opens, start_utc) < min(closes, end_utc):
+                    yield max(opens, start_utc), min(closes, end_utc)
+            day += timedelta(days=1)
+
+    def office_time(self, start_utc: datetime, end_utc: datetime, office: tuple[str, str]) -> timedelta:
+        """Office time on working days between two moments (nights, weekends, holidays not counted)."""
+        return sum((b - a for a, b in self.office_intervals(start_utc, end_utc, office)), timedelta())
+
+    def office_time_before(self, end_utc: datetime, span: timedelta, start_utc: datetime,
+                           office: tuple[str, str]) -> datetime:
+        """The moment `span` of office time before `end_utc`, not earlier than `start_utc`."""
+        for a, b in reversed(list(self.office_intervals(start_utc, end_utc, office))):
+            if b - a >= span:
+                return b - span
+            span -= b - a
+        return start_utc
+
+
+def on_day(day: date, hhmm: str) -> datetime:
+    """Naive-UTC moment of the local time `hhmm` on `day` in Asia/Shanghai."""
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)

@@ -19,6 +19,11 @@ DEFAULTS: dict[str, object] = {
     **{f"warn_days.{c}": 1 for c in CATEGORIES},
     "sign_for_days": 1,
     "sign_for_warn_days": 1,
+    # Short limits: at most this percentage of a stage's office time is yellow, so a one-day
+    # sign-for is not yellow the moment it is dispatched (the day rule above alone would be).
+    "warn_share.sign_for": 50,
+    "warn_share.handling": 50,
+    "office_start": "08:30",
     "office_end": "17:30",
     "max_reopens": 2,
     "digest_time": "08:30",          # each working morning, Asia/Shanghai
@@ -51,9 +56,16 @@ def validate(name: str, value: object) -> object:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(msg("not_integer", "must be an integer"))
         if value < 0 or (name.startswith(("handling_days.", "sign_for_days")) and value < 1) \
-                or (name == "telephony.peak_mode" and value > 2) or value < MINIMUM.get(name, 0):
+                or (name == "telephony.peak_mode" and value > 2) or value < MINIMUM.get(name, 0) \
+                or (name.startswith("warn_share.") and not 1 <= value <= 100):
             raise ValueError(msg("out_of_range", "out of range"))
         return value
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise ValueError(msg("not_a_time", "must be a time HH:MM"))
     return value
+
+
+def check_together(values: dict) -> None:
+    """Rules between parameters; ValueError says which is broken."""
+    if values["office_start"] >= values["office_end"]:
+        raise ValueError(msg("office_hours_order", "office hours must start before they end"))

@@ -20,9 +20,17 @@ class Params(dict):
     def warn_days(self, category: str) -> int:
         return int(self[f"warn_days.{category}"])
 
+    def warn_share(self, stage: str) -> int:
+        """At most this percentage of a `stage` limit's office time is yellow."""
+        return int(self[f"warn_share.{stage}"])
+
     @property
     def office_end(self) -> str:
         return str(self["office_end"])
+
+    @property
+    def office_hours(self) -> tuple[str, str]:
+        return str(self["office_start"]), str(self["office_end"])
 
 
 def snapshot() -> Params:
@@ -35,10 +43,7 @@ def snapshot() -> Params:
 def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -> object:
     """Change one parameter; audited; effective for the next action anywhere."""
     actor.require(R.ADMIN)
-    try:
-        value = parameters.validate(name, value)
-    except ValueError as exc:
-        raise ValidationFailed({name: [exc.args[0]]}) from None
+    value = _validated(name, value)
     _write(name, value, actor_id=actor.user_id, reason=reason)
     db.session.commit()
     return value
@@ -47,12 +52,19 @@ def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -
 def write_audited(name: str, value: object, *, actor_id: int | None, reason: str) -> object:
     """Change one parameter for a service that checked the actor's right itself (e.g. the shift
     lead's peak switch); validated and audited like an admin's change."""
-    try:
-        value = parameters.validate(name, value)
-    except ValueError as exc:
-        raise ValidationFailed({name: [exc.args[0]]}) from None
+    value = _validated(name, value)
     _write(name, value, actor_id=actor_id, reason=reason)
     db.session.commit()
+    return value
+
+
+def _validated(name: str, value: object) -> object:
+    """The value checked alone and together with the others (office hours must open before they end)."""
+    try:
+        value = parameters.validate(name, value)
+        parameters.check_together({**snapshot(), name: value})
+    except ValueError as exc:
+        raise ValidationFailed({name: [exc.args[0]]}) from None
     return value
 
 

@@ -1,7 +1,6 @@
 """REST API: /api/v1/cases and /api/v1/work-items, with auth, scoping and error codes."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import event
 
 from engine.db import db

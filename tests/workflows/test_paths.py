@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from engine.cases import actions, service as cases, work_items
 from engine.db import db
-from engine.errors import PermissionDenied, ValidationFailed, WrongState
 from engine.deadlines import service as deadlines
+from engine.errors import PermissionDenied, ValidationFailed, WrongState
 from engine.models import Case, CaseDepartment, CaseEvent, WorkItem
 from tests.factories import open_case, to_handling
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from api.pages.admin.audit import recent, require_admin, translate
-from api.pages.filters import option_label
+from api.pages.filters import STAGE_LABELS, label as pair_label, option_label
 from engine.deadlines import calendar as work_calendar
 from engine.deadlines.workdays import local_date
 from engine.errors import ValidationFailed
@@ -33,6 +33,8 @@ def parameter_label(name: str) -> str:
               "warn_days": _("Yellow from working days before due"),
               "sign_for_days": _("Sign-for limit (working days)"),
               "sign_for_warn_days": _("Sign-for: yellow from working days before due"),
+              "warn_share": _("Yellow for at most this % of the limit's office time"),
+              "office_start": _("Start of office hours"),
               "office_end": _("End of office hours (due time of day)"), "max_reopens": _("Reopens allowed"),
               "digest_time": _("Morning digest time"), "digest_days": _("Digest: items due within working days"),
               "recolour_seconds": _("Recolouring interval (seconds)"),
@@ -41,6 +43,8 @@ def parameter_label(name: str) -> str:
                    "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers"),
                    "telephony.seat_absent_seconds": _("Sign out a seat no screen has shown for (seconds)")})
     label = labels.get(name) or labels.get(base, name)
+    if base == "warn_share":
+        return f"{label} · {pair_label(STAGE_LABELS, category)}"
     return f"{label} · {option_label(CATEGORY_OPTIONS, category)}" if base in ("handling_days", "warn_days") else label
 
 

@@ -59,7 +59,37 @@ def test_sign_for_across_spring_festival_lands_on_the_make_up_saturday(actor, de
                                                         WorkItem.state == "open")).scalars().all()
     assert (item.task_name, item.due_at) == ("sign_for", d.due_at)
     assert colours.colour_of(clock.at, item.due_at, item.warn_at) == "green"
-    assert d.warn_at == at(2026, 2, 13, 17, 30)     # yellow once the dispatch day's office hours end
+    # Half of the limit's office time (Fri 10:00-17:30 and Sat 8:30-17:30, 16.5 h) stays green.
+    assert d.warn_at == at(2026, 2, 14, 9, 15)
+
+
+def test_a_short_limit_is_not_yellow_the_moment_it_starts(api, actor, dept, clock):
+    # Dispatched after office hours: the day rule alone (yellow from the end of the day before the
+    # due day) made every such case yellow at once; the warning share keeps it green until noon.
+    case = dispatched(actor, dept, clock, at(2026, 11, 2, 18))
+    [d] = deadlines_of(case.id, stage="sign_for")
+    assert (d.due_at, d.warn_at, d.colour) == (at(2026, 11, 3, 17, 30), at(2026, 11, 3, 13), "green")
+    clock.at = at(2026, 11, 3, 12, 59)
+    assert colours.recolour() == {"deadlines": 0}
+    clock.at = at(2026, 11, 3, 13, 1)
+    assert colours.recolour() == {"deadlines": 1}
+    db.session.expire_all()
+    assert deadlines_of(case.id, stage="sign_for")[0].colour == "yellow"
+    # A parameter per stage: a quarter of the sign-for limit, from the next dispatch on.
+    assert api("admin").put("/api/v1/parameters/warn_share.sign_for", json={"value": 25}).status_code == 200
+    assert api("admin").put("/api/v1/parameters/warn_share.sign_for", json={"value": 0}).status_code == 422
+    later = dispatched(actor, dept, clock, at(2026, 11, 3, 18))
+    assert deadlines_of(later.id, stage="sign_for")[0].warn_at == at(2026, 11, 4, 15, 15)
+    # Long limits keep the day rule: 15 working days are yellow during the last one only.
+    signed_case = signed(actor, dept, clock, at(2026, 11, 2, 10), at(2026, 11, 3, 9))
+    [lead] = deadlines_of(signed_case.id, stage="handling")
+    assert lead.warn_at == at(2026, 11, 23, 17, 30) and lead.due_at == at(2026, 11, 24, 17, 30)
+
+
+def test_office_hours_must_open_before_they_close(api):
+    res = api("admin").put("/api/v1/parameters/office_start", json={"value": "18:00"})
+    assert res.status_code == 422 and "office_start" in res.json["errors"]["json"]
+    assert api("admin").put("/api/v1/parameters/office_start", json={"value": "09:00"}).status_code == 200
 
 
 def test_handling_counts_from_the_day_after_sign_for_through_the_holiday(actor, dept, clock):
