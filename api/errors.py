@@ -92,7 +92,7 @@ def _page_text(exc: DomainError) -> str:
     """A domain error for a person: its message, and each field's problem, in their language."""
     text = messages.say(exc.message)
     if isinstance(exc, ValidationFailed) and exc.errors:
-        text += " " + "；".join(f"{field}: {'，'.join(said)}" for field, said in messages.say_errors(exc.errors).items())
+        text += " " + messages.errors_line(exc.errors)
     return text
 
 

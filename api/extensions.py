@@ -4,6 +4,7 @@ from flask_smorest import Api
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import fields
 
+from engine.cases.search import not_modelled
 from engine.db import db
 
 
@@ -19,7 +20,8 @@ class CodedApi(Api):
     ERROR_SCHEMA = CodedErrorSchema
 
 
-migrate = Migrate()
+# The search index and FTS tables are built by migration 0015 and described by no model.
+migrate = Migrate(include_object=not_modelled)
 rest_api = CodedApi()
 
 __all__ = ["db", "migrate", "rest_api"]

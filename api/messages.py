@@ -41,7 +41,7 @@ def field_label(name: str, form_key: str | None = None) -> str:
 
 def _other_labels() -> dict[str, str]:
     return {"registered_from": gettext("Registered from"), "registered_to": gettext("Registered to"),
-            "case_no": gettext("Case number"), "lead_department_id": gettext("Lead department"),
+            "case_no": gettext("Case number"), "q": gettext("Search words"), "lead_department_id": gettext("Lead department"),
             "co_department_id": gettext("Co-department"), "lead_handler_id": gettext("Lead handler"),
             "co_handler_id": gettext("Co-department handler"), "dispatch_mode": gettext("Dispatch mode"),
             "reply_status": gettext("Reply status"), "sort": gettext("Sort"), "date": gettext("Date"),

@@ -34,7 +34,19 @@ PAGES = [
     ("query, dispatcher: lead handler", "dispatcher", "/query?lead_handler_id={dh_hb_handler}"),
     ("query, district handler: no filter", "dh_handler", "/query"),
     ("query, street handler: by due date", "dh_hb_handler", "/query?reply_status=open&sort=due"),
+    ("query, dispatcher: words, 4 characters", "dispatcher", "/query?q=施工噪音"),
+    ("query, dispatcher: words, 2 characters", "dispatcher", "/query?q=路灯"),
+    ("query, dispatcher: words + category", "dispatcher", "/query?q=幸福路&category=complaint"),
+    ("query, street handler: words", "dh_hb_handler", "/query?q=油烟扰民"),
+    ("cases, dispatcher: words, rare", "dispatcher", "/cases?q=第12345号"),
 ]
+# Varied text, so words searches find a realistic share (one topic in 12, one street in 9).
+TOPICS = [("夜间施工噪音扰民", "工地每晚十一点后仍在打桩，影响休息。"), ("路灯不亮夜间出行不便", "小区门口路灯坏了一周。"),
+          ("餐馆油烟扰民", "楼下餐馆油烟直排，窗户无法打开。"), ("小区电梯长期故障", "电梯故障一个多月无人维修。"),
+          ("占道经营", "早市摊贩占用人行道。"), ("拖欠工资", "公司拖欠三个月工资。"), ("井盖缺失", "人行道井盖丢失，有安全隐患。"),
+          ("违章停车", "消防通道长期被占用。"), ("垃圾清运不及时", "垃圾桶满溢无人清运。"), ("供暖温度不达标", "室温不足十六度。"),
+          ("公交班次太少", "早高峰等车超过半小时。"), ("物业费上涨", "物业未经业主同意上调收费。")]
+STREETS = ["幸福路", "人民大道", "湖滨路", "西山路", "青松街", "解放路", "建设路", "滨江大道", "文化路"]
 TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
 
@@ -93,7 +105,8 @@ def _case(i: int, now: datetime, kind: str, lead: int, version_id: int) -> dict:
                 outcome="archived" if kind == "closed" else None,
                 category=("complaint", "consult", "report", "help", "suggestion")[i % 5],
                 channel=("phone", "web", "app", "wechat")[i % 4], citizen_name="张三", phone=f"138{i:08d}",
-                title=f"小区电梯长期故障（第{i}号）", content="bench", address="", confidential=i % 50 == 0,
+                title=f"{TOPICS[i % 12][0]}（第{i}号）", content=TOPICS[i % 12][1],
+                address=f"{STREETS[i % 9]}{i % 300 + 1}号", confidential=i % 50 == 0,
                 dispatch_mode="assign" if i % 20 == 0 else "transfer", lead_department_id=lead,
                 handle_due_at=due, due_at=due, warn_at=due - timedelta(days=1) if due else None,
                 due_provisional=False, suspended=False, urge_count=0, reopen_count=0, return_count=0,

@@ -12,3 +12,9 @@ class Page:
     total: int
     page: int
     page_size: int
+
+
+def clamp(page: int, total: int, page_size: int) -> int:
+    """`page` within 1..the last page (pages: a link to page 9 of a list that shrank to 3 shows
+    page 3; the API answers an empty page instead, so clients paging until empty stop)."""
+    return max(1, min(page, (total + page_size - 1) // page_size))

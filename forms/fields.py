@@ -73,6 +73,13 @@ class Form:
         return {"key": self.key, "title": self.title if lang == "zh" else self.title_en,
                 "fields": [f.describe(lang) for f in self.fields]}
 
+    def options(self, name: str) -> tuple:
+        """The (value, zh, en) options of the field `name` (KeyError when the form has no such field)."""
+        for f in self.fields:
+            if f.name == name:
+                return f.options
+        raise KeyError(name)
+
     def validate(self, data: dict | None) -> dict:
         """Return clean data holding only this form's fields, or raise FormInvalid."""
         data = data or {}

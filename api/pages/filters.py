@@ -60,6 +60,11 @@ def department_names() -> dict[int, str]:
     return dict(db.session.execute(select(Department.id, Department.name)).all())
 
 
+def department_codes() -> dict[int, str]:
+    """Each department's code: pickers match what is typed against names and codes."""
+    return dict(db.session.execute(select(Department.id, Department.code)).all())
+
+
 def department_tree(kinds: tuple[str, ...] | None = None) -> list[tuple[int, str, int]]:
     """(id, name, depth) in tree order (districts and their streets first, then bureaus);
     optionally only some kinds. Sorted on the numbers of the path: as text '/1/10/' < '/1/3/'."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, request, session
+from flask import Flask, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 from engine.db import db
 from engine.models import User
 from engine.organisation.actor import Actor, actor_from_user
+from engine.paging import Page, clamp
 
 LANGUAGES = ("zh", "en")
 csrf = CSRFProtect()
@@ -93,3 +94,13 @@ def next_url(default: str) -> str:
     """A safe redirect target from ?next= (same-site paths only)."""
     target = request.args.get("next") or request.form.get("next") or ""
     return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def past_the_end(result: Page):
+    """A redirect to the last page when the page asked for is past it (the list shrank since the
+    link was made, a number was typed), else None."""
+    last = clamp(result.page, result.total, result.page_size)
+    if last == result.page:
+        return None
+    args = {**request.args.to_dict(), "page": last}
+    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))

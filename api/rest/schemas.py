@@ -52,6 +52,9 @@ class PagingSchema(Schema):
 
 
 class CaseQuerySchema(PagingSchema):
+    q = fields.String(validate=validate.Length(max=100),
+                      metadata={"description": "Words in the title, content or address; every "
+                                "space-separated term must occur (Chinese substrings)."})
     case_no = fields.String()
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     status = fields.String(validate=validate.OneOf(STATUSES))

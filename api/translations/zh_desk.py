@@ -23,3 +23,6 @@ ZH.update({
     "The caller made another request in this call: register it as a further case":
         "来电人在本次来电中还提出了另一项诉求：另行登记为新工单",
 })
+ZH.update({"None chosen": "尚未选择", "Remove": "移除", "the lead department": "主办单位（不能同时协办）",
+           "Type a name or code to filter": "输入单位名称或代码筛选", "Filter departments": "筛选单位",
+           "No department matches.": "没有匹配的单位。"})

@@ -19,3 +19,6 @@ ZH = {
     "Case %(no)s": "工单 %(no)s", "Reply": "答复内容", "Not accepted": "不予受理",
 }
 ZH.update({"Registered to": "登记日期至", "Dispatch mode": "派单方式", "File": "文件"})
+ZH.update({"must not be before the start date": "不得早于开始日期",
+           "Search title, content, address": "搜索标题、内容、地址",
+           "%(n)s items": "共 %(n)s 项", "Search words": "检索字词"})

@@ -12,9 +12,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from engine.cases import answers
 from engine.cases.numbering import normalize_phone
 from engine.db import db
-from engine.models import Case, CaseEvent, Department
+from engine.models import Case, Department
 
 # Compared against when no case has the code, so a wrong code costs what a wrong phone costs.
 _NO_PHONE = "0" * 11
@@ -94,16 +95,5 @@ def _department_name(department_id: int | None) -> str | None:
 
 def _reply(case_id: int) -> tuple[str | None, str | None]:
     """The last answer the citizen was given: the lead's reply, or the agent's direct answer."""
-    events = db.session.execute(
-        select(CaseEvent.action, CaseEvent.data).where(CaseEvent.case_id == case_id,
-                                                       CaseEvent.action.in_(("handle", "triage")))
-        .order_by(CaseEvent.id.desc())).all()
-    for action, data in events:
-        data = data or {}
-        if action == "handle" and data.get("action") in ("reply", "natural_completion"):
-            return data.get("reply_text"), None
-        if action == "triage" and data.get("decision") == "direct_answer":
-            return data.get("answer"), None
-        if action == "triage" and data.get("decision") == "not_accepted":
-            return None, data.get("not_accepted_reason")
-    return None, None
+    answer = answers.of_cases([case_id])[case_id]
+    return answer.reply_text, answer.not_accepted_reason

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, select, text
 
+from engine.cases import answers, search as case_words
 from engine.db import MAX_ID, db
 from engine.deadlines import COLOURS, TZ, colour_condition
 from engine.errors import ValidationFailed
@@ -41,6 +42,7 @@ class Filters:
     """What the query form may ask; None means 'any'."""
 
     case_no: str | None = None
+    q: str | None = None                    # words in the title, content or address
     registered_from: date | None = None     # local (Asia/Shanghai) days, both inclusive
     registered_to: date | None = None
     dispatch_mode: str | None = None
@@ -62,6 +64,7 @@ class Found:
     co_department_ids: list[int] = field(default_factory=list)
     lead_handler_ids: list[int] = field(default_factory=list)
     co_handler_ids: list[int] = field(default_factory=list)
+    answer: answers.Answer | None = None     # exports only: the reply, its result, the satisfaction
 
 
 def _choice(options):
@@ -98,8 +101,15 @@ def _case_no(raw: str) -> str:
     return raw.upper()
 
 
+def _words(raw: str) -> str:
+    """Search words, as typed."""
+    if len(raw) > case_words.MAX_LENGTH:
+        raise ValueError(msg("max_length", "at most %(max)s characters", max=case_words.MAX_LENGTH))
+    return raw
+
+
 _PARSERS = {
-    "case_no": _case_no, "registered_from": _date, "registered_to": _date,
+    "case_no": _case_no, "q": _words, "registered_from": _date, "registered_to": _date,
     "dispatch_mode": _choice(DISPATCH_MODES), "reply_status": _choice(tuple(REPLY_STATUSES)),
     "lead_department_id": _positive_int, "lead_handler_id": _positive_int, "co_department_id": _positive_int,
     "co_handler_id": _positive_int, "category": _choice(CATEGORIES), "channel": _choice(CHANNELS),
@@ -117,6 +127,10 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
                 values[f.name] = _PARSERS[f.name](raw)
             except ValueError as exc:
                 errors[f.name] = [exc.args[0]]
+    if values.get("registered_from") and values.get("registered_to") \
+            and values["registered_from"] > values["registered_to"]:
+        errors.setdefault("registered_to", []).append(
+            msg("before_start", "must not be before the start date"))
     if errors:
         raise ValidationFailed(errors)
     return Filters(**values)
@@ -142,6 +156,8 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
     if f.case_no:   # a whole number is an indexed lookup; a part of one a prefix search
         whole = len(f.case_no) >= CASE_NO_LENGTH
         out.append(Case.case_no == f.case_no if whole else Case.case_no.startswith(f.case_no, autoescape=True))
+    if f.q:
+        out.append(case_words.words_condition(f.q))
     if f.registered_from:
         out.append(Case.created_at >= _day_start(f.registered_from))
     if f.registered_to:
@@ -207,11 +223,15 @@ def stream(*, actor: Actor, filters: Filters, sort: str = DEFAULT_SORT,
            limit: int = EXPORT_LIMIT) -> Iterator[list[Found]]:
     """The whole result in chunks, at most `limit` cases (ask for limit + 1 to learn it was cut)."""
     where = and_(*conditions(actor, filters))
-    query = select(*COLUMNS).where(where).order_by(*_order(sort)).limit(limit)
+    query = select(*COLUMNS, Case.content).where(where).order_by(*_order(sort)).limit(limit)
     # Fetched in one go: a server-side cursor would have to stay open across the chunks' own reads.
     rows = db.session.execute(query).all()
     for lo in range(0, len(rows), CHUNK):
-        yield _annotate(rows[lo:lo + CHUNK])
+        chunk = _annotate(rows[lo:lo + CHUNK])
+        answered = answers.of_cases([f.case.id for f in chunk])
+        for f in chunk:
+            f.answer = answered[f.case.id]
+        yield chunk
 
 
 def _annotate(rows) -> list[Found]:

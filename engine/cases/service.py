@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import notifications, processes
 from engine.bpmn.runtime import CaseWorkflow
-from engine.cases import audit, numbering, projections
+from engine.cases import audit, numbering, projections, search
 from engine.cases.numbering import normalize_phone
 from engine.db import RawJson, db, naive_utc
 from engine.deadlines import colour_condition
@@ -191,4 +191,8 @@ def _conditions(f: dict) -> list:
         out += [colour_condition(Case, f["colour"], clock_now()), Case.suspended.is_(False)]
     if f.get("due_before"):
         out.append(Case.due_at < naive_utc(f["due_before"]))
+    if f.get("q"):
+        if len(f["q"]) > search.MAX_LENGTH:
+            raise ValidationFailed({"q": [msg("max_length", "at most %(max)s characters", max=search.MAX_LENGTH)]})
+        out.append(search.words_condition(f["q"]))
     return out

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import io
 from datetime import timezone
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from engine.cases import actions
 from engine.deadlines.workdays import TZ
 from tests.api.test_pages import _fresh_limits, signin  # noqa: F401  (fixtures)
-from tests.factories import to_handling
+from tests.factories import INTAKE, to_handling
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +51,7 @@ def test_personal_data_is_masked_for_the_designer(signin, three):
     page = signin("designer").get("/query").get_data(as_text=True)
     assert "138****8000" in page and "13800138000" not in page and "张*" in page
     rows = _sheet(signin("designer").get("/query/export.xlsx"))
-    assert "138****8000" in {r[6] for r in rows[1:]} and not any("13800138000" in str(r) for r in rows)
+    assert "138****8000" in {r["联系电话"] for r in _records(rows)} and not any("13800138000" in str(r) for r in rows)
     confidential = signin("dh_handler").get("/query").get_data(as_text=True)   # its own case, but confidential
     assert three[2].case_no in confidential and "137****7000" in confidential
 
@@ -76,9 +78,11 @@ def test_export_is_a_real_workbook_of_the_whole_result(signin, three, dept):
     local = three[0].created_at.replace(tzinfo=timezone.utc).astimezone(TZ).replace(tzinfo=None, second=0,
                                                                                     microsecond=0)
     assert street[1].replace(second=0, microsecond=0) == local                # a date-time in Asia/Shanghai
-    assert street[2:4] == ["电话", "投诉"] and street[9] == "西山街道" and street[15] == "未答复"
-    bureau = next(r for r in rows[1:] if r[0] == three[1].case_no)
-    assert bureau[11] == "市城市管理局" and bureau[8] == "转送"
+    street = dict(zip(rows[0], street))
+    assert (street["来源渠道"], street["诉求类型"], street["主办单位"], street["答复状态"]) == ("电话", "投诉", "西山街道", "未答复")
+    bureau = next(r for r in _records(rows) if r["工单编号"] == three[1].case_no)
+    assert bureau["协办单位"] == "市城市管理局" and bureau["派单方式"] == "转送"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(rows[0]))}4"   # filter buttons over the rows
 
 
 def test_export_is_cut_at_the_limit_with_a_note(app, signin, three, monkeypatch):
@@ -87,6 +91,40 @@ def test_export_is_cut_at_the_limit_with_a_note(app, signin, three, monkeypatch)
     rows = _sheet(res)
     assert res.headers["X-Export-Rows"] == "2" and len([r for r in rows[1:] if r[0] and r[0].startswith("GD")]) == 2
     assert "仅导出前 2 条" in rows[-1][0]
+
+
+def test_export_carries_what_was_asked_and_answered(actor, signin, three):
+    closed = three[0]
+    actions.reply(case_id=closed.id, actor=actor("xs_xs_handler"), result="explained", reply_text="已向市民解释政策。")
+    actions.review(case_id=closed.id, actor=actor("dispatcher"), passed=True)
+    actions.visit(case_id=closed.id, actor=actor("visitor"), satisfaction="basically_satisfied", resolved=True)
+    rows = _records(_sheet(signin("dispatcher").get("/query/export.xlsx")))
+    done = next(r for r in rows if r["工单编号"] == closed.case_no)
+    assert (done["诉求内容"], done["办理结果"], done["答复内容"], done["满意度"]) == (
+        INTAKE["content"], "已解释说明", "已向市民解释政策。", "基本满意")
+    waiting = next(r for r in rows if r["工单编号"] == three[1].case_no)
+    assert (waiting["办理结果"], waiting["答复内容"], waiting["满意度"]) == (None, None, None)
+
+
+def test_a_from_date_after_the_to_date_is_refused(signin):
+    res = signin("dispatcher").get("/query?registered_from=2026-12-06&registered_to=2026-12-01")
+    page = res.get_data(as_text=True)
+    assert res.status_code == 422 and "登记日期至：不得早于开始日期" in page
+    assert signin("dispatcher").get("/query/export.xlsx?registered_from=2026-12-06&registered_to=2026-12-01"
+                                    ).status_code == 422
+    assert signin("dispatcher").get("/query?registered_from=2026-12-06&registered_to=2026-12-06").status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page(signin, three):
+    res = signin("dispatcher").get("/query?page_size=30&page=9&category=complaint")
+    target = parse_qs(urlsplit(res.headers["Location"]).query)
+    assert res.status_code == 302 and target == {"page_size": ["30"], "page": ["1"], "category": ["complaint"]}
+    assert signin("dispatcher").get("/query?page=1").status_code == 200
+
+
+def _records(rows: list[list]) -> list[dict]:
+    """Sheet rows as {header: value} (cases only, not the note under a cut export)."""
+    return [dict(zip(rows[0], r)) for r in rows[1:] if r[0] and str(r[0]).startswith("GD")]
 
 
 def _sheet(res) -> list[list]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.pages import form_data
 from api.pages.consoles.common import require
-from api.pages.filters import department_names, department_tree
+from api.pages.filters import department_codes, department_names, department_tree
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import DispatchRule, User
@@ -71,7 +71,7 @@ def _page(actor: Actor, rule: DispatchRule | None, values: dict, errors: dict, s
     tried, changes = _try_proposal(), catalogue.changes(actor=actor)
     return render_template(
         "pages/admin/catalogue.html", rules=catalogue.list_rules(actor=actor), rule=rule, values=values,
-        errors=errors, form=catalogue.RULE_FORM, ctx={"departments": department_tree(tuple(HANDLING_KINDS))},
+        errors=errors, form=catalogue.RULE_FORM, ctx={"departments": department_tree(tuple(HANDLING_KINDS)), "codes": department_codes()},
         departments=department_names(), changes=changes, people=_names({c.actor_id for c in changes}),
         tried=tried, args=request.args), status
 

@@ -12,7 +12,7 @@ from api.messages import errors_line, say
 from api.pages import form_data
 from api.pages.filters import department_names
 from api.pages.telephony.calls import playback_configured, present_all
-from api.pages.web import next_url, page_actor
+from api.pages.web import next_url, page_actor, past_the_end
 from api.rest import presenters
 from engine.cases import attachments, intake_edit, overtime, service as cases, urges
 from engine.db import db
@@ -25,6 +25,7 @@ from engine.telephony import call_center, voicemail
 from forms import get_form
 
 bp = Blueprint("case_pages", __name__)
+PAGE_SIZE = 30
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -79,12 +80,18 @@ def _intake_call(actor):
 def case_list():
     """Cases in the viewer's scope, newest first, with a few filters."""
     actor = page_actor()
-    filters = {k: request.args.get(k) for k in ("case_no", "status", "category", "colour", "phone")
-               if request.args.get(k)}
-    result = cases.list_cases(actor=actor, filters=filters, page=parse_page(request.args.get("page")), page_size=30,
-                              sort=request.args.get("sort", "-created_at"))
+    filters = {k: request.args.get(k).strip() for k in ("q", "case_no", "status", "category", "colour", "phone")
+               if (request.args.get(k) or "").strip()}
+    try:
+        result = cases.list_cases(actor=actor, filters=filters, page=parse_page(request.args.get("page")),
+                                  page_size=PAGE_SIZE, sort=request.args.get("sort", "-created_at"))
+    except ValidationFailed as exc:       # named beside the filters, which keep what was typed
+        return render_template("pages/cases/cases.html", result=None, rows=[], args=request.args,
+                               errors=exc.errors, departments={}), 422
+    if (last := past_the_end(result)) is not None:
+        return last
     rows = [presenters.case_summary(c, actor) for c in result.items]
-    return render_template("pages/cases/cases.html", result=result, rows=rows, args=request.args,
+    return render_template("pages/cases/cases.html", result=result, rows=rows, args=request.args, errors={},
                            departments=department_names())
 
 

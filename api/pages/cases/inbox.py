@@ -10,7 +10,7 @@ from flask_login import login_required
 from api.inputs import parse_day, parse_page
 from api.messages import say
 from api.pages.filters import department_names
-from api.pages.web import next_url, page_actor
+from api.pages.web import next_url, page_actor, past_the_end
 from engine.cases import work_items
 from engine.deadlines.workdays import TZ
 from engine.errors import DomainError
@@ -43,6 +43,8 @@ def inbox():
                                    due_before=_day_bound(args.get("due_before"), end=True),
                                    due_after=_day_bound(args.get("due_from"), end=False), category=category,
                                    page=page, page_size=PAGE_SIZE, sort=sort)
+    if (last := past_the_end(result)) is not None:
+        return last
     counts = {s: work_items.count_items(actor=actor, scope_name=s) for s in work_items.SCOPES}
     return render_template("pages/cases/inbox.html", result=result, scope=scope, counts=counts, args=args,
                            departments=department_names(), page_size=PAGE_SIZE)

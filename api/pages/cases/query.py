@@ -14,14 +14,15 @@ from openpyxl.utils import get_column_letter
 
 from api.inputs import parse_page
 from api.pages.filters import COLOUR_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
-from api.pages.web import page_actor
+from api.pages.web import page_actor, past_the_end
 from api.rest.presenters import mask_name, may_see_personal_data
-from engine.cases import query
+from engine.cases import answers, query
 from engine.deadlines.colours import colour_of
 from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed
 from engine.organisation.actor import Actor
 from engine.ports import mask_phone, now as clock_now
+from forms import get_form
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
 
 bp = Blueprint("query", __name__)
@@ -29,11 +30,16 @@ PAGE_SIZES = (30, 50, 100)
 REPLY_STATUS_OF = {status: name for name, statuses in query.REPLY_STATUSES.items() for status in statuses}
 # Export headers (Chinese, as the sheets are filed and forwarded) and column widths in characters.
 EXPORT_COLUMNS = (("工单编号", 19), ("登记时间", 17), ("来源渠道", 9), ("诉求类型", 9), ("标题", 36),
-                  ("来电人", 10), ("联系电话", 14), ("地址", 30), ("派单方式", 9), ("主办单位", 22),
-                  ("主办经办人", 16), ("协办单位", 30), ("协办经办人", 20), ("工单状态", 9), ("当前环节", 10),
-                  ("答复状态", 9), ("时限状态", 9), ("办理时限", 17), ("办结时间", 17))
+                  ("诉求内容", 60), ("来电人", 10), ("联系电话", 14), ("地址", 30), ("派单方式", 9),
+                  ("主办单位", 22), ("主办经办人", 16), ("协办单位", 30), ("协办经办人", 20), ("工单状态", 9),
+                  ("当前环节", 10), ("答复状态", 9), ("办理结果", 12), ("答复内容", 60), ("满意度", 10),
+                  ("时限状态", 9), ("办理时限", 17), ("办结时间", 17))
 _ZH_REPLY = {"open": "未答复", "replied": "已答复", "closed": "已办结"}
 _ZH_MODE = {"transfer": "转送", "assign": "交办"}
+_ZH_RESULT = {**{value: zh for value, zh, _en in get_form("handle").options("result")},
+              "natural_completion": "自然办结", "direct_answer": "直接答复"}
+_ZH_SATISFACTION = {value: zh for value, zh, _en in get_form("visit").options("satisfaction")}
+LONG_TEXT = 32767          # characters an Excel cell holds
 
 
 def _page_args() -> tuple[int, int, str]:
@@ -55,6 +61,8 @@ def query_page():
     try:
         filters = query.parse_filters(request.args)
         result = query.search(actor=actor, filters=filters, page=page, page_size=size, sort=sort)
+        if (last := past_the_end(result)) is not None:
+            return last
         rows = display_rows(result.items, actor)
     except ValidationFailed as exc:
         errors, status = exc.errors, 422
@@ -141,8 +149,10 @@ def _workbook(actor: Actor, filters: query.Filters, sort: str, limit: int) -> tu
             if written == limit:
                 cut = True
                 break
-            sheet.append(_sheet_row(sheet, _display(found, actor, departments, people)))
+            sheet.append(_sheet_row(sheet, _display(found, actor, departments, people), found))
             written += 1
+    # The filter buttons on the header row (Excel needs the range, so it is set after the rows).
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{written + 1}"
     if cut:
         sheet.append([])
         sheet.append([f"仅导出前 {limit:,} 条：符合条件的工单更多，请缩小查询范围后分批导出。"])
@@ -163,15 +173,23 @@ def _zh(options, code: str | None) -> str:
     return next((option[1] for option in options if option[0] == code), code or "")
 
 
-def _sheet_row(sheet, row: dict) -> list:
+def _sheet_row(sheet, row: dict, found: query.Found) -> list:
     """One case as cells; moments as real Excel date-times in Asia/Shanghai."""
+    answer = found.answer or answers.Answer()
     return [row["case_no"], _moment(sheet, row["created_at"]), _zh(CHANNEL_OPTIONS, row["channel"]),
-            _zh(CATEGORY_OPTIONS, row["category"]), row["title"], row["citizen"], row["phone"], row["address"],
-            _ZH_MODE.get(row["dispatch_mode"] or "", ""), row["lead"], row["lead_handlers"], row["co"],
-            row["co_handlers"], STATUS_LABELS.get(row["status"], (row["status"],))[0],
+            _zh(CATEGORY_OPTIONS, row["category"]), row["title"], _text(found.case.content), row["citizen"],
+            row["phone"], row["address"], _ZH_MODE.get(row["dispatch_mode"] or "", ""), row["lead"],
+            row["lead_handlers"], row["co"], row["co_handlers"], STATUS_LABELS.get(row["status"], (row["status"],))[0],
             STAGE_LABELS.get(row["stage"], (row["stage"],))[0], _ZH_REPLY.get(row["reply_status"], ""),
+            _ZH_RESULT.get(answer.result or "", ""), _text(answer.reply_text),
+            _ZH_SATISFACTION.get(answer.satisfaction or "", ""),
             COLOUR_LABELS[row["colour"]][0] if row["colour"] else "", _moment(sheet, row["due_at"]),
             _moment(sheet, row["closed_at"])]
+
+
+def _text(value: str | None) -> str:
+    """Long text as a cell holds it (Excel refuses a longer one)."""
+    return (value or "")[:LONG_TEXT]
 
 
 def _moment(sheet, value):

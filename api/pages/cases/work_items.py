@@ -52,8 +52,9 @@ def _done(item, values: dict, case_no: str) -> str:
 def _context(item, actor) -> dict:
     """What the form needs besides the case: department choices for dispatch-like forms, and for
     dispatch the catalogue's proposal (shown, and `initial` values pre-selected on GET)."""
-    from api.pages.filters import department_tree
-    context = {"departments": department_tree(("district", "street", "community", "bureau"))}
+    from api.pages.filters import department_codes, department_tree
+    context = {"departments": department_tree(("district", "street", "community", "bureau")),
+               "codes": department_codes()}
     if item.form_key == "dispatch":
         from api.pages.consoles.dispatch import dispatch_proposal
         context.update(dispatch_proposal(cases.get_case(case_id=item.case_id, actor=actor)))

@@ -18,6 +18,7 @@ from engine.models import Case, Department, Urge, User
 from engine.organisation import scope
 from engine.organisation.actor import Actor
 from engine.organisation.dispatch_rules import HANDLING_KINDS
+from engine.paging import clamp
 from engine.ports import now as clock_now
 
 bp = Blueprint("console_supervision", __name__)
@@ -32,7 +33,7 @@ def supervision():
     colour = request.args.get("colour") if request.args.get("colour") in COLOURS else None
     department_id = _int_arg("department")
     page = max(_int_arg("page") or 1, 1)
-    rows, total = held_cases(actor, colour=colour, department_id=department_id, page=page)
+    rows, total, page = held_cases(actor, colour=colour, department_id=department_id, page=page)
     history = urge_history([c.id for c in rows])
     people = _names({u.actor_id for us in history.values() for u in us})
     to_evaluate = urges.awaiting_evaluation(actor=actor)
@@ -46,8 +47,9 @@ def supervision():
 
 
 def held_cases(actor: Actor, *, colour: str | None = None, department_id: int | None = None,
-               page: int = 1) -> tuple[list[Case], int]:
-    """Cases in an urgeable stage, overdue first, then by due date; suspended ones last."""
+               page: int = 1) -> tuple[list[Case], int, int]:
+    """(cases, total, page shown): cases in an urgeable stage, overdue first, then by due date;
+    suspended ones last."""
     conditions = [Case.stage.in_(urges.URGEABLE_STAGES), Case.lead_department_id.is_not(None),
                   scope.case_visible(actor)]
     if colour:
@@ -59,11 +61,12 @@ def held_cases(actor: Actor, *, colour: str | None = None, department_id: int | 
         conditions.append(Case.lead_department_id.in_(subtree))
     where = and_(*conditions)
     total = db.session.execute(select(func.count()).select_from(Case).where(where)).scalar()
+    page = clamp(page, total, PAGE_SIZE)
     rows = db.session.execute(
         select(Case).where(where)
         .order_by(Case.suspended, Case.due_at.is_(None), Case.due_at, Case.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    return list(rows), total
+    return list(rows), total, page
 
 
 def urge_history(case_ids: list[int]) -> dict[int, list[Urge]]:

@@ -37,3 +37,78 @@ document.querySelectorAll("input[type=file][data-file-name]").forEach(function (
     if (shown && input.files.length) shown.textContent = input.files[0].name;
   });
 });
+// Department pickers (co-departments): type to filter the tree (a match keeps its parents in view
+// for context), the chosen ones as chips above it so a choice never scrolls out of sight, and the
+// lead department greyed out among the co-departments (the server refuses it there anyway).
+document.querySelectorAll("[data-picker]").forEach(function (picker) {
+  const form = picker.closest("form");
+  const filter = picker.querySelector(".picker-filter");
+  const chosen = picker.querySelector(".chosen");
+  const labels = Array.from(picker.querySelectorAll(".tree label"));
+  const noMatch = picker.querySelector(".no-match");
+  const lead = picker.dataset.exclude && form ? form.querySelector(`[name="${picker.dataset.exclude}"]`) : null;
+  filter.hidden = false;
+
+  function parents(index) {           // the labels above this one in the tree, nearest first
+    const out = [];
+    let depth = Number(labels[index].dataset.depth);
+    for (let i = index - 1; i >= 0 && depth > 0; i--) {
+      const d = Number(labels[i].dataset.depth);
+      if (d < depth) { out.push(labels[i]); depth = d; }
+    }
+    return out;
+  }
+  function applyFilter() {
+    const typed = filter.value.trim().toLowerCase();
+    const shown = new Set();
+    labels.forEach(function (label, index) {
+      const text = label.querySelector(".name").textContent.toLowerCase();
+      if (!typed || text.includes(typed) || (label.dataset.code || "").toLowerCase().includes(typed)) {
+        shown.add(label);
+        parents(index).forEach(function (p) { shown.add(p); });
+      }
+    });
+    labels.forEach(function (label) { label.hidden = !shown.has(label); });
+    noMatch.hidden = shown.size > 0;
+  }
+  function drawChosen() {
+    chosen.replaceChildren();
+    const boxes = labels.map(function (l) { return l.querySelector("input"); }).filter(function (b) { return b.checked; });
+    if (!boxes.length) {
+      const none = document.createElement("span");
+      none.className = "muted";
+      none.textContent = picker.dataset.none;
+      chosen.append(none);
+    }
+    boxes.forEach(function (box) {
+      const chip = document.createElement("span");
+      chip.className = "chip";
+      chip.textContent = box.closest("label").querySelector(".name").textContent;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "×";
+      remove.title = remove.ariaLabel = picker.dataset.remove + " " + chip.textContent;
+      remove.addEventListener("click", function () { box.checked = false; drawChosen(); });
+      chip.append(remove);
+      chosen.append(chip);
+    });
+  }
+  function keepLeadOut() {
+    if (!lead) return;
+    labels.forEach(function (label) {
+      const box = label.querySelector("input");
+      const isLead = lead.value && box.value === lead.value;
+      if (isLead) box.checked = false;
+      box.disabled = isLead;
+      label.classList.toggle("is-lead", !!isLead);
+      label.title = isLead ? picker.dataset.leadNote : "";
+    });
+    drawChosen();
+  }
+  filter.addEventListener("input", applyFilter);
+  filter.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+  picker.addEventListener("change", drawChosen);
+  if (lead) lead.addEventListener("change", keepLeadOut);
+  keepLeadOut();
+  drawChosen();
+});
