@@ -48,7 +48,7 @@ vendor: api/static/vendor/.installed
 
 # The Chinese UI catalogue (api/translations/zh.py writes the .po; compiled .mo files are not kept in git).
 translations: venv
-	$(BIN)/pybabel compile -d api/translations --statistics 2>&1 | tail -1
+	$(BIN)/pybabel compile -d api/translations --statistics
 
 db: venv
 	$(FLASK) db upgrade

@@ -9,8 +9,8 @@ from forms.messages import Msg, code_of
 
 def say(message: object) -> str:
     """One message as the signed-in user reads it."""
-    if isinstance(message, Msg):
-        return gettext(message.template, **message.params)
+    if isinstance(message, Msg):   # a message inside another ('照片.exe：不允许的类型') is said too
+        return gettext(message.template, **{k: say(v) if isinstance(v, Msg) else v for k, v in message.params.items()})
     return gettext(str(message)) if message else ""
 
 

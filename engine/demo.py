@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from engine.cases import actions, service as cases
 from engine.db import db
 from engine.deadlines import calendar as work_calendar
-from engine.models import Department, ProcessVersion
-from engine.organisation import catalogue, directory as org, roles as R
+from engine.models import Department, Matter, ProcessVersion
+from engine.organisation import catalogue, directory as org, matters, roles as R
 from engine.organisation.actor import actor_from_user
 from engine.processes import versions as processes
 
@@ -102,13 +102,45 @@ CATALOGUE = [
 ]
 
 
+# The matter catalogue (事项分类): (code, name, children).
+MATTERS = [
+    ("cxjs", "城乡建设", [("wygl", "物业管理", [("wy_dt", "电梯故障", []), ("wy_fw", "物业服务", [])]),
+                          ("fwaq", "房屋安全", [])]),
+    ("hjbh", "环境保护", [("zysr", "噪音扰民", [("zy_sg", "施工噪音", []), ("zy_sh", "社会生活噪音", [])]),
+                          ("yywr", "餐饮油烟", []), ("pwwr", "排污", [])]),
+    ("szgl", "市政管理", [("ldzm", "路灯照明", []), ("jgss", "井盖设施", []), ("zdjy", "占道经营", [])]),
+    ("ldsb", "劳动社保", [("qxwq", "欠薪维权", []), ("sbjf", "社保缴费", [])]),
+    ("jtys", "交通运输", [("czc", "出租车", []), ("gjxl", "公交线路", [])]),
+    ("scjg", "市场监管", [("spaq", "食品安全", []), ("cyws", "餐饮卫生", [])]),
+    ("jyfw", "教育服务", [("rxzs", "入学招生", [])]),
+]
+# Dispatch rules by matter: (matter code, lead, to the case's own street or district).
+MATTER_RULES = [("wy_dt", "zjj", False), ("zysr", "sthj", False), ("ldzm", "cgj", True), ("zdjy", "cgj", True),
+                ("qxwq", "rsj", False), ("czc", "jtj", False), ("cyws", "scj", False)]
+
+
 def seed_catalogue() -> None:
-    """The demo city's dispatch catalogue, entered by the admin (so it shows in the audit)."""
+    """The demo city's matter and dispatch catalogues, entered by the admin (so they show in the audit)."""
     admin = _actor("admin")
+    _seed_matters(admin, MATTERS, None)
     for category, keyword, lead, co, priority in CATALOGUE:
         catalogue.save_rule(actor=admin, reason="演示数据", data={
             "category": category, "keyword": keyword, "lead_department_id": _dept(lead),
             "co_department_ids": [_dept(c) for c in co], "priority": priority, "active": True})
+    for code, lead, to_area in MATTER_RULES:
+        catalogue.save_rule(actor=admin, reason="演示数据", data={
+            "matter_id": _matter(code), "lead_department_id": _dept(lead), "to_area": to_area, "active": True})
+
+
+def _seed_matters(admin, nodes, parent_id: int | None) -> None:
+    for order, (code, name, children) in enumerate(nodes):
+        row = matters.save(actor=admin, reason="演示数据", data={"code": code, "name": name, "sort": order * 10,
+                                                                 **({"parent_id": parent_id} if parent_id else {})})
+        _seed_matters(admin, children, row.id)
+
+
+def _matter(code: str) -> int:
+    return db.session.execute(select(Matter.id).where(Matter.code == code)).scalar_one()
 
 
 SAMPLES = [
@@ -176,11 +208,27 @@ def _replied(case, department: str, result: str, text: str) -> None:
     actions.reply(case_id=case.id, actor=_actor(f"{department}_handler"), result=result, reply_text=text)
 
 
+# What intake recorded beyond the text: (matter, district/street, gender, urgency, SMS reply).
+INTAKE_EXTRAS = {
+    "小区电梯长期故障无人维修": ("wy_dt", "dh_hb", "male", "urgent", True),
+    "咨询灵活就业社保缴费": ("sbjf", None, "female", "normal", False),
+    "举报餐馆后厨卫生问题": ("cyws", "xs_xs", "", "normal", False),
+    "路灯不亮夜间出行不便": ("ldzm", "xs_qs", "male", "normal", True),
+    "夜间施工噪音扰民": ("zy_sg", "dh_xh", "female", "urgent", False),
+    "公司拖欠三个月工资": ("qxwq", "xs_xs", "male", "very_urgent", True),
+    "出租车绕路多收费": ("czc", None, "male", "normal", False),
+}
+
+
 def _open(agent, sample):
     category, channel, name, phone, title, content, address = sample
+    matter, area, gender, urgency, sms = INTAKE_EXTRAS.get(title, (None, None, "", "normal", False))
+    extras = {"matter_id": _matter(matter) if matter else None, "area_id": _dept(area) if area else None,
+              "citizen_gender": gender or None}
     return cases.open_case(actor=agent, data={
         "category": category, "channel": channel, "citizen_name": name, "phone": phone,
-        "title": title, "content": content, "address": address})
+        "title": title, "content": content, "address": address, "urgency": urgency, "wants_sms_reply": sms,
+        **{k: v for k, v in extras.items() if v}})
 
 
 def _dispatch(case, lead: str, co: list[str] = ()) -> None:

@@ -20,14 +20,22 @@ def _text(name, label, label_en, **kw):
     return Field(name, "text", label, label_en, max_length=kw.pop("max_length", 4000), **kw)
 
 
+GENDER_OPTIONS = (("male", "男", "Male"), ("female", "女", "Female"))
+URGENCY_OPTIONS = (("normal", "一般", "Normal"), ("urgent", "紧急", "Urgent"), ("very_urgent", "特急", "Very urgent"))
 INTAKE = Form("intake", "受理登记", "Intake", (
     Field("category", "choice", "诉求类型", "Category", required=True, options=CATEGORY_OPTIONS),
     Field("channel", "choice", "来源渠道", "Channel", required=True, options=CHANNEL_OPTIONS),
     Field("citizen_name", "string", "来电人", "Citizen", required=True, max_length=100),
+    Field("citizen_gender", "choice", "性别", "Gender", options=GENDER_OPTIONS),
     Field("phone", "string", "联系电话", "Phone", required=True, max_length=32, pattern=PHONE_PATTERN),
     Field("title", "string", "标题", "Title", required=True, max_length=200),
     _text("content", "诉求内容", "Content", required=True, max_length=20000),
+    Field("matter_id", "matter", "事项分类", "Matter"),
+    Field("area_id", "area", "所属区域(区/街道)", "District / street"),
     Field("address", "string", "地址", "Address", max_length=300),
+    Field("urgency", "choice", "紧急程度", "Urgency", options=URGENCY_OPTIONS, default="normal"),
+    Field("wants_callback", "boolean", "需要回复市民", "Wants a call back with the answer", default=True),
+    Field("wants_sms_reply", "boolean", "办结后短信告知结果", "Reply by SMS when closed", default=False),
     Field("confidential", "boolean", "保密", "Confidential", default=False),
 ))
 

@@ -8,7 +8,9 @@ from typing import Any
 from forms.errors import FormInvalid
 from forms.messages import msg
 
-TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments")
+# "matter" and "area" are ids like "department": a node of the matter catalogue, a district or
+# street (the engine checks that they exist and are active; forms import nothing above them).
+TYPES = ("string", "text", "choice", "boolean", "integer", "department", "departments", "matter", "area")
 INT_LIMIT = 2**31 - 1   # integers land in 32-bit columns (ids, days): a bound even where a field sets none
 # NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be encoded as UTF-8.
 
@@ -183,5 +185,7 @@ _CONVERTERS = {
     "boolean": _boolean,
     "integer": _integer,
     "department": lambda f, v: _integer(Field(f.name, "integer", "", "", min_value=1), v),
+    "matter": lambda f, v: _integer(Field(f.name, "integer", "", "", min_value=1), v),
+    "area": lambda f, v: _integer(Field(f.name, "integer", "", "", min_value=1), v),
     "departments": _departments,
 }

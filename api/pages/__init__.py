@@ -47,6 +47,7 @@ PAGE_MODULES = (
     "consoles.supervision",
     "consoles.visits",
     "admin.catalogue",
+    "admin.matters",
     "admin.index",
     "telephony.cdr",
     "telephony.phone",

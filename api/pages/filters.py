@@ -15,7 +15,7 @@ from engine.deadlines.workdays import TZ
 from engine.models import Department
 from engine.organisation.roles import ROLE_LABELS
 from engine.ports import now as clock_now
-from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS, URGE_EVALUATION
+from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS, GENDER_OPTIONS, URGE_EVALUATION, URGENCY_OPTIONS
 
 _EVALUATIONS = URGE_EVALUATION.fields[0].options
 
@@ -76,6 +76,29 @@ def department_tree(kinds: tuple[str, ...] | None = None) -> list[tuple[int, str
     return [(i, n, p.count("/") - 2) for i, n, p, k in rows if kinds is None or k in kinds]
 
 
+def _matter_label(matter_id: int | None) -> str:
+    """'市政管理 › 路灯照明' (one read)."""
+    from engine.organisation import matters
+    return matters.labels({matter_id}).get(matter_id, "") if matter_id else ""
+
+
+def _area_label(area_id: int | None) -> str:
+    """'东湖区 › 湖滨街道': the district and street (and community) of a place, without the city."""
+    if not area_id:
+        return ""
+    path = db.session.execute(select(Department.path).where(Department.id == area_id)).scalar() or ""
+    ids = [int(x) for x in path.strip("/").split("/") if x]
+    rows = dict(db.session.execute(select(Department.id, Department.name).where(
+        Department.id.in_(ids), Department.kind.in_(("district", "street", "community")))).all())
+    return " › ".join(rows[i] for i in ids if i in rows)
+
+
+def intake_choices() -> dict:
+    """The trees the intake form picks from: the matter catalogue and the districts and streets."""
+    from engine.organisation import AREA_KINDS, matters
+    return {"matters": [(n.id, n.name, n.depth) for n in matters.tree()], "areas": department_tree(AREA_KINDS)}
+
+
 def url_with(**changes) -> str:
     """The current page's URL with some query arguments changed."""
     from urllib.parse import urlencode
@@ -104,6 +127,9 @@ def register_filters(app: Flask) -> None:
         colour_of=lambda due, warn: colour_of(clock_now(), due, warn),
         url_with=url_with, CATEGORY_OPTIONS=CATEGORY_OPTIONS,
         evaluation_label=lambda c: option_label(_EVALUATIONS, c),
+        urgency_label=lambda c: option_label(URGENCY_OPTIONS, c),
+        matter_label=_matter_label, area_label=_area_label,
+        gender_label=lambda c: option_label(GENDER_OPTIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
         personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label, field_label=field_label,
         icon=icon, has_phone=_has_phone,

@@ -19,7 +19,7 @@ def _field(f: Field) -> fields.Field:
         return fields.String(validate=validate.OneOf([v for v, _zh, _en in f.options]), **kwargs)
     if f.type == "boolean":
         return fields.Boolean(**kwargs)
-    if f.type in ("integer", "department"):
+    if f.type in ("integer", "department", "matter", "area"):
         return fields.Integer(strict=True, validate=validate.Range(min=f.min_value, max=f.max_value), **kwargs)
     if f.type == "departments":
         return fields.List(fields.Integer(strict=True), **kwargs)

@@ -30,8 +30,8 @@ class WorkItems(MethodView):
                                        case_id=args.get("case_id"), stage=args.get("stage"),
                                        colour=args.get("colour"), due_before=args.get("due_before"),
                                        page=args["page"], page_size=args["page_size"], sort=args["sort"])
-        rows = [presenters.work_item(item, no, title, category, version)
-                for item, no, title, category, version in result.items]
+        rows = [{**presenters.work_item(item, no, title, category, version), "urgency": urgency}
+                for item, no, title, category, version, urgency in result.items]
         return {"items": rows, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 

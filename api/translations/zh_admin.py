@@ -62,7 +62,7 @@ ZH = {
     "New value": "新值",
     "Handling limit (working days)": "办理时限(工作日)", "Yellow from working days before due": "到期前几个工作日预警",
     "Sign-for limit (working days)": "签收时限(工作日)", "Sign-for: yellow from working days before due": "签收：到期前几个工作日预警",
-    "Yellow for at most this % of the limit's office time": "预警时段最多占时限内办公时间的百分比",
+    "Yellow for at most this percentage of the limit's office time": "预警时段最多占时限内办公时间的百分比",
     "Start of office hours": "上班时间", "office hours must start before they end": "上班时间须早于下班时间",
     "End of office hours (due time of day)": "下班时间(到期时刻)", "Reopens allowed": "允许重办次数",
     "Morning digest time": "每日提醒时间", "Digest: items due within working days": "每日提醒：几个工作日内到期的待办",
@@ -80,3 +80,22 @@ ZH = {
     "%(days)s working days after %(start)s": "%(start)s 之后第 %(days)s 个工作日",
 }
 ZH.update({"Rule #%(id)s": "规则 #%(id)s"})
+# the matter catalogue (事项分类) and matter rules in the dispatch catalogue
+ZH.update({
+    "Matter catalogue": "事项分类", "Parent matter": "上级事项", "Matter reopened.": "事项已重新启用。",
+    "Matter closed to new cases.": "事项已停用，新工单不再可选。", "Matter catalogue saved.": "事项分类已保存。",
+    "matter, category and keyword → lead and co-departments; a deeper matter beats its parent, a matter rule beats a category rule, a keyword rule beats a whole-category rule, then the higher priority":
+        "事项分类、诉求类型和关键词 → 主办与协办单位；下级事项优先于上级，事项规则优先于类型规则，关键词规则优先于整类规则，其次按优先级",
+    "Matter": "事项分类", "any": "不限", "whole matter": "整个事项", "own street or district": "属地",
+    "else": "否则", "No matter": "不选事项", "the tree of matters intake picks from": "受理登记时选择的事项分类树",
+    "matter, category and keyword → lead and co-departments": "事项分类、诉求类型和关键词 → 主办与协办单位",
+    "what requests are about: intake picks a matter, dispatch rules for it or a matter above it propose the departments":
+        "诉求所涉事项：受理时选择，派单目录中该事项或其上级事项的规则给出建议承办单位",
+    "closed": "已停用", "Add below": "添加下级", "Reopen": "重新启用", "No matters yet.": "尚无事项。",
+    "Edit %(name)s": "修改：%(name)s", "New matter": "新增事项",
+    "give a matter or a category": "请选择事项分类或诉求类型", "no district or street %(id)s": "不存在编号为 %(id)s 的区或街道",
+    "matter %(id)s does not exist": "不存在编号为 %(id)s 的事项", "%(name)s has active sub-matters: close them first":
+        "%(name)s 下还有在用的下级事项：请先停用下级事项",
+    "the parent matter of %(name)s is closed": "%(name)s 的上级事项已停用",
+    "cannot be the matter itself or one below it": "不能是该事项本身或其下级",
+})

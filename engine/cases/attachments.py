@@ -6,6 +6,7 @@ import os
 from sqlalchemy import select
 
 from engine.cases.unit import case_action
+from engine.cases.visible import get_case
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Attachment
@@ -14,6 +15,7 @@ from engine.storage import store
 from forms.messages import msg
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_AT_INTAKE = 5        # photos and documents the citizen sent with the request
 # extension -> (content type, magic prefixes): the bytes must be what the name says, so an HTML or
 # script file renamed .jpg is refused instead of being served back to another user's browser.
 ALLOWED = {
@@ -47,10 +49,44 @@ def check(filename: str, data: bytes) -> str:
     return content_type
 
 
+def _clean_name(filename: str) -> str:
+    """The file's own name, without any folder a browser or client put before it."""
+    return os.path.basename((filename or "").replace("\\", "/")).strip()[:200] or "file"
+
+
+def check_intake_files(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
+    """(name, bytes, content type) of the files given at intake, all acceptable; otherwise
+    ValidationFailed under `attachments` naming each refused file (nothing is registered)."""
+    if len(files) > MAX_AT_INTAKE:
+        raise ValidationFailed({"attachments": [msg("too_many_files", "at most %(n)s files", n=MAX_AT_INTAKE)]})
+    accepted, refused = [], []
+    for filename, data in files:
+        name = _clean_name(filename)
+        try:
+            accepted.append((name, data, check(name, data)))
+        except ValidationFailed as exc:
+            refused += [msg("file_refused", "%(file)s: %(why)s", file=name, why=why) for why in exc.errors["file"]]
+    if refused:
+        raise ValidationFailed({"attachments": refused})
+    return accepted
+
+
+def attach_at_intake(case_id: int, files: list[tuple[str, bytes, str]], *, actor_id: int, now) -> list[dict]:
+    """Store checked intake files and add their rows, in the intake's transaction; returns the
+    audit events to record with it."""
+    events = []
+    for name, data, content_type in files:
+        digest = store().put(data)   # before the commit: a rollback leaves at most an orphan file
+        db.session.add(Attachment(case_id=case_id, filename=name, content_type=content_type, size=len(data),
+                                  sha256=digest, uploaded_by_id=actor_id, uploaded_at=now))
+        events.append({"filename": name, "size": len(data), "sha256": digest})
+    return events
+
+
 def add(*, case_id: int, actor: Actor, filename: str, data: bytes) -> Attachment:
     """Attach a file to a case the actor may see; an audit event records it."""
     actor.require(*UPLOAD_ROLES)
-    filename = os.path.basename(filename.replace("\\", "/")).strip()[:200] or "file"
+    filename = _clean_name(filename)
     content_type = check(filename, data)
     digest = store().put(data)       # before the transaction: a rollback leaves at most an orphan file
     with case_action(case_id, actor_id=actor.user_id, touch=False) as action:
@@ -64,7 +100,6 @@ def add(*, case_id: int, actor: Actor, filename: str, data: bytes) -> Attachment
 
 
 def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
-    from engine.cases.service import get_case
     get_case(case_id=case_id, actor=actor)
     return list(db.session.execute(select(Attachment).where(Attachment.case_id == case_id)
                                    .order_by(Attachment.id)).scalars())
@@ -72,7 +107,6 @@ def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
 
 def fetch(*, attachment_id: int, actor: Actor) -> tuple[Attachment, str]:
     """The attachment and the path of its bytes, if the actor may see its case."""
-    from engine.cases.service import get_case
     row = db.session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound(msg("attachment_not_found", "attachment %(id)s not found", id=attachment_id))

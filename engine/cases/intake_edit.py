@@ -10,6 +10,7 @@ only before the case is dispatched; the phone is normalised like at intake. The 
 from __future__ import annotations
 
 from engine.cases.numbering import normalize_phone
+from engine.cases.service import check_intake_references
 from engine.cases.unit import case_action
 from engine.errors import ValidationFailed, WrongState, check_form
 from engine.models import Case
@@ -19,7 +20,9 @@ from forms.fields import missing
 from forms.messages import msg
 
 EDIT_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
-FIELDS = ("category", "channel", "citizen_name", "phone", "title", "content", "address", "confidential")
+FIELDS = ("category", "channel", "citizen_name", "citizen_gender", "phone", "title", "content", "matter_id", "area_id",
+          "address", "urgency", "wants_callback", "wants_sms_reply", "confidential")
+EMPTY = {"address": "", "citizen_gender": "", "matter_id": None, "area_id": None}   # what a field not given is
 BEFORE_DISPATCH = frozenset({"intake", "triage", "dispatch", "return_review"})
 REASON_MAX = 500
 
@@ -57,8 +60,10 @@ def _changes(case: Case, data: dict) -> dict[str, tuple]:
     merged = {**current, **{k: v for k, v in data.items() if k in FIELDS}}
     clean = check_form(get_form("intake"), {k: v for k, v in merged.items() if v not in (None, "")})
     clean["phone"] = normalize_phone(clean["phone"])
-    clean.setdefault("address", "")
+    for name, empty in EMPTY.items():
+        clean.setdefault(name, empty)
     changes = {name: (current[name], clean[name]) for name in FIELDS if clean[name] != current[name]}
+    check_intake_references({k: new for k, (_old, new) in changes.items()})
     if "category" in changes and case.stage not in BEFORE_DISPATCH:
         raise ValidationFailed({"category": [msg("category_fixed", "the category sets the handling limit: it changes only before dispatch")]})
     return changes

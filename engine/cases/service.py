@@ -6,13 +6,14 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import notifications, processes
 from engine.bpmn.runtime import CaseWorkflow
-from engine.cases import audit, numbering, projections, search
+from engine.cases import attachments, audit, numbering, projections, search
 from engine.cases.numbering import normalize_phone
+from engine.cases.visible import get_case  # noqa: F401  (part of this module's API)
 from engine.db import RawJson, db, naive_utc
 from engine.deadlines import colour_condition
 from engine.errors import NotFound, ValidationFailed, WrongState, check_form
 from engine.models import CallRecord, Case, CaseDepartment, CaseEvent, Urge
-from engine.organisation import Actor, roles as R, scope
+from engine.organisation import Actor, check_area, matters, roles as R, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
 from forms import get_form
@@ -26,18 +27,21 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
 
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
-              call_id: str | None = None, another_request: bool = False) -> Case:
+              call_id: str | None = None, another_request: bool = False,
+              files: list[tuple[str, bytes]] = ()) -> Case:
     """Register a citizen's request: start its workflow and complete intake, in one transaction.
 
     `call_id` is the telephone call it came from (the A leg's id): the call record links to it. A
     call is registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
-    `another_request` in the same call.
-
-    Five statements: the day's counter, the case row, its first work item, its audit event, the
-    citizen's SMS receipt in the outbox.
+    `another_request` in the same call. `files` (name, bytes) are attached in the same
+    transaction; one refused file refuses the intake, naming it, before anything is written.
+    Five statements without files: the day's counter, the case, its first work item, its audit
+    event, the citizen's SMS receipt in the outbox.
     """
     actor.require(*INTAKE_ROLES)
     clean = check_form(get_form("intake"), data)
+    check_intake_references(clean)
+    accepted = attachments.check_intake_files(list(files))
     # One spelling per number, so caller history and duplicate checks find "138-0013 8000" too.
     clean["phone"] = normalize_phone(clean["phone"])
     try:
@@ -53,8 +57,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         db.session.add(case)
         _flush_once_per_call(case)
         projections.insert_items(case, workflow, now)
-        audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
-                     data={k: v for k, v in clean.items() if k != "content"}, now=now)
+        _record_intake(case, clean, accepted, actor, now)
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
         if call_id:
             _link_call_record(call_id, case.id, actor, now)
@@ -65,12 +68,33 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     return case
 
 
+def _record_intake(case: Case, clean: dict, files: list, actor: Actor, now) -> None:
+    """The intake's audit event (the content is the case's own column) and the files' events."""
+    audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
+                 data={k: v for k, v in clean.items() if k != "content"}, now=now)
+    for added in attachments.attach_at_intake(case.id, files, actor_id=actor.user_id, now=now):
+        audit.record(case.id, actor_id=actor.user_id, action="attachment_added", from_stage=case.stage,
+                     to_stage=case.stage, data=added, now=now)
+
+
 def _new_case(clean: dict, version_id: int, actor: Actor, now, workflow: CaseWorkflow) -> Case:
     return Case(process_version_id=version_id, query_code=numbering.new_query_code(),
                 category=clean["category"], channel=clean["channel"], citizen_name=clean["citizen_name"],
-                phone=clean["phone"], title=clean["title"], content=clean["content"],
-                address=clean.get("address", ""), confidential=clean["confidential"], created_by_id=actor.user_id,
-                created_at=now, updated_at=now, version=1, blob=RawJson(workflow.dump()))
+                citizen_gender=clean.get("citizen_gender", ""), phone=clean["phone"], title=clean["title"],
+                content=clean["content"], matter_id=clean.get("matter_id"), area_id=clean.get("area_id"),
+                address=clean.get("address", ""), urgency=clean["urgency"], wants_callback=clean["wants_callback"],
+                wants_sms_reply=clean["wants_sms_reply"], confidential=clean["confidential"],
+                created_by_id=actor.user_id, created_at=now, updated_at=now, version=1,
+                blob=RawJson(workflow.dump()))
+
+
+def check_intake_references(clean: dict) -> None:
+    """The matter and the district/street intake names must exist and be open (the form checks
+    only that they are ids); ValidationFailed names the field."""
+    if clean.get("matter_id") is not None:
+        matters.check_usable(clean["matter_id"])
+    if clean.get("area_id") is not None:
+        check_area(clean["area_id"])
 
 
 class CallAlreadyRegistered(WrongState):
@@ -127,15 +151,6 @@ def _intake_task(workflow: CaseWorkflow):
     if not ready:
         raise NotFound(msg("no_intake_task", "the process has no ready intake task"))
     return ready[0]
-
-
-def get_case(*, case_id: int, actor: Actor) -> Case:
-    """One case the actor may see (the blob is not loaded)."""
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise NotFound(msg("case_not_found", "case %(id)s not found", id=case_id))
-    scope.check_case_visible(actor, case)
-    return case
 
 
 def find_case(*, case_no: str, actor: Actor) -> Case:

@@ -47,7 +47,7 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
     total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
     order = _order(sort)
     rows = db.session.execute(
-        select(WorkItem, Case.case_no, Case.title, Case.category, Case.version)
+        select(WorkItem, Case.case_no, Case.title, Case.category, Case.version, Case.urgency)
         .join(Case, Case.id == WorkItem.case_id).where(where)
         .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
     return Page(items=rows, total=total, page=page, page_size=page_size)

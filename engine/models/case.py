@@ -26,6 +26,7 @@ CHANNELS = ("phone", "web", "app", "wechat", "sms", "mailbox")
 STATUSES = ("registered", "dispatching", "handling", "reviewing", "visiting", "closed")
 OUTCOMES = ("direct_answer", "not_accepted", "merged", "archived")
 DISPATCH_MODES = ("transfer", "assign")
+URGENCIES = ("normal", "urgent", "very_urgent")
 
 
 class Case(db.Model):
@@ -61,6 +62,12 @@ class Case(db.Model):
     content: Mapped[str] = mapped_column(Text)
     address: Mapped[str] = mapped_column(String(300), default="")
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    citizen_gender: Mapped[str] = mapped_column(String(8), default="")      # male | female | ""
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matter.id"), index=True)   # 事项分类
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))    # district/street of the matter
+    urgency: Mapped[str] = mapped_column(String(12), default="normal")
+    wants_callback: Mapped[bool] = mapped_column(Boolean, default=True)     # the department calls back
+    wants_sms_reply: Mapped[bool] = mapped_column(Boolean, default=False)   # the reply by SMS at closing
     # the telephone call (A leg id) the case was registered from, if any: links case and call record
     call_id: Mapped[str | None] = mapped_column(String(64), index=True)
     # 1 for the case a call was registered as; 2, 3 … only for further requests the agent said the
@@ -90,7 +97,7 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    lead_department: Mapped[Department | None] = relationship(lazy="raise")
+    lead_department: Mapped[Department | None] = relationship(lazy="raise", foreign_keys=[lead_department_id])
 
 
 class CaseDepartment(db.Model):

@@ -32,3 +32,14 @@ def check_departments(lead_id: int, co_ids: list[int]) -> Department:
     if errors:
         raise ValidationFailed(errors)
     return lead
+
+
+AREA_KINDS = ("district", "street", "community")
+
+
+def check_area(area_id: int, field: str = "area_id") -> Department:
+    """The district, street or community a case is located in, if active; else ValidationFailed."""
+    row = db.session.get(Department, area_id)
+    if row is None or not row.active or row.kind not in AREA_KINDS:
+        raise ValidationFailed({field: [msg("area_not_found", "no district or street %(id)s", id=area_id)]})
+    return row

@@ -61,7 +61,7 @@ def test_the_dispatch_form_comes_with_the_catalogues_proposal(empty_catalogue, r
     url = f"/work-items/{item_of(case.id, 'dispatch')}"
     page = text_of(dispatcher, url)
     assert "派单目录建议" in page and "市住房和城乡建设局" in page
-    assert re.search(rf'<option value="{dept("zjj")}" selected>', page)
+    assert re.search(rf'<option value="{dept("zjj")}" data-depth="\d+" selected>', page)
     checked = set(re.findall(r'name="co_department_ids" value="(\d+)" checked', page))
     assert checked == {str(dept("dh_hb")), str(dept("xs_xs"))}
     # what the dispatcher submits is what counts: here the proposal as it stands
@@ -181,7 +181,7 @@ def test_admin_edits_the_catalogue_through_the_page(empty_catalogue, dept, signi
     assert (created.keyword, created.co_department_ids) == ("电梯", [dept("dh_hb")])
 
     edit = text_of(admin, f"/admin/catalogue/{created.id}")
-    assert re.search(rf'<option value="{dept("zjj")}" selected>', edit)
+    assert re.search(rf'<option value="{dept("zjj")}" data-depth="\d+" selected>', edit)
     assert admin.post(f"/admin/catalogue/{created.id}",
                       data={**fields, "lead_department_id": dept("scj"), "co_department_ids": []}).status_code == 302
     tried = text_of(admin, "/admin/catalogue?try_category=complaint&try_text=电梯困人")
@@ -190,7 +190,8 @@ def test_admin_edits_the_catalogue_through_the_page(empty_catalogue, dept, signi
     row = db.session.get(DispatchRule, created.id, populate_existing=True)
     assert (row.active, row.lead_department_id, row.co_department_ids) == (False, dept("scj"), [])
     trail = db.session.execute(select(ConfigChange).where(ConfigChange.key == f"rule:{created.id}",
-                                                          ConfigChange.area == "catalogue")).scalars().all()
+                                                          ConfigChange.area == "catalogue")
+                               .order_by(ConfigChange.id)).scalars().all()
     assert len(trail) == 3 and trail[0].reason == "电梯归住建" and trail[-1].new["active"] is False
 
 

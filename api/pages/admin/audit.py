@@ -13,10 +13,10 @@ from api.pages.consoles.common import require
 from api.pages.filters import department_names
 from engine.db import db
 from engine.models import ConfigChange, User
-from engine.organisation import roles as R, users as admin_users
+from engine.organisation import matters, roles as R, users as admin_users
 from engine.organisation.actor import Actor
 
-AREAS = ("user", "department", "parameter", "calendar", "calendar_year", "catalogue")
+AREAS = ("user", "department", "parameter", "calendar", "calendar_year", "matter", "catalogue")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def recent(actor: Actor, areas: tuple[str, ...], key: str | None = None, limit: 
 def area_label(area: str) -> str:
     labels = {"user": _("User"), "department": _("Department"), "parameter": _("Parameter"),
               "calendar": _("Calendar day"), "calendar_year": _("Calendar year"),
-              "catalogue": _("Dispatch catalogue")}
+              "matter": _("Matter catalogue"), "catalogue": _("Dispatch catalogue")}
     return labels.get(area, area)
 
 
@@ -61,7 +61,11 @@ def _summary(row: ConfigChange, departments: dict[int, str]) -> str:
     if not isinstance(old, dict) or not isinstance(new, dict):
         return f"{_value('', old, departments)} → {_value('', new, departments)}"
     changed = [k for k in new if old.get(k) != new.get(k) and k != "path"]
-    return "; ".join(f"{field_label(k)}: {_value(k, old.get(k), departments)} → {_value(k, new.get(k), departments)}"
+    label = field_label
+    if row.area == "matter":     # a matter's parent is a matter, not a department
+        departments = matters.labels({v for v in (old.get("parent_id"), new.get("parent_id")) if v})
+        label = lambda k: _("Parent matter") if k == "parent_id" else field_label(k)  # noqa: E731
+    return "; ".join(f"{label(k)}: {_value(k, old.get(k), departments)} → {_value(k, new.get(k), departments)}"
                      for k in changed)
 
 

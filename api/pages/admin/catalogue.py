@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from api.inputs import parse_id
 from api.pages import form_data
 from api.pages.consoles.common import require
-from api.pages.filters import department_codes, department_names, department_tree
+from api.pages.filters import department_codes, department_names, department_tree, intake_choices
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.models import DispatchRule, User
-from engine.organisation import catalogue, roles as R
+from engine.organisation import catalogue, matters, roles as R
 from engine.organisation.actor import Actor
 from engine.organisation.dispatch_rules import HANDLING_KINDS
 
@@ -68,20 +69,24 @@ def _save(actor: Actor, rule_id: int | None):
 
 
 def _page(actor: Actor, rule: DispatchRule | None, values: dict, errors: dict, status: int = 200):
-    tried, changes = _try_proposal(), catalogue.changes(actor=actor)
+    tried, changes, rules = _try_proposal(), catalogue.changes(actor=actor), catalogue.list_rules(actor=actor)
     return render_template(
-        "pages/admin/catalogue.html", rules=catalogue.list_rules(actor=actor), rule=rule, values=values,
-        errors=errors, form=catalogue.RULE_FORM, ctx={"departments": department_tree(tuple(HANDLING_KINDS)), "codes": department_codes()},
+        "pages/admin/catalogue.html", rules=rules, rule=rule, values=values,
+        errors=errors, form=catalogue.RULE_FORM, ctx={"departments": department_tree(tuple(HANDLING_KINDS)),
+                                                      "codes": department_codes(),
+                                                      "matters": intake_choices()["matters"]},
+        matter_names=matters.labels({r.matter_id for r in rules if r.matter_id}),
         departments=department_names(), changes=changes, people=_names({c.actor_id for c in changes}),
         tried=tried, args=request.args), status
 
 
 def _try_proposal() -> catalogue.Proposal | None:
-    """What the catalogue proposes for the category and text typed into the tester."""
+    """What the catalogue proposes for the category, matter and text typed into the tester."""
     category, text = request.args.get("try_category", ""), request.args.get("try_text", "")
     if not category:
         return None
-    return catalogue.propose(category=category, title=text, content="")
+    return catalogue.propose(category=category, title=text, content="",
+                             matter_id=parse_id(request.args.get("try_matter")))
 
 
 def _names(user_ids: set[int | None]) -> dict[int, str]:

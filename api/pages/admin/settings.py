@@ -33,7 +33,7 @@ def parameter_label(name: str) -> str:
               "warn_days": _("Yellow from working days before due"),
               "sign_for_days": _("Sign-for limit (working days)"),
               "sign_for_warn_days": _("Sign-for: yellow from working days before due"),
-              "warn_share": _("Yellow for at most this % of the limit's office time"),
+              "warn_share": _("Yellow for at most this percentage of the limit's office time"),
               "office_start": _("Start of office hours"),
               "office_end": _("End of office hours (due time of day)"), "max_reopens": _("Reopens allowed"),
               "digest_time": _("Morning digest time"), "digest_days": _("Digest: items due within working days"),

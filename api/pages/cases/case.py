@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api.inputs import parse_id, parse_page
 from api.messages import errors_line, say
 from api.pages import form_data
-from api.pages.filters import department_names
+from api.pages.filters import department_names, intake_choices
 from api.pages.telephony.calls import playback_configured, present_all
 from api.pages.web import next_url, page_actor, past_the_end
 from api.rest import presenters
@@ -47,11 +47,13 @@ def new_case():
     another = request.values.get("another_request") == "1"
     if call is not None and request.method == "GET":
         values = {"channel": "phone", "phone": call.caller or ""}
+    files = [(f.filename, f.read(attachments.MAX_BYTES + 1)) for f in request.files.getlist("attachments")
+             if f and f.filename]
     if request.method == "POST":
         values = form_data.from_request(form, request.form)
         try:
             case = cases.open_case(actor=actor, data=values, call_id=call.call_id if call else None,
-                                   another_request=another)
+                                   another_request=another, files=files)
             flash(_("Case %(no)s registered; query code %(code)s sent to the citizen by SMS.",
                     no=case.case_no, code=case.query_code), "success")
             triage = db.session.execute(select(WorkItem.id).where(
@@ -63,8 +65,11 @@ def new_case():
         except cases.CallAlreadyRegistered as exc:   # a colleague (or another tab) was first
             registered = [exc.case] + [c for c in registered if c.id != exc.case.id]
             status = 409
-    return render_template("pages/cases/new_case.html", form=form, values=values, errors=errors, call=call,
-                           registered=registered, another=another, refused=status == 409), status
+    return render_template("pages/cases/new_case.html", form=form, values=values, call=call,
+                           errors={k: v for k, v in errors.items() if k != "attachments"},
+                           file_errors=errors.get("attachments", []), files_lost=bool(files) and status != 200,
+                           registered=registered, another=another, refused=status == 409, choices=intake_choices(),
+                           max_files=attachments.MAX_AT_INTAKE, max_mb=attachments.MAX_BYTES // (1024 * 1024)), status
 
 
 def _intake_call(actor):

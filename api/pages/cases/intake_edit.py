@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from api.pages import form_data
+from api.pages.filters import intake_choices
 from api.pages.web import page_actor
 from engine.cases import intake_edit, service as cases
 from engine.errors import StaleVersion, ValidationFailed
@@ -41,4 +42,5 @@ def edit(case_id: int):
             flash(_("Someone changed the case meanwhile: here it is as it is now; make your change again."), "error")
             return redirect(url_for("intake_edit.edit", case_id=case_id))
     return render_template("pages/cases/intake_edit.html", case=case, form=form, values=values, errors=errors,
-                           reason=reason, category_fixed=case.stage not in intake_edit.BEFORE_DISPATCH), status
+                           reason=reason, category_fixed=case.stage not in intake_edit.BEFORE_DISPATCH,
+                           choices=intake_choices()), status

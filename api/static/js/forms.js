@@ -34,7 +34,7 @@
 document.querySelectorAll("input[type=file][data-file-name]").forEach(function (input) {
   input.addEventListener("change", function () {
     const shown = document.querySelector(input.dataset.fileName);
-    if (shown && input.files.length) shown.textContent = input.files[0].name;
+    if (shown && input.files.length) shown.textContent = Array.from(input.files).map(function (f) { return f.name; }).join("、");
   });
 });
 // Department pickers (co-departments): type to filter the tree (a match keeps its parents in view
@@ -111,4 +111,45 @@ document.querySelectorAll("[data-picker]").forEach(function (picker) {
   if (lead) lead.addEventListener("change", keepLeadOut);
   keepLeadOut();
   drawChosen();
+});
+// A choice from a tree (department, matter, district/street): a box before the select filters its
+// options as the user types, keeping each match's parents for context, and opens the list; Enter
+// takes the first match. Without script the indented select still works.
+document.querySelectorAll("select[data-filterable]").forEach(function (select) {
+  const options = Array.from(select.options).filter(function (o) { return o.value; });
+  if (options.length < 8) return;                      // a short list needs no filter
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "select-filter";
+  box.placeholder = select.dataset.placeholder || "";
+  box.setAttribute("aria-label", box.placeholder);
+  select.before(box);
+  function depth(o) { return Number(o.dataset.depth || 0); }
+  function matches() {
+    const typed = box.value.trim().toLowerCase();
+    const shown = new Set();
+    options.forEach(function (o, index) {
+      if (typed && !o.text.trim().toLowerCase().includes(typed)) return;
+      shown.add(o);
+      for (let i = index - 1, d = depth(o); i >= 0 && d > 0; i--) {
+        if (depth(options[i]) < d) { shown.add(options[i]); d = depth(options[i]); }
+      }
+    });
+    return shown;
+  }
+  function collapse() { select.size = 0; }
+  box.addEventListener("input", function () {
+    const shown = matches();
+    options.forEach(function (o) { o.hidden = !shown.has(o); });
+    select.size = box.value.trim() ? Math.min(Math.max(shown.size, 2), 8) : 0;
+  });
+  box.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    const typed = box.value.trim().toLowerCase();
+    const first = options.find(function (o) { return !o.hidden && o.text.trim().toLowerCase().includes(typed); });
+    if (first) { select.value = first.value; select.dispatchEvent(new Event("change", { bubbles: true })); }
+    collapse();
+  });
+  select.addEventListener("change", collapse);
 });
