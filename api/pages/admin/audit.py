@@ -41,7 +41,24 @@ def recent(actor: Actor, areas: tuple[str, ...], key: str | None = None, limit: 
     rows = admin_users.changes(actor=actor, areas=areas, key=key, limit=limit)
     people, departments = _names({r.actor_id for r in rows}), department_names()
     return [Change(at=r.created_at, who=people.get(r.actor_id, _("system")), area=area_label(r.area),
-                   key=r.key, summary=_summary(r, departments), reason=r.reason or "") for r in rows]
+                   key=key_label, summary=_summary(r, departments), reason=r.reason or "")
+            for r, key_label in zip(rows, _key_labels(rows))]
+
+
+def _key_labels(rows: list[ConfigChange]) -> list[str]:
+    """What each change is about as people name it: a matter by its path, a rule by its number."""
+    matter_ids = {int(r.key.partition(":")[2]) for r in rows if r.area == "matter" and r.key.startswith("matter:")}
+    names = matters.labels(matter_ids)
+    out = []
+    for r in rows:
+        kind, _sep, ident = r.key.partition(":")
+        if r.area == "matter" and kind == "matter":
+            out.append(names.get(int(ident), r.key))
+        elif r.area == "catalogue" and kind == "rule":
+            out.append(_("Rule #%(id)s", id=ident))
+        else:
+            out.append(r.key)
+    return out
 
 
 def area_label(area: str) -> str:
