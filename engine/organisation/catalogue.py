@@ -19,8 +19,8 @@ from engine.errors import NotFound, ValidationFailed, check_form
 from engine.models import ConfigChange, Department, DispatchRule
 from engine.organisation import matters, roles as R
 from engine.organisation.actor import Actor
+from engine.organisation.config_audit import commit_edit
 from engine.organisation.dispatch_rules import HANDLING_KINDS, check_departments
-from engine.ports import now as clock_now
 from forms import Field, Form
 from forms.definitions import CATEGORY_OPTIONS
 from forms.messages import msg
@@ -180,14 +180,4 @@ def snapshot(row: DispatchRule) -> dict:
 
 
 def _commit(row: DispatchRule, old: dict | None, actor: Actor, reason: str) -> DispatchRule:
-    new = snapshot(row)
-    if new == old:          # saving an unchanged form is not a change worth an audit row
-        db.session.rollback()
-        return row
-    now = clock_now()
-    row.updated_at, row.updated_by_id = now, actor.user_id
-    db.session.flush()
-    db.session.add(ConfigChange(area=AUDIT_AREA, key=f"rule:{row.id}", old=old, new=new, reason=reason,
-                                actor_id=actor.user_id, created_at=now))
-    db.session.commit()
-    return row
+    return commit_edit(row, old, snapshot(row), area=AUDIT_AREA, key_prefix="rule", actor=actor, reason=reason)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed, WrongState, check_form
-from engine.models import ConfigChange, Matter
+from engine.models import Matter
 from engine.organisation import roles as R
 from engine.organisation.actor import Actor
-from engine.ports import now as clock_now
+from engine.organisation.config_audit import commit_edit
 from forms import Field, Form
 from forms.messages import msg
 
@@ -129,13 +129,6 @@ def get(*, actor: Actor, matter_id: int) -> Matter:
     return row
 
 
-def changes(*, actor: Actor, limit: int = 20) -> list[ConfigChange]:
-    """The latest changes to the matter catalogue, newest first."""
-    actor.require(R.ADMIN)
-    return list(db.session.execute(select(ConfigChange).where(ConfigChange.area == AUDIT_AREA)
-                                   .order_by(ConfigChange.id.desc()).limit(limit)).scalars())
-
-
 def snapshot(row: Matter) -> dict:
     return {name: getattr(row, name) for name in SNAPSHOT_FIELDS}
 
@@ -161,13 +154,4 @@ def _move_subtree(old_path: str, new_path: str) -> None:
 
 
 def _commit(row: Matter, old: dict | None, actor: Actor, reason: str) -> Matter:
-    new = snapshot(row)
-    if new == old:
-        db.session.rollback()
-        return row
-    now = clock_now()
-    row.updated_at, row.updated_by_id = now, actor.user_id
-    db.session.add(ConfigChange(area=AUDIT_AREA, key=f"matter:{row.id}", old=old, new=new, reason=reason,
-                                actor_id=actor.user_id, created_at=now))
-    db.session.commit()
-    return row
+    return commit_edit(row, old, snapshot(row), area=AUDIT_AREA, key_prefix="matter", actor=actor, reason=reason)
