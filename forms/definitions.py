@@ -16,6 +16,14 @@ CHANNEL_OPTIONS = (
 PHONE_PATTERN = r"\+?[0-9][0-9\- ]{4,19}"
 
 
+NATURAL_REASON_OPTIONS = (
+    ("no_materials", "申请人未按告知补正材料或整改", "The citizen did not supply materials or rectify as told"),
+    ("no_fees", "申请人未按规定时间交纳有关费用", "The citizen did not pay the fees in time"),
+    ("no_inspection", "申请人对必要的检验、检测、勘测等不予配合", "The citizen did not cooperate with a necessary inspection"),
+    ("citizen_other", "申请人自身其他原因", "Other reasons of the citizen"),
+)
+
+
 def _text(name, label, label_en, **kw):
     return Field(name, "text", label, label_en, max_length=kw.pop("max_length", 4000), **kw)
 
@@ -79,12 +87,15 @@ HANDLE = Form("handle", "办理", "Handle", (
     Field("action", "choice", "操作", "Action", required=True, options=(
         ("reply", "答复办结", "Reply"), ("extension", "申请延期", "Request extension"),
         ("suspension", "申请挂起", "Request suspension"),
-        ("natural_completion", "自然办结(市民未补充材料)", "Natural completion (no materials from the citizen)"))),
+        ("natural_completion", "自然办结", "Natural completion"))),
     Field("result", "choice", "办理结果", "Result", required_if=("action", ("reply",)), options=(
         ("resolved", "已解决", "Resolved"), ("explained", "已解释说明", "Explained"),
         ("unresolvable", "暂无法解决", "Cannot be resolved now"))),
-    _text("reply_text", "答复内容", "Reply", required_if=("action", ("reply", "natural_completion")),
-          max_length=10000),
+    # Article 8 of the time-limit rules: only these reasons, all on the citizen's side.
+    Field("natural_reason", "choice", "自然办结原因", "Reason for natural completion",
+          required_if=("action", ("natural_completion",)), options=NATURAL_REASON_OPTIONS),
+    _text("reply_text", "答复内容(自然办结时为办结通知书内容)", "Reply (for a natural completion: the completion notice)",
+          required_if=("action", ("reply", "natural_completion")), max_length=10000),
     Field("extension_days", "integer", "延期天数(工作日)", "Extension (working days)",
           required_if=("action", ("extension",)), min_value=1, max_value=60),
     _text("extension_reason", "延期理由", "Reason for extension", required_if=("action", ("extension",))),

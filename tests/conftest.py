@@ -28,6 +28,7 @@ from engine.models import (
     Deadline,
     Department,
     Notification,
+    NaturalCompletion,
     OvertimeReport,
     ProcessVersion,
     TelephonyCommand,
@@ -98,7 +99,7 @@ def _clean(app):
         yield
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
-        for model in (CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+        for model in (CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()

@@ -39,6 +39,15 @@ def of_cases(case_ids: list[int]) -> dict[int, Answer]:
     return answers
 
 
+def including(case_id: int, pending: list[dict]) -> Answer:
+    """The case's answer counting the events of the action still running (not yet written)."""
+    answer = of_cases([case_id])[case_id]
+    for event in pending:
+        if event["action"] in _EVENTS:
+            _apply(answer, event["action"], event.get("data") or {})
+    return answer
+
+
 def _apply(answer: Answer, action: str, data: dict) -> None:
     if action == "visit":
         answer.satisfaction = data.get("satisfaction")

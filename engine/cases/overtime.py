@@ -14,14 +14,16 @@ from forms.messages import msg
 
 
 def submit(*, case_id: int, actor: Actor, data: dict) -> OvertimeReport:
-    """The lead department reports why it is late and what it does about it (once per deadline)."""
+    """The lead department reports why it is late and what it does about it (once per deadline):
+    before replying to an overdue case, or after a limit Article 7 counted as missed later (a
+    decision delivered late)."""
     actor.require(R.HANDLER, R.DEPT_LEADER)
     clean = check_form(get_form("overtime_report"), data)
     with case_action(case_id, actor_id=actor.user_id) as action:
         case = action.case
         if not scope.in_subtree(actor, case.lead_department_id):
             raise PermissionDenied(msg("lead_reports", "only the lead department reports on its overdue case"))
-        late = deadlines.overdue_lead(action)
+        late = deadlines.rules.report_owed(action)
         if late is None:
             raise WrongState(msg("not_overdue", "case %(no)s is not overdue", no=case.case_no))
         if db.session.execute(select(OvertimeReport.id).where(OvertimeReport.deadline_id == late.id)).first():

@@ -13,7 +13,8 @@ from typing import Callable
 from sqlalchemy import func, select, update
 
 from engine import deadlines
-from engine.cases import merge, projections
+from engine.deadlines import rules
+from engine.cases import delivery, merge, natural, projections
 from engine.cases.unit import CaseAction
 from engine.db import db
 from engine.errors import ValidationFailed, WrongState
@@ -77,8 +78,13 @@ def _check_merge_target(ctx: TaskContext, data: dict) -> dict:
     return data
 
 
+# 即办件 answered at once; 承诺件 dispatched under a committed limit (Article 5).
+HANDLING_KINDS = {"direct_answer": "immediate", "dispatch": "committed"}
+
+
 @after("triage")
 def _record_merge(ctx: TaskContext, data: dict) -> None:
+    ctx.case.handling_kind = HANDLING_KINDS.get(data["decision"])
     if "merge_target" in ctx.carry:
         merge.record(ctx.action, ctx.actor, ctx.carry["merge_target"])
 
@@ -106,6 +112,7 @@ def _record_dispatch(ctx: TaskContext, data: dict) -> None:
     deadlines.cancel(ctx.action, deadlines.running(ctx.action))
     deadlines.open_for(ctx.action, stage="sign_for", departments=[(data["lead_department_id"], "lead")],
                        actor_id=ctx.actor.user_id)
+    delivery.redispatched(ctx.action, dispatch_round=last_round + 1, actor_id=ctx.actor.user_id)
 
 
 @after("sign_for")
@@ -158,9 +165,11 @@ def _default_extension_days(ctx: TaskContext, data: dict) -> dict:
 @after("decide_extension")
 def _apply_extension(ctx: TaskContext, data: dict) -> None:
     if data["approved"]:
+        delivery.check_extension_told_in_time(ctx.action, actor_id=ctx.actor.user_id)
         ctx.case.extension_count += 1
         deadlines.extend(ctx.action, days=data["approved_days"], reason="extension", actor_id=ctx.actor.user_id)
         projections.refresh_due_dates(ctx.case, ctx.action.open_items)
+        delivery.extension_told(ctx.action, days=data["approved_days"], actor_id=ctx.actor.user_id)
 
 
 @after("decide_suspension")
@@ -179,32 +188,50 @@ def _resume_clock(ctx: TaskContext, data: dict) -> None:
 # ---------------------------------------------------------------- reply leaves the department
 
 @before("handle")
-def _check_overtime_report(ctx: TaskContext, data: dict) -> dict:
+def _check_time_limit_rules(ctx: TaskContext, data: dict) -> dict:
+    """Seed 5's rules at the moment of the decision: a late reply needs its overtime report; a
+    natural completion only in its window (Article 8); an extension asked late is overtime (7)."""
     if data["action"] == "reply":
         late = deadlines.overdue_lead(ctx.action)
         if late is not None and not db.session.execute(select(OvertimeReport.id).where(
                 OvertimeReport.deadline_id == late.id)).first():
             raise WrongState(msg("overtime_report_first", "the case is overdue: submit an overtime report "
                                                           "(reason and measures) before replying"))
+    elif data["action"] == "natural_completion":
+        natural.check_window(ctx.action)
+    elif data["action"] == "extension":
+        late = deadlines.overdue_lead(ctx.action)
+        if late is not None:
+            rules.mark_overtime(ctx.action, late, "extension_asked_late", actor_id=ctx.actor.user_id)
     return data
 
 
 @after("handle")
 def _reply_submitted(ctx: TaskContext, data: dict) -> None:
     if data["action"] in ("reply", "natural_completion") and not _awaits_approval(ctx):
-        deadlines.leave_department(ctx.action, natural=data["action"] == "natural_completion")
+        _leave_department(ctx, data)
+
+
+def _leave_department(ctx: TaskContext, reply: dict) -> None:
+    """The reply (or natural completion) leaves the lead department: its limit closes; a natural
+    completion is reported to the center director."""
+    is_natural = reply.get("action") == "natural_completion"
+    deadlines.leave_department(ctx.action, natural=is_natural)
+    if is_natural:
+        natural.record(ctx.action, actor_id=ctx.actor.user_id, reason=reply.get("natural_reason") or "citizen_other",
+                       notice=reply.get("reply_text") or "")
 
 
 @before("approve_reply")
-def _remember_reply_kind(ctx: TaskContext, data: dict) -> dict:
-    ctx.carry["natural"] = ctx.task_data().get("action") == "natural_completion"
+def _remember_reply(ctx: TaskContext, data: dict) -> dict:
+    ctx.carry["reply"] = dict(ctx.task_data())
     return data
 
 
 @after("approve_reply")
 def _reply_approved(ctx: TaskContext, data: dict) -> None:
     if data["reply_approved"]:
-        deadlines.leave_department(ctx.action, natural=ctx.carry.get("natural", False))
+        _leave_department(ctx, ctx.carry.get("reply", {}))
 
 
 def _awaits_approval(ctx: TaskContext) -> bool:
@@ -231,7 +258,9 @@ def _record_co_opinion(ctx: TaskContext, data: dict) -> None:
 
 @after("review")
 def _rework(ctx: TaskContext, data: dict) -> None:
-    if not data["review_passed"]:
+    if data["review_passed"]:
+        delivery.reply_delivered(ctx.action, actor_id=ctx.actor.user_id)
+    else:
         _start_handling(ctx)
 
 

@@ -14,9 +14,9 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from engine import notifications, processes
+from engine import processes
 from engine.bpmn.runtime import CaseWorkflow, EngineFailure, TaskNotReady
-from engine.cases import answers, audit, projections
+from engine.cases import audit, delivery, projections
 from engine.db import RawJson, db
 from engine.errors import NotFound, StaleVersion, WrongState
 from engine.models import Case, Department, WorkItem
@@ -119,9 +119,7 @@ def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
         case.blob = RawJson(action.workflow.dump())
     if touch:
         case.version += 1
+    if case.closed_at == action.now:       # closed by this action: the citizen is told (送达)
+        delivery.closed(action, actor_id=actor_id)
     audit.record_many([dict(case_id=case.id, created_at=action.now, from_stage=action.start_stage,
                             to_stage=case.stage, **ev) for ev in action.events])
-    # Closed by this action (a merged request lives on in its target: no closing to tell).
-    if case.closed_at == action.now and case.wants_sms_reply and case.outcome != "merged":
-        reply = answers.of_cases([case.id])[case.id].reply_text
-        notifications.queue_closing(case, reply, action.now)

@@ -7,6 +7,7 @@ the case actions' task hooks, in their transaction) and the green/yellow/red col
 scheduler's recolouring (`colours`). What happens when a colour changes (reminders, escalation,
 overtime reports) acts on cases and lives in `engine.cases`. Imports only `organisation`.
 """
+from engine.deadlines import rules
 from engine.deadlines.calendar import current as current_calendar
 from engine.deadlines.colours import COLOURS, colour_condition, colour_of
 from engine.deadlines.service import (
@@ -24,4 +25,4 @@ from engine.deadlines.workdays import TZ, WorkCalendar, end_of_office, local_dat
 
 __all__ = ["COLOURS", "TZ", "WorkCalendar", "cancel", "close", "colour_condition", "colour_of", "current_calendar",
            "end_of_office", "extend", "leave_department", "local_date", "local_moment", "open_for", "overdue_lead",
-           "pause", "resume", "running"]
+           "pause", "resume", "rules", "running"]

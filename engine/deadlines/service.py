@@ -19,7 +19,7 @@ from engine.organisation import settings
 OPEN_STATES = ("open", "paused")
 
 
-def _rules(action):
+def limits_in_force(action):
     """Parameters and calendar as they are now, read once per action."""
     if "rules" not in action.cache:
         params = settings.snapshot()
@@ -52,7 +52,7 @@ def of_case(case_id: int) -> list[Deadline]:
                                    .order_by(Deadline.id)).scalars())
 
 
-def _all(action) -> list[Deadline]:
+def all_of(action) -> list[Deadline]:
     """The case's deadlines, read once per action (a case has a handful); new ones are appended."""
     if "deadlines" not in action.cache:
         action.cache["deadlines"] = of_case(action.case.id)
@@ -62,13 +62,13 @@ def _all(action) -> list[Deadline]:
 def running(action, *, stage: str | None = None, role: str | None = None, department_id: int | None = None,
             states=OPEN_STATES) -> list[Deadline]:
     """The case's deadlines in `states` (running: open or paused), optionally narrowed."""
-    return [d for d in _all(action) if d.state in states and (stage is None or d.stage == stage)
+    return [d for d in all_of(action) if d.state in states and (stage is None or d.stage == stage)
             and (role is None or d.role == role) and (department_id is None or d.department_id == department_id)]
 
 
 def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id: int | None) -> list[Deadline]:
     """Start the clock of `stage` for each (department, lead|co) from now."""
-    params, cal = _rules(action)
+    params, cal = limits_in_force(action)
     case: Case = action.case
     if stage == "sign_for":
         days, warn_days = int(params["sign_for_days"]), int(params["sign_for_warn_days"])
@@ -76,13 +76,13 @@ def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id
         days, warn_days = params.handling_days(case.category), params.warn_days(case.category)
     due, provisional = cal.due_after(action.now, days, params.office_end)
     warn = warn_point(cal, params, stage, action.now, due, warn_days)
-    last_round = max((d.round for d in _all(action) if d.stage == stage), default=0)
+    last_round = max((d.round for d in all_of(action) if d.stage == stage), default=0)
     rows = [Deadline(case_id=case.id, stage=stage, department_id=dept, role=role, round=last_round + 1,
                      started_at=action.now, working_days=days, due_at=due, warn_at=warn,
                      provisional=provisional, colour=colour_of(action.now, due, warn), state="open")
             for dept, role in departments]
     db.session.add_all(rows)
-    _all(action).extend(rows)
+    all_of(action).extend(rows)
     _mirror(case, stage, due, warn, provisional, action.now)
     action.event("deadline_started", actor_id=actor_id, data={
         "stage": stage, "working_days": days, "due_at": due.isoformat(), "provisional": provisional})
@@ -90,9 +90,13 @@ def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id
 
 
 def close(action, deadlines: list[Deadline], *, natural: bool = False) -> None:
-    """Stop deadlines: met or missed by now, or `natural` (counts as on time)."""
+    """Stop deadlines: met or missed by now, or `natural` (counts as on time); a limit Article 7
+    made overtime (`overtime_cause`) is missed whatever its due date says."""
     for d in deadlines:
-        d.state = "natural" if natural else ("met" if action.now <= d.due_at else "missed")
+        if d.overtime_cause:
+            d.state = "missed"
+        else:
+            d.state = "natural" if natural else ("met" if action.now <= d.due_at else "missed")
         d.completed_at = action.now
 
 
@@ -112,7 +116,7 @@ def leave_department(action, *, natural: bool) -> None:
 
 def extend(action, *, days: int, reason: str, actor_id: int | None) -> None:
     """Add working days to every running handling deadline (extension, escalation)."""
-    params, cal = _rules(action)
+    params, cal = limits_in_force(action)
     changed = None
     for d in running(action, stage="handling"):
         old = d.due_at
@@ -138,7 +142,7 @@ def pause(action, *, actor_id: int | None) -> None:
 
 def resume(action, *, actor_id: int | None) -> None:
     """Resumption adds the working days the clock stood still to every paused deadline."""
-    params, cal = _rules(action)
+    params, cal = limits_in_force(action)
     for d in running(action, stage="handling", states=("paused",)):
         paused = cal.working_days_between(cal_math.local_date(d.paused_at), cal_math.local_date(action.now))
         d.state, d.paused_days, d.paused_at = "open", d.paused_days + paused, None
@@ -155,9 +159,9 @@ def resume(action, *, actor_id: int | None) -> None:
 
 
 def overdue_lead(action) -> Deadline | None:
-    """The lead's running handling deadline if it has passed."""
+    """The lead's running handling deadline if it has passed or Article 7 made it overtime."""
     for d in running(action, stage="handling", role="lead"):
-        if action.now > d.due_at:
+        if action.now > d.due_at or d.overtime_cause:
             return d
     return None
 

@@ -5,7 +5,7 @@ from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.call import CallRecord
 from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.catalogue import DispatchRule, Matter
-from engine.models.deadline import Deadline, OvertimeReport
+from engine.models.deadline import Deadline, NaturalCompletion, OvertimeReport
 from engine.models.notification import Notification
 from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
@@ -15,6 +15,6 @@ from engine.models.work_item import WorkItem
 
 __all__ = [
     "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
-    "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "Notification", "OvertimeReport", "Parameter",
+    "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
     "ProcessVersion", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -75,6 +75,9 @@ class Case(db.Model):
     call_seq: Mapped[int | None] = mapped_column(SmallInteger)
 
     dispatch_mode: Mapped[str | None] = mapped_column(String(16))
+    # 即办件 (immediate: answered at intake) or 承诺件 (committed: dispatched under a limit), set
+    # at triage; None for a request not accepted or merged, and before triage.
+    handling_kind: Mapped[str | None] = mapped_column(String(12), index=True)
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     sign_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     handle_due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

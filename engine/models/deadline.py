@@ -11,6 +11,12 @@ from engine.db import db, utcnow
 STAGES = ("sign_for", "handling")
 STATES = ("open", "paused", "met", "missed", "natural", "cancelled")
 COLOURS = ("green", "yellow", "red")
+# Article 7 of the time-limit rules: a limit counts as missed, whatever the due date says, when
+# the extension was asked after it, the citizen was told of the extension after it, or the
+# decision reached the citizen more than one working day after it was made.
+OVERTIME_CAUSES = ("extension_asked_late", "extension_told_late", "delivered_late")
+# Article 8: the four reasons on the citizen's side that allow a natural completion (自然办结).
+NATURAL_REASONS = ("no_materials", "no_fees", "no_inspection", "citizen_other")
 
 
 class Deadline(db.Model):
@@ -45,6 +51,8 @@ class Deadline(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     notified_colour: Mapped[str | None] = mapped_column(String(8))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when Article 7 makes this limit overtime (OVERTIME_CAUSES): closing it records `missed`.
+    overtime_cause: Mapped[str | None] = mapped_column(String(24))
 
 
 class OvertimeReport(db.Model):
@@ -59,3 +67,23 @@ class OvertimeReport(db.Model):
     measures: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NaturalCompletion(db.Model):
+    """自然办结: declared by the lead department within its window (the working day before the due
+    date or on it), reported to the center director, who files it (备案)."""
+
+    __tablename__ = "natural_completion"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadline.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))          # NATURAL_REASONS
+    notice: Mapped[str] = mapped_column(Text)                 # what the 办结通知书 tells the citizen
+    due_at: Mapped[datetime] = mapped_column(DateTime)        # the limit it was declared against
+    declared_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    declared_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    filed_note: Mapped[str] = mapped_column(Text, default="")

@@ -40,6 +40,10 @@ def configure(*, signature: str) -> None:
     _settings["signature"] = signature
 
 
+def signature() -> str:
+    return _settings["signature"]
+
+
 def enqueue(*, kind: str, recipient: str, body: str, dedupe_key: str, case_id: int | None = None,
             user_id: int | None = None, now: datetime | None = None) -> bool:
     """Queue one message in the current transaction (no commit); False if the key was queued before."""
@@ -77,23 +81,6 @@ def queue_receipt(case: Case) -> bool:
 
 
 REPLY_SMS_CHARS = 200      # of the reply itself: a long SMS is several billed parts
-
-
-def closing_text(case: Case, reply: str | None) -> str:
-    """The closing SMS a citizen asked for at intake: the case closed, with the reply given."""
-    answer = (reply or "").strip()
-    if len(answer) > REPLY_SMS_CHARS:
-        answer = answer[:REPLY_SMS_CHARS] + "……"
-    if case.outcome == "not_accepted":
-        return f"{_settings['signature']}您反映的诉求（工单编号{case.case_no}）经审核不予受理，详情可凭查询码查询。"
-    said = f"答复：{answer}" if answer else "详情可凭查询码查询。"
-    return f"{_settings['signature']}您反映的诉求（工单编号{case.case_no}）已办结。{said}"
-
-
-def queue_closing(case: Case, reply: str | None, now: datetime) -> bool:
-    """Queue the closing SMS in the closing action's transaction (once per case)."""
-    return enqueue(kind="closing", recipient=case.phone, body=closing_text(case, reply),
-                   dedupe_key=f"closing:{case.id}", case_id=case.id, now=now)
 
 
 def deliver_due(*, gateway: SmsGateway, now: datetime | None = None, limit: int = 100) -> dict[str, int]:

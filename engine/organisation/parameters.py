@@ -6,6 +6,7 @@ fresh by every action that needs them; a name without a row has its default here
 from __future__ import annotations
 
 import re
+from string import Formatter
 
 from forms.messages import msg
 
@@ -40,6 +41,27 @@ DEFAULTS: dict[str, object] = {
     "calendar.revision": 0,
 }
 
+# What the citizen is told by SMS (送达), edited by admins in Chinese. Each may use only its own
+# placeholders; the signature (SMS_SIGNATURE) is put in front of every message.
+NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "notice.reply": ("您反映的诉求（工单编号{case_no}）已由{department}办理答复：{reply}查询码{query_code}。",
+                     ("case_no", "query_code", "reply", "department")),
+    "notice.extension": ("您反映的诉求（工单编号{case_no}）经批准延期{days}个工作日办理，办理时限至{due_date}。"
+                         "查询码{query_code}。", ("case_no", "query_code", "days", "due_date")),
+    "notice.redispatch": ("您反映的诉求（工单编号{case_no}）已改由{department}办理。查询码{query_code}。",
+                          ("case_no", "query_code", "department")),
+    "notice.closing": ("您反映的诉求（工单编号{case_no}）已办结，感谢您对12345热线的支持。",
+                       ("case_no", "query_code")),
+    "notice.direct_answer": ("您反映的诉求（工单编号{case_no}）已答复：{reply}查询码{query_code}。",
+                             ("case_no", "query_code", "reply")),
+    "notice.not_accepted": ("您反映的诉求（工单编号{case_no}）经审核不予受理，详情可凭查询码{query_code}查询。",
+                            ("case_no", "query_code")),
+}
+# The reply and the direct answer are what 送达 delivers: the citizen needs the code to see them whole.
+NOTICE_REQUIRES = {"notice.reply": "query_code", "notice.direct_answer": "query_code"}
+NOTICE_MAX_CHARS = 300
+DEFAULTS.update({name: text for name, (text, _fields) in NOTICES.items()})
+
 # A screen marks its seat every 20 s and keeps its stream alive every 15 s: less than a minute
 # would sign out seats whose agents are there.
 MINIMUM = {"telephony.seat_absent_seconds": 60}
@@ -60,9 +82,33 @@ def validate(name: str, value: object) -> object:
                 or (name.startswith("warn_share.") and not 1 <= value <= 100):
             raise ValueError(msg("out_of_range", "out of range"))
         return value
+    if name in NOTICES:
+        return _notice(name, value)
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise ValueError(msg("not_a_time", "must be a time HH:MM"))
     return value
+
+
+def _notice(name: str, value: object) -> str:
+    """A notice template: text with only its own {placeholders} (no attribute or index access)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(msg("notice_empty", "the message text is required"))
+    if len(value) > NOTICE_MAX_CHARS:
+        raise ValueError(msg("notice_too_long", "at most %(n)s characters", n=NOTICE_MAX_CHARS))
+    allowed = NOTICES[name][1]
+    try:
+        used = {field for _text, field, _spec, _conv in Formatter().parse(value) if field is not None}
+    except ValueError:
+        raise ValueError(msg("notice_braces", "unbalanced { or }: write {{ or }} for a brace itself")) from None
+    unknown = sorted(f for f in used if f not in allowed)
+    if unknown:
+        raise ValueError(msg("notice_unknown_fields", "unknown placeholders %(fields)s; allowed: %(allowed)s",
+                             fields="、".join("{%s}" % f for f in unknown),
+                             allowed="、".join("{%s}" % f for f in allowed)))
+    needed = NOTICE_REQUIRES.get(name)
+    if needed and needed not in used:
+        raise ValueError(msg("notice_needs_field", "must contain {%(field)s}", field=needed))
+    return value.strip()
 
 
 def check_together(values: dict) -> None:

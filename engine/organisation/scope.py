@@ -15,6 +15,12 @@ def subtree_department_ids(actor: Actor):
     return select(Department.id).where(Department.path.like(actor.department_path + "%"))
 
 
+def subtree_of(department_id: int):
+    """Subquery of the ids of a department and everything below it (a report's department filter)."""
+    path = select(Department.path).where(Department.id == department_id).scalar_subquery()
+    return select(Department.id).where(Department.path.like(path + "%"))
+
+
 def case_visible(actor: Actor):
     """SQL condition on Case: the actor may see the case."""
     if actor.is_center:

@@ -63,7 +63,7 @@ def test_unknown_self_and_closed_targets_are_refused(actor):
     case = db.session.get(Case, case.id, populate_existing=True)
     assert (case.stage, case.merged_into_id) == ("triage", None)     # nothing half-done
     assert [e.action for e in timeline(case.id)] == ["intake"]
-    assert [e.action for e in timeline(done.id)] == ["intake", "triage"]
+    assert [e.action for e in timeline(done.id)] == ["intake", "triage", "citizen_notified"]
 
 
 def test_a_merged_case_cannot_take_further_merges(actor):

@@ -73,7 +73,8 @@ def test_transfer_without_co_departments_to_archive(actor, dept):
     case = actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="satisfied", resolved=True)
     assert (case.status, case.outcome) == ("closed", "archived")
     assert events(case.id) == ["intake", "triage", "dispatch", "deadline_started", "sign_for",
-                               "deadline_started", "handle", "review", "visit"]
+                               "deadline_started", "handle", "review", "citizen_notified", "visit",
+                               "citizen_notified"]      # told the reply at review, the closure at the visit
 
 
 def test_assign_requires_a_leader_instruction(actor, dept):
@@ -255,7 +256,7 @@ def test_closing_a_dissatisfied_case_waits_for_a_center_leader(actor, dept):
     case = actions.confirm_close(case_id=case.id, actor=actor("leader"), confirmed=True)
     assert (case.status, case.outcome, case.reopen_count) == ("closed", "archived", 0)
     events = [e.action for e in cases.list_events(case_id=case.id, actor=actor("dispatcher"))]
-    assert events[-2:] == ["visit", "confirm_close"]
+    assert events[-3:] == ["visit", "confirm_close", "citizen_notified"]
 
 
 def test_a_refused_close_goes_back_to_handling(actor, dept):

@@ -82,17 +82,21 @@ def open_case_with_files(actor, files):
     return service.open_case(actor=actor("agent"), data=dict(INTAKE), files=files)
 
 
-def test_the_reply_goes_by_sms_at_closing_only_when_asked(actor, dept):
+def test_the_reply_text_goes_by_sms_only_when_asked(actor, dept):
+    """Every citizen is told of the reply (送达); its text is in the SMS only when asked for."""
     asked = to_handling(actor, dept, lead="xs_xs", wants_sms_reply=True)
     silent = to_handling(actor, dept, lead="xs_xs")
     for case in (asked, silent):
         actions.reply(case_id=case.id, actor=actor("xs_xs_handler"), result="resolved", reply_text="路灯已修复。")
         actions.review(case_id=case.id, actor=actor("dispatcher"), passed=True)
         actions.visit(case_id=case.id, actor=actor("visitor"), satisfaction="satisfied", resolved=True)
-    sent = db.session.execute(select(Notification.case_id, Notification.body).where(
-        Notification.kind == "closing")).all()
-    assert [c for c, _ in sent] == [asked.id]
-    assert "已办结" in sent[0][1] and "答复：路灯已修复。" in sent[0][1] and asked.case_no in sent[0][1]
+    sent = dict(db.session.execute(select(Notification.case_id, Notification.body).where(
+        Notification.kind == "reply")).all())
+    assert set(sent) == {asked.id, silent.id}
+    assert "路灯已修复。" in sent[asked.id] and asked.query_code in sent[asked.id]
+    assert "路灯已修复" not in sent[silent.id] and "可凭查询码查询" in sent[silent.id]
+    closed = db.session.execute(select(Notification.case_id).where(Notification.kind == "closing")).scalars().all()
+    assert sorted(closed) == sorted([asked.id, silent.id])
 
 
 def test_a_direct_answer_is_sent_and_a_merged_request_is_not(actor):
@@ -102,8 +106,8 @@ def test_a_direct_answer_is_sent_and_a_merged_request_is_not(actor):
     merged = open_case(actor("agent"), wants_sms_reply=True)
     actions.triage(case_id=merged.id, actor=actor("agent"), decision="merge", merge_into_case_no=target.case_no)
     bodies = dict(db.session.execute(select(Notification.case_id, Notification.body).where(
-        Notification.kind == "closing")).all())
-    assert set(bodies) == {answered.id} and "答复：办理时间为工作日。" in bodies[answered.id]
+        Notification.kind.in_(("closing", "direct_answer")))).all())
+    assert set(bodies) == {answered.id} and "已答复：办理时间为工作日。" in bodies[answered.id]
 
 
 def test_intake_edit_changes_the_new_fields_with_the_same_checks(actor, dept):

@@ -199,15 +199,6 @@ def test_an_overdue_case_needs_an_overtime_report_before_its_reply(api, actor, d
     assert deadlines_of(case.id, stage="handling")[0].state == "missed"
 
 
-def test_natural_completion_counts_as_on_time_even_late(actor, dept, clock):
-    case = signed(actor, dept, clock, at(2026, 11, 2, 10), at(2026, 11, 3, 9), category="consult")
-    clock.at = at(2026, 11, 12, 9)
-    case = actions._act("handle", case.id, actor("xs_xs_handler"),
-                        {"action": "natural_completion", "reply_text": "市民未按期补充材料，自然办结"})
-    assert case.stage == "review"
-    assert deadlines_of(case.id, stage="handling")[0].state == "natural"
-
-
 def test_co_departments_have_their_own_deadlines(actor, dept, clock):
     case = signed(actor, dept, clock, at(2026, 11, 2, 10), at(2026, 11, 3, 9), co=("cgj", "scj"))
     rows = deadlines_of(case.id, stage="handling")
