@@ -44,7 +44,7 @@ def _other_labels() -> dict[str, str]:
             "case_no": gettext("Case number"), "q": gettext("Search words"), "lead_department_id": gettext("Lead department"),
             "co_department_id": gettext("Co-department"), "lead_handler_id": gettext("Lead handler"),
             "co_handler_id": gettext("Co-department handler"), "dispatch_mode": gettext("Dispatch mode"),
-            "reply_status": gettext("Reply status"), "sort": gettext("Sort"), "date": gettext("Date"),
+            "reply_status": gettext("Reply status"), "handling_kind": gettext("Kind of case"), "sort": gettext("Sort"), "date": gettext("Date"),
             "page_size": gettext("Rows per page"), "file": gettext("File")}
 
 

@@ -43,7 +43,7 @@ INTAKE = Form("intake", "受理登记", "Intake", (
     Field("address", "string", "地址", "Address", max_length=300),
     Field("urgency", "choice", "紧急程度", "Urgency", options=URGENCY_OPTIONS, default="normal"),
     Field("wants_callback", "boolean", "需要回复市民", "Wants a call back with the answer", default=True),
-    Field("wants_sms_reply", "boolean", "办结后短信告知结果", "Reply by SMS when closed", default=False),
+    Field("wants_sms_reply", "boolean", "短信告知答复全文", "The reply text by SMS", default=False),
     Field("confidential", "boolean", "保密", "Confidential", default=False),
 ))
 

@@ -33,6 +33,17 @@ STATUS_LABELS = {
     "closed": ("已办结", "Closed"),
 }
 COLOUR_LABELS = {"green": ("正常", "On time"), "yellow": ("预警", "Due soon"), "red": ("超期", "Overdue")}
+# Article 5 of the time-limit rules: answered at once, or dispatched under a committed limit.
+HANDLING_KIND_LABELS = {"immediate": ("即办件", "Immediate"), "committed": ("承诺件", "Committed")}
+# Article 7: why a limit counts as overtime whatever its due date says (None: simply late).
+OVERTIME_CAUSE_LABELS = {
+    "extension_asked_late": ("超过承诺时限才提出延期申请", "Extension asked after the limit"),
+    "extension_told_late": ("超过承诺时限才告知申请人延期", "Citizen told of the extension after the limit"),
+    "delivered_late": ("未在一个工作日内将办理结果告知申请人", "Result not told to the citizen within 1 working day"),
+}
+NOTICE_LABELS = {"reply": ("答复", "Reply"), "extension": ("延期", "Extension"), "redispatch": ("改派", "Re-dispatch"),
+                 "closing": ("办结", "Closure"), "direct_answer": ("直接答复", "Direct answer"),
+                 "not_accepted": ("不予受理", "Not accepted")}
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -121,6 +132,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals.update(
         stage_label=lambda c: label(STAGE_LABELS, c), status_label=lambda c: label(STATUS_LABELS, c),
         colour_label=lambda c: label(COLOUR_LABELS, c),
+        handling_kind_label=lambda c: label(HANDLING_KIND_LABELS, c),
+        overtime_cause_label=lambda c: label(OVERTIME_CAUSE_LABELS, c),
         category_label=lambda c: option_label(CATEGORY_OPTIONS, c),
         channel_label=lambda c: option_label(CHANNEL_OPTIONS, c),
         role_label=lambda c: ROLE_LABELS.get(c, c) if locale() == "zh" else c,

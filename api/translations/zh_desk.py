@@ -29,7 +29,7 @@ ZH.update({"None chosen": "尚未选择", "Remove": "移除", "the lead departme
 # intake: what the citizen wants, files sent with the request, tree pickers
 ZH.update({
     "Citizen wants": "市民诉求意愿", "a call back with the answer": "需要回复", "no call back": "不需回复",
-    "the reply by SMS": "办结后短信告知结果", "Attachments (photos, documents, recordings the citizen sent)": "附件（市民提供的照片、材料、录音）",
+    "Attachments (photos, documents, recordings the citizen sent)": "附件（市民提供的照片、材料、录音）",
     "Choose files": "选择文件", "At most %(n)s files of %(mb)s MB each.": "最多 %(n)s 个文件，每个不超过 %(mb)s MB。",
     "The browser does not keep chosen files when a form comes back: choose them again.": "表单退回后浏览器不会保留已选文件：请重新选择附件。",
     "Type to filter": "输入筛选", "at most %(n)s files": "最多 %(n)s 个文件", "%(file)s: %(why)s": "%(file)s：%(why)s",

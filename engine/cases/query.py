@@ -34,7 +34,8 @@ CASE_NO_LENGTH = 16     # GD + yyyymmdd + 6-digit sequence
 CHUNK = 1000
 COLUMNS = (Case.id, Case.case_no, Case.created_at, Case.category, Case.channel, Case.title, Case.citizen_name,
            Case.phone, Case.address, Case.confidential, Case.status, Case.stage, Case.dispatch_mode,
-           Case.lead_department_id, Case.due_at, Case.warn_at, Case.suspended, Case.closed_at)
+           Case.lead_department_id, Case.due_at, Case.warn_at, Case.suspended, Case.closed_at, Case.handling_kind)
+HANDLING_KINDS = ("immediate", "committed")      # 即办件, 承诺件
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Filters:
     registered_from: date | None = None     # local (Asia/Shanghai) days, both inclusive
     registered_to: date | None = None
     dispatch_mode: str | None = None
+    handling_kind: str | None = None
     reply_status: str | None = None
     lead_department_id: int | None = None
     lead_handler_id: int | None = None
@@ -110,7 +112,7 @@ def _words(raw: str) -> str:
 
 _PARSERS = {
     "case_no": _case_no, "q": _words, "registered_from": _date, "registered_to": _date,
-    "dispatch_mode": _choice(DISPATCH_MODES), "reply_status": _choice(tuple(REPLY_STATUSES)),
+    "dispatch_mode": _choice(DISPATCH_MODES), "handling_kind": _choice(HANDLING_KINDS), "reply_status": _choice(tuple(REPLY_STATUSES)),
     "lead_department_id": _positive_int, "lead_handler_id": _positive_int, "co_department_id": _positive_int,
     "co_handler_id": _positive_int, "category": _choice(CATEGORIES), "channel": _choice(CHANNELS),
     "colour": _choice(COLOURS),
@@ -162,7 +164,8 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
         out.append(Case.created_at >= _day_start(f.registered_from))
     if f.registered_to:
         out.append(Case.created_at < _day_start(f.registered_to + timedelta(days=1)))
-    for name, column in (("dispatch_mode", Case.dispatch_mode), ("category", Case.category),
+    for name, column in (("dispatch_mode", Case.dispatch_mode), ("handling_kind", Case.handling_kind),
+                         ("category", Case.category),
                          ("channel", Case.channel), ("lead_department_id", Case.lead_department_id)):
         if getattr(f, name) is not None:
             out.append(column == getattr(f, name))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from engine.deadlines import service, workdays as cal_math
+from engine.deadlines import calendar as calendar_service, service, workdays as cal_math
 from engine.models import Deadline
+from engine.organisation import settings
 
 DELIVERY_DAYS = 1    # Article 6: the citizen is told within one working day of the decision
 
@@ -27,8 +28,21 @@ def previous_working_day(cal, day: date) -> date:
 def natural_window(action, deadline: Deadline) -> tuple[datetime, datetime]:
     """From the start of the working day before the due date to the limit itself (UTC, naive)."""
     _, cal = service.limits_in_force(action)
-    opens = previous_working_day(cal, cal_math.local_date(deadline.due_at))
-    return cal_math.on_day(opens, "00:00"), deadline.due_at
+    return _window(cal, deadline.due_at)
+
+
+def _window(cal, due_at: datetime) -> tuple[datetime, datetime]:
+    opens = previous_working_day(cal, cal_math.local_date(due_at))
+    return cal_math.on_day(opens, "00:00"), due_at
+
+
+def natural_window_of_case(case_id: int) -> tuple[datetime, datetime] | None:
+    """The window of the case's running lead handling limit, for pages (outside actions)."""
+    lead = next((d for d in service.of_case(case_id) if d.stage == "handling" and d.role == "lead"
+                 and d.state == "open"), None)
+    if lead is None:
+        return None
+    return _window(calendar_service.current(settings.snapshot()["calendar.revision"]), lead.due_at)
 
 
 def in_natural_window(action, deadline: Deadline) -> bool:

@@ -45,7 +45,7 @@ def test_an_agent_registers_with_everything_and_the_files(signin, dept):
                               .order_by(Attachment.id)).scalars().all() == ["路灯.png", "近景.png"]
     page = agent.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "市政管理 › 路灯照明" in page and "西山区 › 青松镇" in page and "紧急" in page and "（男）" in page
-    assert "需要回复 · 办结后短信告知结果" in page
+    assert "需要回复 · 短信告知答复全文" in page
 
 
 def test_a_refused_file_keeps_what_was_typed_and_says_to_choose_again(signin):

@@ -130,3 +130,20 @@ def _records(rows: list[list]) -> list[dict]:
 def _sheet(res) -> list[list]:
     assert res.status_code == 200, res.data[:300]
     return [list(r) for r in load_workbook(io.BytesIO(res.data)).active.iter_rows(values_only=True)]
+
+
+def test_immediate_and_committed_cases_are_named_and_filtered(actor, signin, three):
+    """即办件 / 承诺件 (Article 5): a filter, a badge on each row and a column of the export."""
+    from engine.cases import actions
+    from tests.factories import open_case
+    answered = open_case(actor("agent"), category="consult", title="办事时间咨询")
+    actions.triage(case_id=answered.id, actor=actor("agent"), decision="direct_answer", answer="工作日办理。")
+    page = signin("dispatcher").get("/query?handling_kind=immediate").get_data(as_text=True)
+    assert answered.case_no in page and "即办件" in page and not any(c.case_no in page for c in three)
+    page = signin("dispatcher").get("/query?handling_kind=committed").get_data(as_text=True)
+    assert answered.case_no not in page and all(c.case_no in page for c in three) and "承诺件" in page
+    res = signin("dispatcher").get("/query?handling_kind=later")
+    assert res.status_code == 422 and "办件类型" in res.get_data(as_text=True)
+    rows = _records(_sheet(signin("dispatcher").get("/query/export.xlsx")))
+    kinds = {r["工单编号"]: r["办件类型"] for r in rows if r["工单编号"]}
+    assert kinds[answered.case_no] == "即办件" and kinds[three[0].case_no] == "承诺件"

@@ -41,7 +41,13 @@ def parameter_label(name: str) -> str:
               "calendar": _("Calendar revision (internal counter)")}
     labels.update({"telephony.peak_mode": _("Smart dissuasion: 0 off, 1 on, 2 automatic"),
                    "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers"),
-                   "telephony.seat_absent_seconds": _("Sign out a seat no screen has shown for (seconds)")})
+                   "telephony.seat_absent_seconds": _("Sign out a seat no screen has shown for (seconds)"),
+                   "notice.reply": _("SMS to the citizen: the reply (at review)"),
+                   "notice.extension": _("SMS to the citizen: an approved extension"),
+                   "notice.redispatch": _("SMS to the citizen: handled by another department"),
+                   "notice.closing": _("SMS to the citizen: closed"),
+                   "notice.direct_answer": _("SMS to the citizen: a direct answer"),
+                   "notice.not_accepted": _("SMS to the citizen: not accepted")})
     label = labels.get(name) or labels.get(base, name)
     if base == "warn_share":
         return f"{label} · {pair_label(STAGE_LABELS, category)}"
@@ -80,7 +86,8 @@ def _parameters_page(actor: Actor, values: dict, errors: dict, status: int = 200
     current = settings.snapshot()
     rows = [(name, parameter_label(name), default, current[name]) for name, default in parameters.DEFAULTS.items()]
     return render_template("pages/admin/parameters.html", rows=rows, values=values, errors=errors,
-                           internal=INTERNAL, changes=recent(actor, ("parameter",))), status
+                           internal=INTERNAL, notices=parameters.NOTICES,
+                           changes=recent(actor, ("parameter",))), status
 
 
 @bp.get("/admin/calendar")

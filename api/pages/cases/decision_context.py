@@ -18,9 +18,9 @@ ASKED_BY = {
     "decide_return": ("sign_for", ("reason",)),
     "decide_extension": ("handle", ("extension_days", "extension_reason")),
     "decide_suspension": ("handle", ("suspension_reason",)),
-    "approve_reply": ("handle", ("result", "reply_text")),
-    "review": ("handle", ("result", "reply_text")),
-    "visit": ("handle", ("result", "reply_text")),
+    "approve_reply": ("handle", ("result", "natural_reason", "reply_text")),
+    "review": ("handle", ("result", "natural_reason", "reply_text")),
+    "visit": ("handle", ("result", "natural_reason", "reply_text")),
     "confirm_close": ("visit", ("satisfaction", "resolved", "note", "close_reason")),
 }
 SHOW_OPINIONS = frozenset({"handle", "approve_reply", "review", "visit"})
@@ -29,7 +29,7 @@ SHOW_OPINIONS = frozenset({"handle", "approve_reply", "review", "visit"})
 def _labels() -> dict[str, str]:
     return {"reason": _("Reason given"), "extension_days": _("Working days asked"),
             "extension_reason": _("Reason given"), "suspension_reason": _("Reason given"),
-            "result": _("Result"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
+            "result": _("Result"), "natural_reason": _("Natural completion because"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
             "mode": _("Dispatch mode"), "instruction": _("Leader's instruction"), "opinion": _("Dispatch opinion"),
             "resolved": _("Resolved"), "note": _("Visit record"), "close_reason": _("Why close")}
 
@@ -47,6 +47,8 @@ def facts_for(form_key: str, case_id: int) -> dict:
         facts += _refused_return(case_id, event)
     if form_key in SHOW_OPINIONS:
         facts += _opinions(case_id)
+    if form_key == "handle":
+        facts += _natural_window(case_id)
     initial = {}
     if form_key == "decide_extension" and data.get("extension_days"):
         initial["approved_days"] = data["extension_days"]      # grant what was asked unless changed
@@ -82,6 +84,18 @@ def _shown(form_key: str, key: str, value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return str(value)
+
+
+def _natural_window(case_id: int) -> list[tuple[str, str]]:
+    """When the handler may declare a natural completion (Article 8), so nobody tries too late."""
+    from api.pages.filters import local_time
+    from engine.deadlines import rules
+
+    window = rules.natural_window_of_case(case_id)
+    if window is None:
+        return []
+    opens, closes = window
+    return [(_("Natural completion may be declared"), f"{local_time(opens)} — {local_time(closes)}")]
 
 
 def _opinions(case_id: int) -> list[tuple[str, str]]:

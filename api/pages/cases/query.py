@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from api.inputs import parse_page
-from api.pages.filters import COLOUR_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
+from api.pages.filters import COLOUR_LABELS, HANDLING_KIND_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
 from api.pages.web import page_actor, past_the_end
 from api.rest.presenters import mask_name, may_see_personal_data
 from engine.cases import answers, query
@@ -30,7 +30,7 @@ PAGE_SIZES = (30, 50, 100)
 REPLY_STATUS_OF = {status: name for name, statuses in query.REPLY_STATUSES.items() for status in statuses}
 # Export headers (Chinese, as the sheets are filed and forwarded) and column widths in characters.
 EXPORT_COLUMNS = (("工单编号", 19), ("登记时间", 17), ("来源渠道", 9), ("诉求类型", 9), ("标题", 36),
-                  ("诉求内容", 60), ("来电人", 10), ("联系电话", 14), ("地址", 30), ("派单方式", 9),
+                  ("诉求内容", 60), ("来电人", 10), ("联系电话", 14), ("地址", 30), ("办件类型", 9), ("派单方式", 9),
                   ("主办单位", 22), ("主办经办人", 16), ("协办单位", 30), ("协办经办人", 20), ("工单状态", 9),
                   ("当前环节", 10), ("答复状态", 9), ("办理结果", 12), ("答复内容", 60), ("满意度", 10),
                   ("时限状态", 9), ("办理时限", 17), ("办结时间", 17))
@@ -103,7 +103,7 @@ def _display(f: query.Found, actor: Actor, departments: dict, people: dict) -> d
         "id": case.id, "case_no": case.case_no, "created_at": case.created_at, "category": case.category,
         "channel": case.channel, "title": case.title, "citizen": citizen, "phone": phone, "address": address,
         "status": case.status, "stage": case.stage, "reply_status": REPLY_STATUS_OF.get(case.status),
-        "dispatch_mode": case.dispatch_mode, "lead": departments.get(case.lead_department_id, ""),
+        "dispatch_mode": case.dispatch_mode, "handling_kind": case.handling_kind, "lead": departments.get(case.lead_department_id, ""),
         "lead_handlers": "、".join(people.get(u, "") for u in f.lead_handler_ids),
         "co": "、".join(departments.get(d, "") for d in f.co_department_ids),
         "co_handlers": "、".join(people.get(u, "") for u in f.co_handler_ids),
@@ -178,7 +178,8 @@ def _sheet_row(sheet, row: dict, found: query.Found) -> list:
     answer = found.answer or answers.Answer()
     return [row["case_no"], _moment(sheet, row["created_at"]), _zh(CHANNEL_OPTIONS, row["channel"]),
             _zh(CATEGORY_OPTIONS, row["category"]), row["title"], _text(found.case.content), row["citizen"],
-            row["phone"], row["address"], _ZH_MODE.get(row["dispatch_mode"] or "", ""), row["lead"],
+            row["phone"], row["address"], HANDLING_KIND_LABELS.get(row["handling_kind"] or "", ("",))[0],
+            _ZH_MODE.get(row["dispatch_mode"] or "", ""), row["lead"],
             row["lead_handlers"], row["co"], row["co_handlers"], STATUS_LABELS.get(row["status"], (row["status"],))[0],
             STAGE_LABELS.get(row["stage"], (row["stage"],))[0], _ZH_REPLY.get(row["reply_status"], ""),
             _ZH_RESULT.get(answer.result or "", ""), _text(answer.reply_text),

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import gettext as _
 
-from api.pages.filters import label, local_time
+from api.pages.filters import NOTICE_LABELS, OVERTIME_CAUSE_LABELS, label, local_time
 from api.pages.web import locale
 from forms import FORMS
 
@@ -28,10 +28,13 @@ def _labels() -> dict[str, str]:
         "reminder_red": _("Reminder: overdue"), "escalated": _("Escalated to the center leader"),
         "escalation_decided": _("Escalation decided"), "overtime_report": _("Overtime report"),
         "merged": _("Merged into another case"), "merged_in": _("Another case merged in"),
+        "citizen_notified": _("Citizen told by SMS"), "overtime_counted": _("Counted as overtime (Article 7)"),
+        "natural_reported": _("Natural completion reported to the center director"),
+        "natural_filed": _("Natural completion filed by the center director"),
     }
 
 
-DETAIL_KEYS = ("satisfaction", "decision", "reason", "opinion", "answer", "reply_text", "extension_reason",
+DETAIL_KEYS = ("satisfaction", "decision", "natural_reason", "reason", "opinion", "answer", "reply_text", "extension_reason",
                "suspension_reason", "response", "note", "close_reason", "measures")
 
 
@@ -52,8 +55,26 @@ def event_detail(action: str, data: dict, personal: bool = True) -> str:
                  days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))
     if action == "deadline_started":
         return _("due %(due)s", due=_when(data.get("due_at")))
+    return _time_limit_detail(action, data) if action in TIME_LIMIT_EVENTS else _common_detail(action, data)
+
+
+def _common_detail(action: str, data: dict) -> str:
     parts = [_choice(action, k, data[k]) for k in DETAIL_KEYS if data.get(k) not in (None, "", [], True, False)]
     return " · ".join(parts)
+
+
+TIME_LIMIT_EVENTS = ("citizen_notified", "overtime_counted", "natural_reported")
+
+
+def _time_limit_detail(action: str, data: dict) -> str:
+    """送达 notices with their text (query code masked), Article 7 causes, Article 8 reasons."""
+    if action == "citizen_notified":
+        return f"{label(NOTICE_LABELS, data.get('kind'))} · {data.get('to', '')}\n{data.get('text', '')}"
+    if action == "overtime_counted":
+        return _("%(cause)s (limit %(due)s)", cause=label(OVERTIME_CAUSE_LABELS, data.get("cause")),
+                 due=_when(data.get("due_at")))
+    return _("%(reason)s (limit %(due)s)", reason=_choice("handle", "natural_reason", data.get("reason")),
+             due=_when(data.get("due_at")))
 
 
 PERSONAL = ("citizen_name", "phone", "address")
