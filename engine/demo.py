@@ -5,10 +5,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.cases import actions, service as cases
+from engine.cases import actions, overtime, service as cases
 from engine.db import db
 from engine.deadlines import calendar as work_calendar
-from engine.models import Department, Matter, ProcessVersion
+from engine.models import Case, Department, Matter, ProcessVersion
 from engine.organisation import catalogue, directory as org, matters, roles as R
 from engine.organisation.actor import actor_from_user
 from engine.processes import versions as processes
@@ -164,8 +164,9 @@ def demo_cases() -> None:
 
     agent = _actor("agent")
     _overdue_case(agent)
-    opened = [_open(agent, sample) for sample in SAMPLES[1:] + EXTRA_SAMPLES]
+    opened = [_open(agent, sample) for sample in SAMPLES[1:] + EXTRA_SAMPLES[:4]]
     consult, report, lamp, bus, noise, wages, school, taxi = opened
+    _time_limit_cases(agent)
     actions.triage(case_id=consult.id, actor=agent, decision="direct_answer",
                    answer="可携带身份证到社保经办窗口或通过政务服务网办理。")
     _dispatch(report, "scj")                                   # waits for the bureau to sign for it
@@ -200,6 +201,33 @@ def _overdue_case(agent) -> None:
         actions.sign_for(case_id=overdue.id, actor=_actor("dh_hb_handler"))
     finally:
         ports.set_clock(real)
+
+
+def _time_limit_cases(agent) -> None:
+    """For the center director's registers: a natural completion declared on its due date, waiting
+    to be filed; a case replied a week late with its overtime report."""
+    from datetime import timedelta
+
+    from engine import ports
+
+    real = ports.clock
+    try:
+        ports.set_clock(ports.FixedClock(real.now() - timedelta(days=30)))
+        natural, late = (_open(agent, sample) for sample in EXTRA_SAMPLES[4:6])
+        for case, lead in ((natural, "xs_xs"), (late, "dh_xh")):
+            _dispatch(case, lead)
+            actions.sign_for(case_id=case.id, actor=_actor(f"{lead}_handler"))
+        due = db.session.get(Case, natural.id).handle_due_at
+        ports.set_clock(ports.FixedClock(due - timedelta(hours=2)))
+        actions._act("handle", natural.id, _actor("xs_xs_handler"), {
+            "action": "natural_completion", "natural_reason": "no_materials",
+            "reply_text": "经告知，申请人未在期限内补正收入证明材料，本事项自然办结；补齐材料后可重新申请。"})
+    finally:
+        ports.set_clock(real)
+    overtime.submit(case_id=late.id, actor=_actor("dh_xh_handler"), data={
+        "reason": "涉及产权单位与物业多方协调，未能在期限内办结", "measures": "建立三方联络人制度，每周通报进度"})
+    actions.reply(case_id=late.id, actor=_actor("dh_xh_handler"), result="resolved",
+                  reply_text="已协调产权单位完成外墙脱落部位修缮，并设置警示围挡。")
 
 
 def _replied(case, department: str, result: str, text: str) -> None:
@@ -246,4 +274,8 @@ EXTRA_SAMPLES = [
      "东湖区实验小学放学时段交通拥堵，建议增派交通协管员。", "东湖区湖滨街道学府路"),
     ("complaint", "phone", "吴先生", "13100131009", "出租车绕路多收费",
      "乘坐出租车从火车站到湖滨街道，司机绕路多收费四十元。", ""),
+    ("help", "phone", "郑女士", "13000130010", "申请临时生活困难救助",
+     "家中老人住院，生活暂时困难，申请临时救助，需要了解所需材料。", "西山区西山街道惠民小区"),
+    ("complaint", "web", "冯先生", "15900159011", "老旧楼外墙瓷砖脱落",
+     "新华街道和平里5号楼外墙瓷砖多次脱落，存在砸伤行人的危险。", "东湖区新华街道和平里5号楼"),
 ]

@@ -30,6 +30,7 @@ from engine.models import (
     Notification,
     NaturalCompletion,
     OvertimeReport,
+    Parameter,
     ProcessVersion,
     TelephonyCommand,
     TelephonyState,
@@ -102,6 +103,7 @@ def _clean(app):
         for model in (CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
+        db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))
         db.session.commit()

@@ -13,7 +13,7 @@ from engine.ports import mask_phone, now as clock_now
 
 SUMMARY_FIELDS = ("id", "case_no", "version", "status", "stage", "outcome", "category", "channel", "title",
                   "citizen_name", "citizen_gender", "phone", "address", "confidential", "matter_id", "area_id", "urgency",
-                  "wants_callback", "wants_sms_reply", "dispatch_mode", "lead_department_id",
+                  "wants_callback", "wants_sms_reply", "dispatch_mode", "handling_kind", "lead_department_id",
                   "sign_due_at", "handle_due_at", "due_at", "warn_at", "colour", "due_provisional", "suspended",
                   "urge_count", "reopen_count", "return_count",
                   "extension_count", "created_at", "updated_at", "closed_at")

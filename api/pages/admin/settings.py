@@ -82,11 +82,16 @@ def set_parameter(name: str):
     return redirect(url_for("admin.settings.parameters_page"))
 
 
+def template_parts(value: object) -> list[tuple[bool, str]]:
+    """A notice text as (is_placeholder, text) parts, so the page shows {case_no} as a key."""
+    return [(i % 2 == 1, part) for i, part in enumerate(re.split(r"(\{[a-z_]+\})", str(value))) if part]
+
+
 def _parameters_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     current = settings.snapshot()
     rows = [(name, parameter_label(name), default, current[name]) for name, default in parameters.DEFAULTS.items()]
     return render_template("pages/admin/parameters.html", rows=rows, values=values, errors=errors,
-                           internal=INTERNAL, notices=parameters.NOTICES,
+                           internal=INTERNAL, notices=parameters.NOTICES, template_parts=template_parts,
                            changes=recent(actor, ("parameter",))), status
 
 

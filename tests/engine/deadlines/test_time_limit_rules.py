@@ -61,6 +61,20 @@ def test_natural_completion_in_its_window_is_on_time_and_reported(actor, dept, c
     assert events(case, "natural_filed") == [{"note": "已阅，备案"}]
 
 
+def test_a_natural_completion_declared_in_time_stays_natural_when_approved_after_the_limit(actor, dept, clock):
+    """The declaration is the decision (Article 8); the department leader's approval may come later."""
+    case = signed(actor, dept, clock, at(2026, 9, 22, 10), at(2026, 9, 23, 9), lead="jtj", category="consult")
+    clock.at = at(2026, 10, 8, 17)
+    case = actions._act("handle", case.id, actor("jtj_handler"), {
+        "action": "natural_completion", "natural_reason": "citizen_other", "reply_text": "申请人撤回补充。"})
+    assert case.stage != "review" and lead_state(case).state == "open"       # waits for the leader
+    clock.at = at(2026, 10, 9, 9)
+    case = actions.approve_reply(case_id=case.id, actor=actor("jtj_leader"), approved=True)
+    assert case.stage == "review" and lead_state(case).state == "natural"
+    [report] = db.session.execute(select(NaturalCompletion).where(NaturalCompletion.case_id == case.id)).scalars()
+    assert (report.reason, report.notice) == ("citizen_other", "申请人撤回补充。")
+
+
 def test_natural_completion_before_its_window_is_refused(actor, dept, clock):
     case = consult(actor, dept, clock)
     clock.at = at(2026, 9, 29, 16)          # two working days before the due date
