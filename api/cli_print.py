@@ -30,7 +30,7 @@ SYSTEM_ACTOR = Actor(user_id=None, username="system", roles=frozenset({R.ADMIN})
 @click.option("--base-url", default="", help="Public address of the site, for the QR code's lookup link.")
 def print_document(kind: str, case_no: str, output: Path, base_url: str) -> None:
     """Write document KIND of case CASE_NO to FILE (KIND: transfer-slip, assignment-letter,
-    supervision-notice, extension-form, overtime-report, receipt)."""
+    supervision-notice, extension-form, overtime-report, receipt, completion-notice, closing-record)."""
     if kind not in documents.KINDS:
         _fail(f"unknown kind '{kind}'; one of: {', '.join(documents.KINDS)}")
     case_id = db.session.execute(select(Case.id).where(Case.case_no == case_no)).scalar()

@@ -26,6 +26,8 @@ class CaseDocument(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, case_id, kind):
         """The document rendered now: transfer-slip, assignment-letter, supervision-notice,
-        extension-form, overtime-report, receipt. Each print is an audit event."""
+        extension-form, overtime-report, receipt, completion-notice (办结通知书 of a natural
+        completion), closing-record (the completion document of a closed case: 答复意见书,
+        直接答复告知书, 不予受理告知书, 并单告知书 or 办结通知书). Each print is an audit event."""
         data = documents.render(kind=kind, case_id=case_id, actor=current_actor(), base_url=request.host_url.rstrip("/"))
         return pdf_response(data, f"{case_id}-{kind}.pdf")

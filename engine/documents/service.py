@@ -1,4 +1,5 @@
-"""Official documents (公文) of a case as PDF: transfer slip, assignment letter, notices, receipt.
+"""Official documents (公文) of a case as PDF: transfer slip, assignment letter, notices, receipt,
+and the completion documents of `closing` (办结通知书, the closing record of every closed case).
 
 Every document is built from the case as it is at print time, checked against the actor's
 scope, and every print is an audit event ("printed", {kind}) committed with it.
@@ -13,8 +14,12 @@ from sqlalchemy import exists, select
 from engine import cases
 from engine.db import db
 from engine.deadlines import local_moment
-from engine.errors import DomainError, NotFound, PermissionDenied, WrongState
-from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, OvertimeReport, Urge
+from engine.documents import closing
+from engine.documents.common import DocumentNotAvailable, chinese_date, mask_phone
+from engine.documents.common import when as _when
+from engine.errors import DomainError, NotFound, PermissionDenied
+from engine.models import (Case, CaseDepartment, CaseEvent, Deadline, Department, NaturalCompletion, OvertimeReport,
+                           Urge)
 from engine.organisation import Actor
 from engine.ports import now as clock_now
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
@@ -27,18 +32,12 @@ KINDS: dict[str, str] = {
     "extension-form": "延期申请表",
     "overtime-report": "超时办结情况报告表",
     "receipt": "受理回执",
+    "completion-notice": closing.NOTICE,
+    "closing-record": "办结文书",       # titled per case by what closed it (closing.TITLES)
 }
 ISSUER = "某市12345政务服务便民热线中心"
 _CATEGORIES = {code: zh for code, zh, _ in CATEGORY_OPTIONS}
 _CHANNELS = {code: zh for code, zh, _ in CHANNEL_OPTIONS}
-_DIGITS = "〇一二三四五六七八九"
-
-
-class DocumentNotAvailable(WrongState):
-    """The document does not fit the case now (e.g. an assignment letter for a transferred case).
-
-    Its `code` says why: not_dispatched, not_assigned, not_urged, no_extension, no_overtime_report."""
-
 
 
 @dataclass
@@ -64,24 +63,35 @@ class Batch:
 
 def available(case: Case) -> list[str]:
     """Kinds that make sense for this case now (one query, for what the case row does not say)."""
-    has_report, asked_extension = db.session.execute(select(
+    has_report, asked_extension, natural = db.session.execute(select(
         exists().where(OvertimeReport.case_id == case.id),
         exists().where(CaseEvent.case_id == case.id, CaseEvent.action == "handle"),
+        exists().where(NaturalCompletion.case_id == case.id),
     )).one()
     if asked_extension:   # a handle event may be a reply: only then look at the events themselves
         asked_extension = _extension_request(case.id) is not None
-    return _available(case, bool(has_report), bool(asked_extension))
+    return _available(case, bool(has_report), bool(asked_extension), bool(natural))
 
 
-def _available(case: Case, has_report: bool, asked_extension: bool) -> list[str]:
+def _available(case: Case, has_report: bool, asked_extension: bool, natural: bool) -> list[str]:
     dispatched = case.lead_department_id is not None
     ok = {"transfer-slip": dispatched,
           "assignment-letter": dispatched and case.dispatch_mode == "assign",
           "supervision-notice": dispatched and case.urge_count > 0,
           "extension-form": asked_extension or case.extension_count > 0,
           "overtime-report": has_report,
-          "receipt": True}
+          "receipt": True,
+          "completion-notice": natural,
+          "closing-record": case.status == "closed"}
     return [kind for kind in KINDS if ok[kind]]
+
+
+def titles(case: Case, kinds: list[str]) -> dict[str, str]:
+    """The names of these kinds for this case: the closing record by what closed the case (答复意见书…)."""
+    names = {kind: KINDS[kind] for kind in kinds}
+    if "closing-record" in names:
+        names["closing-record"] = closing.closing_title(case) or KINDS["closing-record"]
+    return names
 
 
 def render(*, kind: str, case_id: int, actor: Actor, base_url: str = "") -> bytes:
@@ -133,8 +143,8 @@ def print_batch(batch: Batch, *, actor: Actor) -> bytes:
         pdf = printing.render_many(f"{batch.kind}.html", batch.contexts)
         now = clock_now()
         cases.record_events([dict(case_id=c.id, actor_id=actor.user_id, action="printed", from_stage=c.stage,
-                                  to_stage=c.stage, data={"kind": batch.kind, "title": KINDS[batch.kind]},
-                                  created_at=now) for c in batch.printable])
+                                  to_stage=c.stage, data={"kind": batch.kind, "title": ctx["title"]},
+                                  created_at=now) for c, ctx in zip(batch.printable, batch.contexts)])
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -310,26 +320,5 @@ def _receipt(case: Case, ctx: dict) -> None:
 
 _BUILDERS = {"transfer-slip": _transfer_slip, "assignment-letter": _assignment_letter,
              "supervision-notice": _supervision_notice, "extension-form": _extension_form,
-             "overtime-report": _overtime_report, "receipt": _receipt}
-
-
-# ---------------------------------------------------------------- formats
-
-def _when(moment_utc: datetime | None) -> str:
-    return local_moment(moment_utc).strftime("%Y年%m月%d日%H:%M") if moment_utc else ""
-
-
-def _number(n: int) -> str:
-    """1..31 in Chinese numerals (十一, 二十九)."""
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
-
-
-def chinese_date(day) -> str:
-    """二〇二六年十一月二十九日: the date form of official documents."""
-    return "".join(_DIGITS[int(d)] for d in str(day.year)) + f"年{_number(day.month)}月{_number(day.day)}日"
-
-
-def mask_phone(phone: str) -> str:
-    """138****8000: the first three and last four digits."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+             "overtime-report": _overtime_report, "receipt": _receipt,
+             "completion-notice": closing.completion_notice, "closing-record": closing.closing_record}

@@ -110,6 +110,7 @@ def case_page(case_id: int):
                                .order_by(WorkItem.id)).scalars().all()
     detail = presenters.case_detail(case, actor, items)
     actors = dict(db.session.execute(select(User.id, User.display_name)).all())
+    printable = documents.available(case)
     return render_template(
         "pages/cases/case.html", case=case, detail=detail, events=cases.list_events(case_id=case_id, actor=actor),
         deadlines=deadlines.of_case(case_id), departments=department_names(), actors=actors,
@@ -117,7 +118,7 @@ def case_page(case_id: int):
         can_report=_can_report(actor, case), reports=overtime.list_for(case_id),
         attachments=attachments.list_for(case_id=case_id, actor=actor),
         can_attach=actor.has(*attachments.UPLOAD_ROLES), max_mb=attachments.MAX_BYTES // (1024 * 1024),
-        printable=documents.available(case),
+        printable=printable, print_titles=documents.titles(case, printable),
         calls=present_all(call_center.calls_of_case(actor=actor, case_id=case_id), actor, case),
         playback=playback_configured(), can_edit_intake=intake_edit.editable(actor, case),
         seat=call_center.my_status(actor) if actor.has(*call_center.PHONE_ROLES) else None,

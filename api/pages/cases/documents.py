@@ -45,4 +45,6 @@ def skip_reasons() -> dict[str, str]:
             "not_dispatched": _("not dispatched (or returned, waiting to be dispatched again)"),
             "not_assigned": _("transferred, not assigned: it has no assignment letter"),
             "not_urged": _("never urged"), "no_extension": _("no extension was asked"),
-            "no_overtime_report": _("no overtime report")}
+            "no_overtime_report": _("no overtime report"),
+            "no_natural_completion": _("no natural completion was declared"),
+            "not_closed": _("not closed yet")}
