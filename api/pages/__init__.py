@@ -46,6 +46,7 @@ PAGE_MODULES = (
     "consoles.approvals",
     "consoles.supervision",
     "consoles.visits",
+    "consoles.registers",
     "admin.catalogue",
     "admin.matters",
     "admin.index",

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from engine import deadlines
+from engine.cases import audit
 from engine.db import db
 from engine.deadlines import rules
 from engine.errors import NotFound, WrongState
@@ -96,7 +97,6 @@ def file(*, actor: Actor, natural_id: int, note: str = "") -> NaturalCompletion:
         if row.filed_at is not None:
             raise WrongState(msg("natural_filed", "already filed on %(when)s", when=_when(row.filed_at)))
         row.filed_at, row.filed_by_id, row.filed_note = clock_now(), actor.user_id, note.strip()[:2000]
-        from engine.cases import audit   # late: audit is a leaf, but keep this module's imports minimal
         audit.record_many([dict(case_id=row.case_id, actor_id=actor.user_id, action="natural_filed",
                                 from_stage=None, to_stage=None, data={"note": row.filed_note},
                                 created_at=row.filed_at)])

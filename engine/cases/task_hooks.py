@@ -13,10 +13,10 @@ from typing import Callable
 from sqlalchemy import func, select, update
 
 from engine import deadlines
-from engine.deadlines import rules
 from engine.cases import delivery, merge, natural, projections
 from engine.cases.unit import CaseAction
 from engine.db import db
+from engine.deadlines import rules
 from engine.errors import ValidationFailed, WrongState
 from engine.models import CaseDepartment, OvertimeReport, WorkItem
 from engine.organisation import Actor, check_departments, settings

@@ -23,6 +23,10 @@ from engine.models import Case, Department, WorkItem
 from engine.ports import now as clock_now
 from forms.messages import msg
 
+# What an action records beside its step (a notice sent, a rule applied): the timeline shows the
+# step's move from stage to stage once, on the step itself.
+SIDE_EVENTS = frozenset({"citizen_notified", "overtime_counted", "natural_reported"})
+
 
 @dataclass
 class CaseAction:
@@ -121,5 +125,6 @@ def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
         case.version += 1
     if case.closed_at == action.now:       # closed by this action: the citizen is told (送达)
         delivery.closed(action, actor_id=actor_id)
-    audit.record_many([dict(case_id=case.id, created_at=action.now, from_stage=action.start_stage,
-                            to_stage=case.stage, **ev) for ev in action.events])
+    audit.record_many([dict(case_id=case.id, created_at=action.now, to_stage=case.stage, **ev,
+                            from_stage=case.stage if ev["action"] in SIDE_EVENTS else action.start_stage)
+                       for ev in action.events])

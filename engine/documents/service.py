@@ -15,11 +15,9 @@ from engine import cases
 from engine.db import db
 from engine.deadlines import local_moment
 from engine.documents import closing
-from engine.documents.common import DocumentNotAvailable, chinese_date, mask_phone
-from engine.documents.common import when as _when
+from engine.documents.common import DocumentNotAvailable, chinese_date, mask_phone, when as _when
 from engine.errors import DomainError, NotFound, PermissionDenied
-from engine.models import (Case, CaseDepartment, CaseEvent, Deadline, Department, NaturalCompletion, OvertimeReport,
-                           Urge)
+from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, NaturalCompletion, OvertimeReport, Urge
 from engine.organisation import Actor
 from engine.ports import now as clock_now
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS

@@ -8,11 +8,10 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import login_required
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from api.inputs import parse_page
+from api.pages import sheets
 from api.pages.filters import COLOUR_LABELS, HANDLING_KIND_LABELS, STAGE_LABELS, STATUS_LABELS, department_names
 from api.pages.web import page_actor, past_the_end
 from api.rest.presenters import mask_name, may_see_personal_data
@@ -39,7 +38,6 @@ _ZH_MODE = {"transfer": "转送", "assign": "交办"}
 _ZH_RESULT = {**{value: zh for value, zh, _en in get_form("handle").options("result")},
               "natural_completion": "自然办结", "direct_answer": "直接答复"}
 _ZH_SATISFACTION = {value: zh for value, zh, _en in get_form("visit").options("satisfaction")}
-LONG_TEXT = 32767          # characters an Excel cell holds
 
 
 def _page_args() -> tuple[int, int, str]:
@@ -141,7 +139,7 @@ def _workbook(actor: Actor, filters: query.Filters, sort: str, limit: int) -> tu
     for index, column in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column[1]
     sheet.freeze_panes = "A2"
-    sheet.append([_header_cell(sheet, column[0]) for column in EXPORT_COLUMNS])
+    sheet.append([sheets.header_cell(sheet, column[0]) for column in EXPORT_COLUMNS])
     departments, written, cut = department_names(), 0, False
     for chunk in query.stream(actor=actor, filters=filters, sort=sort, limit=limit + 1):
         people = query.user_names(query.handler_ids(chunk))
@@ -159,15 +157,6 @@ def _workbook(actor: Actor, filters: query.Filters, sort: str, limit: int) -> tu
     return workbook, written
 
 
-def _header_cell(sheet, title: str) -> WriteOnlyCell:
-    """A bold white-on-red header cell."""
-    cell = WriteOnlyCell(sheet, value=title)
-    cell.font = Font(bold=True, color="FFFFFF")
-    cell.fill = PatternFill("solid", fgColor="B3261E")
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    return cell
-
-
 def _zh(options, code: str | None) -> str:
     """The Chinese label of a form option."""
     return next((option[1] for option in options if option[0] == code), code or "")
@@ -176,27 +165,13 @@ def _zh(options, code: str | None) -> str:
 def _sheet_row(sheet, row: dict, found: query.Found) -> list:
     """One case as cells; moments as real Excel date-times in Asia/Shanghai."""
     answer = found.answer or answers.Answer()
-    return [row["case_no"], _moment(sheet, row["created_at"]), _zh(CHANNEL_OPTIONS, row["channel"]),
-            _zh(CATEGORY_OPTIONS, row["category"]), row["title"], _text(found.case.content), row["citizen"],
+    return [row["case_no"], sheets.moment_cell(sheet, row["created_at"]), _zh(CHANNEL_OPTIONS, row["channel"]),
+            _zh(CATEGORY_OPTIONS, row["category"]), row["title"], sheets.text(found.case.content), row["citizen"],
             row["phone"], row["address"], HANDLING_KIND_LABELS.get(row["handling_kind"] or "", ("",))[0],
             _ZH_MODE.get(row["dispatch_mode"] or "", ""), row["lead"],
             row["lead_handlers"], row["co"], row["co_handlers"], STATUS_LABELS.get(row["status"], (row["status"],))[0],
             STAGE_LABELS.get(row["stage"], (row["stage"],))[0], _ZH_REPLY.get(row["reply_status"], ""),
-            _ZH_RESULT.get(answer.result or "", ""), _text(answer.reply_text),
+            _ZH_RESULT.get(answer.result or "", ""), sheets.text(answer.reply_text),
             _ZH_SATISFACTION.get(answer.satisfaction or "", ""),
-            COLOUR_LABELS[row["colour"]][0] if row["colour"] else "", _moment(sheet, row["due_at"]),
-            _moment(sheet, row["closed_at"])]
-
-
-def _text(value: str | None) -> str:
-    """Long text as a cell holds it (Excel refuses a longer one)."""
-    return (value or "")[:LONG_TEXT]
-
-
-def _moment(sheet, value):
-    """A stored naive-UTC moment as an Excel date-time in Asia/Shanghai."""
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=timezone.utc).astimezone(TZ).replace(tzinfo=None))
-    cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
+            COLOUR_LABELS[row["colour"]][0] if row["colour"] else "", sheets.moment_cell(sheet, row["due_at"]),
+            sheets.moment_cell(sheet, row["closed_at"])]

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from api.pages.consoles.common import handle_action, require, result_label, section
 from api.pages.filters import department_names
+from engine.cases import natural
 from engine.organisation import roles as R
 
 bp = Blueprint("console_approvals", __name__)
@@ -33,5 +34,7 @@ def approvals():
     if actor.has(R.DEPT_LEADER):
         queues["replies"] = section(actor, ("approve_reply",), own_department=True,
                                     facts_from=handle_action("reply", "natural_completion"))
+    # Natural completions reported to the center director, waiting to be filed (备案).
+    to_file = natural.listing(actor=actor, filed=False, page_size=1).total if actor.has(R.CENTER_LEADER) else None
     return render_template("pages/consoles/approvals.html", queues=queues, departments=department_names(),
-                           result_label=result_label)
+                           result_label=result_label, to_file=to_file)

@@ -14,8 +14,8 @@ from engine.cases import actions, natural, overtime
 from engine.db import db
 from engine.errors import WrongState
 from engine.models import CaseEvent, NaturalCompletion, Notification
-from tests.factories import open_case
 from tests.engine.deadlines.test_deadlines import at, clock, deadlines_of, signed  # noqa: F401  (fixture)
+from tests.factories import open_case
 
 HANDLER = "xs_xs_handler"
 
