@@ -28,4 +28,10 @@ ZH = {
     "SMS to the citizen: not accepted": "告知市民短信：不予受理", "Placeholders": "可用占位符",
     # task pages
     "Natural completion because": "自然办结原因", "Natural completion may be declared": "可作出自然办结的时间",
+    "no longer: the limit passed at %(due)s": "已不能作出：办理时限已于 %(due)s 届满",
+    "from %(opens)s to %(due)s": "%(opens)s 起至 %(due)s",
+    "What the citizen is told by SMS": "告知市民短信",
+    "the SMS signature is put in front of each; a placeholder is replaced by the case's value":
+        "每条短信前自动加短信签名；占位符发送时替换为工单的实际内容",
+    "changed": "已修改",
 }

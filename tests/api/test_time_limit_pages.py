@@ -15,7 +15,10 @@ def test_the_handler_sees_the_window_and_a_late_natural_completion_is_refused_in
     item = item_of(case.id, "handle")
     clock.at = at(2026, 10, 9, 9)
     page = handler.get(f"/work-items/{item}").get_data(as_text=True)
-    assert "可作出自然办结的时间" in facts(handler, item) and "2026-09-30 00:00 — 2026-10-08 17:30" in page
+    assert "可作出自然办结的时间" in facts(handler, item) and "已不能作出：办理时限已于 2026-10-08 17:30 届满" in page
+    clock.at = at(2026, 9, 29, 9)
+    assert "2026-09-30 起至 2026-10-08 17:30" in facts(handler, item)
+    clock.at = at(2026, 10, 9, 9)
     assert "申请人未按规定时间交纳有关费用" in page                       # the four reasons are a choice
     res = handler.post(f"/work-items/{item}", data={
         "csrf_token": csrf(handler), "action": "natural_completion", "natural_reason": "no_fees",

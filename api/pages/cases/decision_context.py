@@ -90,12 +90,17 @@ def _natural_window(case_id: int) -> list[tuple[str, str]]:
     """When the handler may declare a natural completion (Article 8), so nobody tries too late."""
     from api.pages.filters import local_time
     from engine.deadlines import rules
+    from engine.ports import now as clock_now
 
     window = rules.natural_window_of_case(case_id)
     if window is None:
         return []
     opens, closes = window
-    return [(_("Natural completion may be declared"), f"{local_time(opens)} — {local_time(closes)}")]
+    if clock_now() > closes:
+        said = _("no longer: the limit passed at %(due)s", due=local_time(closes))
+    else:
+        said = _("from %(opens)s to %(due)s", opens=local_time(opens, "%Y-%m-%d"), due=local_time(closes))
+    return [(_("Natural completion may be declared"), said)]
 
 
 def _opinions(case_id: int) -> list[tuple[str, str]]:
