@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete, update
 
 from engine.db import db
+from engine.deadlines.workdays import local_date, on_day
 from engine.models import Parameter, TelephonyState
 from engine.ports import now as clock_now
 from engine.telephony import calls, live as call_live
@@ -28,8 +29,11 @@ def snapshot(waiting: int, longest: int) -> None:
 
 def answered_call(call_id: str) -> None:
     now = clock_now()
-    calls.record(call={"call_id": call_id, "outcome": "answered", "arrived_at": now - timedelta(seconds=30),
-                       "queued_at": now - timedelta(seconds=20), "answered_at": now - timedelta(seconds=12)})
+    # Never before today's local midnight: run just after it, the call would count for yesterday.
+    midnight = on_day(local_date(now), "00:00")
+    at = [max(now - timedelta(seconds=s), midnight) for s in (30, 20, 12)]
+    calls.record(call={"call_id": call_id, "outcome": "answered", "arrived_at": at[0], "queued_at": at[1],
+                       "answered_at": at[2]})
     db.session.rollback()
 
 
