@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from api import messages
 from engine.errors import DefinitionInvalid, DomainError, NotFound, PermissionDenied, ValidationFailed, WrongState
 from forms.errors import FormInvalid, UnknownForm
+from forms.messages import Msg
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,20 @@ def _domain_error(exc: DomainError):
         extra["errors"] = {"json": exc.errors}
         extra["error_codes"] = {"json": messages.codes(exc.errors)}
     if isinstance(exc, DefinitionInvalid):
-        extra["errors"] = {"definition": exc.problems}
+        # Each problem's English line (as before), and the same problems as objects: code, line,
+        # column, tag, element_id, element_name, message, params (engine.bpmn.problems.Problem).
+        extra["errors"] = {"definition": [str(p) for p in exc.problems]}
+        extra["problems"] = [p.as_dict() if hasattr(p, "as_dict") else dict(
+            code=exc.code, line=None, column=None, tag=None, element_id=None, element_name=None, message=str(p))
+            for p in exc.problems]
     return _body(code, HTTP_STATUS_CODES.get(code, ""), exc.message, **extra)
 
 
 def _page_text(exc: DomainError) -> str:
     """A domain error for a person: its message, and each field's problem, in their language."""
+    if isinstance(exc, DefinitionInvalid):     # each problem in the designer's language
+        from api.pages.bpmn_problems import problem_line
+        return messages.say(Msg(exc.code, exc.message.template, problems="；".join(map(problem_line, exc.problems))))
     text = messages.say(exc.message)
     if isinstance(exc, ValidationFailed) and exc.errors:
         text += " " + messages.errors_line(exc.errors)
@@ -104,8 +113,17 @@ def _http_error(exc: HTTPException):
         messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
         if messages:
             extra["errors"] = messages   # webargs/marshmallow: {"json": {"field": ["..."]}}
-        response = _body(exc.code or 500, exc.name, exc.description or exc.name, **extra)
+        if exc.code == 413:
+            extra.update(error="too_large", size=request.content_length, limit=request.max_content_length)
+        response = _body(exc.code or 500, exc.name, _too_large() if exc.code == 413 else exc.description or exc.name,
+                         **extra)
     return _with_headers(response, exc)
+
+
+def _too_large() -> str:
+    """What a 413 says to an API client: how large the body was and what the server accepts."""
+    size = f"is {request.content_length} bytes" if request.content_length else "is too large"
+    return f"the request body {size}; this server accepts at most {request.max_content_length} bytes"
 
 
 def _page_message(exc: HTTPException) -> str:

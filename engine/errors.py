@@ -75,10 +75,15 @@ def check_form(form, data: dict | None) -> dict[str, Any]:
 
 
 class DefinitionInvalid(DomainError):
-    """An uploaded process definition is refused; `problems` lists each reason."""
+    """An uploaded process definition is refused; `problems` lists each reason.
+
+    Each problem is an engine.bpmn.problems.Problem (its str() the English line: 'line 12:
+    userTask 'handle' (办理): …'); the message joins them all for the API and the command line.
+    """
 
     code = "definition_invalid"
 
-    def __init__(self, problems: list[str]):
-        super().__init__("process definition refused: " + "; ".join(problems))
+    def __init__(self, problems: list):
+        super().__init__(msg("definition_invalid", "process definition refused: %(problems)s",
+                             problems="; ".join(str(p) for p in problems)))
         self.problems = problems

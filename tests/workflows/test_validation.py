@@ -1,4 +1,8 @@
-"""Upload validation of BPMN definitions against the project model and a real-world corpus."""
+"""Upload validation of BPMN definitions against the project model and a real-world corpus.
+
+`refused()` gives each problem's English line (str(Problem): "line 12: userTask 'handle' (办理): …");
+`problems_of()` the structured Problems (code, line, element id and name, message).
+"""
 from __future__ import annotations
 
 import csv
@@ -8,6 +12,7 @@ import pytest
 from lxml import etree
 
 from engine.bpmn.service_tasks import OPERATORS
+from engine.bpmn.problems import Problem
 from engine.bpmn.validation import validate_definition
 from engine.errors import DefinitionInvalid
 from engine.organisation.roles import ALL_ROLES
@@ -52,12 +57,18 @@ def validate(xml: bytes):
     return validate_definition(xml, form_keys=FORMS, roles=ALL_ROLES, operators=OPERATORS)
 
 
-def refused(xml: bytes) -> list[str]:
+def problems_of(xml: bytes) -> list[Problem]:
     """The problems of a definition that must be refused."""
     with pytest.raises(DefinitionInvalid) as info:
         validate(xml)
     assert info.value.problems, "DefinitionInvalid without problems"
+    assert all(isinstance(p, Problem) for p in info.value.problems)
     return info.value.problems
+
+
+def refused(xml: bytes) -> list[str]:
+    """The English lines of a definition's problems."""
+    return [str(p) for p in problems_of(xml)]
 
 
 def corpus(name: str) -> bytes:
@@ -129,8 +140,10 @@ def test_execution_listeners_are_refused():
 
 
 def test_non_executable_process_is_reported():
-    problems = refused(corpus("spiff_invalid_non-executable-process.bpmn"))
-    assert any(p.startswith("no executable process") for p in problems), problems
+    problems = problems_of(corpus("spiff_invalid_non-executable-process.bpmn"))
+    assert any(p.code == "no_executable_process" and p.element_id == "Process_14di7kj" and p.line == 3
+               and str(p).startswith("line 3: process 'Process_14di7kj': no executable process")
+               for p in problems), problems
 
 
 def test_missing_called_process_is_reported():
@@ -141,13 +154,13 @@ def test_missing_called_process_is_reported():
 
 def test_called_process_outside_the_file_is_reported():
     problems = refused(corpus("spiff_CallActivity-Escalation-Test.bpmn20.xml"))
-    assert any("callActivity 'Task_1x5aq4g' calls process 'CallActivity-Escalation-Test-Sub' "
+    assert any("callActivity 'Task_1x5aq4g': calls process 'CallActivity-Escalation-Test-Sub' "
                "which is not in the file" in p for p in problems), problems
 
 
 def test_signal_without_ref_is_refused():
     problems = refused(corpus("flowable_invalid_SignalEventTests.signalNoRef.bpmn20.xml"))
-    assert any("signalRef" in p and "'signalEvent'" in p and p.startswith("line 16:")
+    assert any("signalRef" in p and "'signalEvent' (Alert)" in p and p.startswith("line 16:")
                for p in problems), problems
 
 
@@ -159,14 +172,15 @@ def test_signal_ref_to_unknown_signal_is_refused():
 
 
 def test_malformed_xml_has_a_line_number():
-    problems = refused(corpus("moddle_invalid_invalid-attributes.bpmn"))
+    problems = problems_of(corpus("moddle_invalid_invalid-attributes.bpmn"))
     assert len(problems) == 1
-    assert problems[0].startswith("line 3, column ") and "not well-formed XML" in problems[0]
+    assert problems[0].code == "xml_malformed" and problems[0].line == 3 and problems[0].column
+    assert str(problems[0]).startswith("line 3, column ") and "not well-formed XML" in str(problems[0])
 
 
 def test_not_bpmn_is_refused():
     problems = refused(corpus("moddle_invalid_not-bpmn.bpmn"))
-    assert problems == ["not a BPMN 2.0 file (root element is {http://not-bpmn}definitions, "
+    assert problems == ["line 2: definitions: not a BPMN 2.0 file (root element is {http://not-bpmn}definitions, "
                         "expected {http://www.omg.org/spec/BPMN/20100524/MODEL}definitions)"]
 
 
@@ -185,7 +199,7 @@ def test_xsd_errors_keep_line_and_element():
 def test_bare_iso_timer_must_be_quoted():
     name = "flowable_BoundaryTimerEventTest.testMultipleTimersOnUserTask.bpmn20.xml"
     problems = refused(corpus(name))
-    assert any("boundaryEvent 'escalationTimer1' timeDuration \"PT2H\"" in p for p in problems)
+    assert any("boundaryEvent 'escalationTimer1': timeDuration \"PT2H\"" in p for p in problems)
 
 
 # --- mutations of the project's model ---------------------------------------------------------
@@ -210,13 +224,15 @@ def with_service_task(operator: str, value: str = "caller_phone") -> bytes:
 
 
 def test_inserted_script_task_is_refused():
-    xml = mutated(START_FLOW, START_FLOW + """
+    xml = mutated(START_FLOW, """
+    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="set_deadline" />
     <bpmn:scriptTask id="set_deadline" name="deadline">
       <bpmn:script>deadline = 5</bpmn:script>
-    </bpmn:scriptTask>""")
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f_deadline" sourceRef="set_deadline" targetRef="intake" />""")
     problems = refused(xml)
     assert len(problems) == 1, problems
-    assert "scriptTask 'set_deadline': script tasks are not allowed" in problems[0]
+    assert "scriptTask 'set_deadline' (deadline): script tasks are not allowed" in problems[0]
     assert problems[0].startswith("line ")
 
 
@@ -254,7 +270,7 @@ def test_camunda_form_key_is_pointed_to_the_spiff_property():
 
 def test_escaping_condition_is_refused():
     problems = refused(mutated("decision == 'direct_answer'", "__import__('os').system('x')"))
-    assert any(p.startswith("line ") and "sequenceFlow 'f_direct' condition" in p
+    assert any(p.startswith("line ") and "sequenceFlow 'f_direct' (直接答复): condition" in p
                and "is not an allowed expression" in p for p in problems), problems
 
 
@@ -291,4 +307,4 @@ def test_whitelisted_operator_is_accepted():
 
 def test_operator_parameter_must_be_an_allowed_expression():
     problems = refused(with_service_task("text.normalize_phone", "_secret"))
-    assert any("serviceTask 'normalize' parameter 'phone'" in p for p in problems), problems
+    assert any("serviceTask 'normalize' (normalize phone): parameter 'phone'" in p for p in problems), problems
