@@ -36,12 +36,24 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 
 venv: $(VENV)/.installed
 
+# Front-end files from npm at the versions package.json pins, served from api/static/vendor
+# (never a CDN). Reinstalls when package.json changes. bpmn-js: the navigated viewer of the process
+# diagrams (api/static/js/diagram.js) and its styles, which refer to no font file (bpmn-font is
+# the modeler's palette), with its licence (the bpmn.io mark must stay visible).
+VENDOR_NPM := .npm-vendor/node_modules
+pin = $$(node -p "require('./package.json').dependencies['$(1)']")
 api/static/vendor/.installed: package.json | system
-	npm install --no-audit --no-fund --silent --prefix .npm-vendor swagger-ui-dist@$$(node -p "require('./package.json').dependencies['swagger-ui-dist']")
-	mkdir -p api/static/vendor/swagger-ui
-	cp .npm-vendor/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
-	   .npm-vendor/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
-	   .npm-vendor/node_modules/swagger-ui-dist/swagger-ui.css api/static/vendor/swagger-ui/
+	npm install --no-audit --no-fund --silent --prefix .npm-vendor \
+	   swagger-ui-dist@$(call pin,swagger-ui-dist) bpmn-js@$(call pin,bpmn-js)
+	rm -rf api/static/vendor/swagger-ui api/static/vendor/bpmn-js
+	mkdir -p api/static/vendor/swagger-ui api/static/vendor/bpmn-js
+	cp $(VENDOR_NPM)/swagger-ui-dist/swagger-ui-bundle.js \
+	   $(VENDOR_NPM)/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   $(VENDOR_NPM)/swagger-ui-dist/swagger-ui.css api/static/vendor/swagger-ui/
+	cp $(VENDOR_NPM)/bpmn-js/dist/bpmn-navigated-viewer.production.min.js \
+	   $(VENDOR_NPM)/bpmn-js/dist/assets/diagram-js.css \
+	   $(VENDOR_NPM)/bpmn-js/dist/assets/bpmn-js.css \
+	   $(VENDOR_NPM)/bpmn-js/LICENSE api/static/vendor/bpmn-js/
 	@touch $@
 
 vendor: api/static/vendor/.installed

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from engine import demo
-from engine.errors import DefinitionInvalid, DomainError
+from engine.errors import DefinitionInvalid, DomainError, ValidationFailed
 from engine.organisation import directory as org
-from engine.processes import versions as processes
+from engine.processes import version_forms, versions as processes
 
 seed_cli = AppGroup("seed", help="Demo data.")
 users_cli = AppGroup("users", help="Users and API tokens.")
@@ -63,25 +63,35 @@ def token_revoke(username: str) -> None:
 
 @workflows_cli.command("load")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def workflows_load(path: Path) -> None:
-    """Validate PATH and store it as a new immutable process version."""
+@click.option("--forms", "forms_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The form definitions (JSON or YAML) the version's new user tasks use.")
+@click.option("--draft", is_flag=True, help="Store it as a draft instead of publishing it.")
+def workflows_load(path: Path, forms_path: Path | None, draft: bool) -> None:
+    """Validate PATH and store it as a new immutable process version, published unless --draft."""
     if not path.exists():
         _fail(f"{path}: no such file")
     try:
-        version = processes.load_version(xml=path.read_bytes())
+        forms = version_forms.parse_source(forms_path.read_bytes()) if forms_path else None
+        version = processes.load_version(xml=path.read_bytes(), publish=not draft, forms=forms)
     except DefinitionInvalid as exc:
         click.echo(f"{path}: refused", err=True)
         for problem in exc.problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
-    click.echo(f"{version.process_id} version {version.version} (id {version.id}, sha256 {version.sha256[:12]})")
+    except ValidationFailed as exc:
+        click.echo(f"{forms_path}: refused", err=True)
+        for where, problems in exc.errors.items():
+            click.echo(f"  - {where}: {'; '.join(str(p) for p in problems)}", err=True)
+        sys.exit(1)
+    click.echo(f"{version.process_id} version {version.version} (id {version.id}, sha256 {version.sha256[:12]}, "
+               f"{version.state})")
 
 
 @workflows_cli.command("list")
 def workflows_list() -> None:
     """List stored process versions."""
     for v in processes.list_versions():
-        click.echo(f"{v.process_id:<20} v{v.version:<4} id={v.id:<4} {v.created_at:%Y-%m-%d %H:%M} {v.sha256[:12]}")
+        click.echo(f"{v.process_id:<20} v{v.version:<4} id={v.id:<4} {v.created_at:%Y-%m-%d %H:%M} {v.sha256[:12]} {v.state}")
 
 
 def _fail(message: str) -> None:

@@ -60,7 +60,7 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
     db.session.commit()
     seed_catalogue()
     if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
-        processes.load_version(xml=WORKFLOW_FILE.read_bytes())
+        processes.load_version(xml=WORKFLOW_FILE.read_bytes(), publish=True)
     if with_cases:
         demo_cases()
     return logins

@@ -25,6 +25,7 @@ from engine.models import (
     CaseDepartment,
     CaseEvent,
     CaseNumberCounter,
+    ConfigChange,
     Deadline,
     Department,
     NaturalCompletion,
@@ -106,6 +107,8 @@ def _clean(app):
         db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))
+        db.session.execute(update(ProcessVersion).where(ProcessVersion.id == first).values(state="published"))
+        db.session.execute(delete(ConfigChange).where(ConfigChange.area == "process"))
         db.session.commit()
         processes.REGISTRY.clear()      # SQLite may reuse a deleted version's id
         processes.forget_current()

@@ -11,8 +11,11 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    """Signed in: the inbox; otherwise the sign-in page."""
-    return redirect(url_for("inbox.inbox" if current_user.is_authenticated else "auth.login"))
+    """Signed in: the inbox (a process designer: the process library); otherwise the sign-in page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    designer_only = current_user.actor.roles == frozenset({"designer"})
+    return redirect(url_for("process_pages.library_page" if designer_only else "inbox.inbox"))
 
 
 @bp.get("/about")
@@ -42,11 +45,14 @@ PAGE_MODULES = (
     "cases.documents",
     "cases.query",
     "cases.desk",
+    "cases.diagram",
     "consoles.dispatch",
     "consoles.approvals",
     "consoles.supervision",
     "consoles.visits",
     "consoles.registers",
+    "processes.library",
+    "processes.actions",
     "admin.catalogue",
     "admin.matters",
     "admin.index",

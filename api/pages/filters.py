@@ -145,8 +145,24 @@ def register_filters(app: Flask) -> None:
         gender_label=lambda c: option_label(GENDER_OPTIONS, c),
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
         personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label, field_label=field_label,
-        icon=icon, has_phone=_has_phone,
+        icon=icon, has_phone=_has_phone, first_time=first_time, lane_label_map=lane_label_map,
     )
+
+
+def first_time(key: str) -> bool:
+    """True the first time a page's templates ask for `key`: what a macro includes once per page
+    (the diagram viewer's scripts). Kept on the request, which no test client shares."""
+    from flask import request
+    seen = request.environ.setdefault("hotline.first_time", set())
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def lane_label_map() -> dict[str, str]:
+    """Lane names are role codes: what a diagram calls each lane in the page's language."""
+    return dict(ROLE_LABELS) if locale() == "zh" else {}
 
 
 def icon(name: str) -> Markup:

@@ -237,15 +237,6 @@ class LangSchema(Schema):
     lang = fields.String(load_default="zh", validate=validate.OneOf(["zh", "en"]))
 
 
-class ProcessVersionSchema(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    name = fields.String()
-    sha256 = fields.String()
-    created_at = UtcDateTime()
-
-
 class DeadlineSchema(Schema):
     id = fields.Integer()
     stage = fields.String()

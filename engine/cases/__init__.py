@@ -7,9 +7,10 @@ action with claims (`work_items`), the unit of work that locks a case row and co
 the workflow onto work items and case columns (`projections`), the audit trail (`audit`), urges
 (督办), escalations, overtime reports and deadline reminders, merging repeat cases (并单) and the
 duplicate check, case numbers and query codes (`numbering`), attachments, the combined query,
-Chinese words search (`search`), what each case answered (`answers`) and the citizens' public
-lookup. Imports `organisation`, `processes`, `deadlines` and `notifications` through their public
-surfaces; `telephony` and `documents` build on it.
+Chinese words search (`search`), what each case answered (`answers`), where a case stands on its
+process diagram (`diagram`) and the citizens' public lookup. Imports `organisation`, `processes`,
+`deadlines` and `notifications` through their public surfaces; `telephony` and `documents` build
+on it.
 """
 from engine.cases.answers import of_cases as answers_of
 from engine.cases.audit import record_many as record_events

@@ -5,6 +5,7 @@ from typing import Callable
 
 from sqlalchemy import and_, func, or_, select, update
 
+from engine import processes
 from engine.cases import audit, escalations, task_hooks
 from engine.cases.unit import case_action
 from engine.db import db, naive_utc
@@ -14,7 +15,6 @@ from engine.models import Case, Urge, WorkItem
 from engine.organisation import Actor, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
-from forms import get_form
 from forms.messages import msg
 
 SCOPES = ("mine", "department", "all")
@@ -35,7 +35,13 @@ def get(*, item_id: int, actor: Actor) -> WorkItem:
 def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
     """The fields the item's task expects."""
     item = get(item_id=item_id, actor=actor)
-    return get_form(item.form_key).describe(lang)
+    return form_of(item).describe(lang)
+
+
+def form_of(item: WorkItem):
+    """The form of a work item: its case's process version may bring forms of its own."""
+    version_id = db.session.execute(select(Case.process_version_id).where(Case.id == item.case_id)).scalar()
+    return processes.form_for(version_id, item.form_key)
 
 
 def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", case_id: int | None = None,
@@ -164,7 +170,7 @@ def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Cal
         scope.check_can_act(actor, item, action.item_paths.get(item.id) or "")
         if item.claimed_by_id not in (None, actor.user_id):
             raise WrongState(msg("claimed_by_another", "work item %(id)s is claimed by another user", id=item.id))
-        clean = check_form(get_form(item.form_key), data)
+        clean = check_form(processes.form_for(action.case.process_version_id, item.form_key), data)
         if item.kind == "urge":
             _answer_urge(action, item, actor, clean)
         elif item.kind == "escalation":

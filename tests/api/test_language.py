@@ -26,7 +26,7 @@ METHODS = [("api/templates/**.html", "jinja2"), ("api/**.py", "python"), ("engin
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "msg": (2,)}
 # Words a Chinese office writes in Latin letters; codes and units.
 ALLOWED = {"API", "PDF", "Excel", "CSRF", "SMS", "ID", "YYYY", "MM", "DD", "HH", "English", "Office", "MB",
-           "APP", "IVR", "OpenAPI", "Swagger", "UI", "chinesecalendar",
+           "APP", "IVR", "OpenAPI", "Swagger", "UI", "chinesecalendar", "Ctrl", "BPMN", "bpmn", "XML", "JSON", "YAML", "SHA",
            "WAV", "MP3", "OGG", "PNG", "JPG", "JPEG", "GIF", "DOC", "DOCX", "XLS", "XLSX", "TXT", "CSV"}
 SKIPPED_TAGS = {"script", "style", "code"}
 VOID = {"input", "br", "img", "meta", "link", "hr", "col", "source", "wbr", "area", "base", "embed", "param", "track"}

@@ -11,7 +11,6 @@ from api.pages.cases import decision_context
 from api.pages.web import next_url, page_actor
 from engine.cases import service as cases, work_items
 from engine.errors import ValidationFailed, WrongState
-from forms import get_form
 
 bp = Blueprint("task_pages", __name__)
 
@@ -23,7 +22,7 @@ def work_item(item_id: int):
     actor = page_actor()
     item = work_items.get(item_id=item_id, actor=actor)
     case = cases.get_case(case_id=item.case_id, actor=actor)
-    form = get_form(item.form_key)
+    form = work_items.form_of(item)
     task_data = _context(item, actor)
     values, errors, status = dict(task_data.get("initial", {})), {}, 200
     if request.method == "POST":

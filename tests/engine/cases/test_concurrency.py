@@ -114,3 +114,50 @@ def test_two_agents_register_the_same_call_at_once_one_case(app):
     won = [r for r in results if not r.startswith("409:")]
     assert len(won) == 1 and results.count(f"409:{won[0]}") == 1
     assert db.session.execute(select(func.count()).select_from(Case).where(Case.call_id == "same-call")).scalar() == 1
+
+
+def test_a_migration_and_a_completion_at_once_give_one_consistent_result(app, api, actor, dept):
+    # Long because it checks both orders the race can take in one story.
+    """The migration locks the case row like any action: the reply lands on v1 before the case
+    moves (then the case, in review, moves or stays by its own rules), or after it, on v2; either
+    way exactly one reply and one consistent blob, version and work items."""
+    from engine.processes import lifecycle, versions as processes
+    from tests.engine.processes.test_versions import V2
+
+    case = to_handling(actor, dept, lead="dh_hb")
+    item_id = handle_item(case.id)
+    v2 = processes.load_version(xml=V2, actor=actor("designer"))
+    lifecycle.publish(version_id=v2.id, actor=actor("designer"))
+    v2_id = v2.id
+    body = {"data": {"action": "reply", "result": "resolved", "reply_text": "已处理"}}
+    handler, designer = api("dh_hb_handler"), api("designer")
+
+    def call(who, url, payload):
+        def run():
+            with app.test_client() as c:
+                res = c.post(url, json=payload, headers=who.headers)
+                return res.status_code, res.get_json()
+        return run
+
+    (done, _), (migrated, moves) = run_together([
+        call(handler, f"/api/v1/work-items/{item_id}/complete", body),
+        call(designer, f"/api/v1/process-versions/{v2_id}/migrate", {"dry_run": False})])
+    assert migrated == 200 and done in (200, 409)
+    db.session.expire_all()
+    row = db.session.get(Case, case.id)
+    replies = db.session.execute(select(func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "handle")).scalar()
+    if done == 409:                    # the item moved under the handler: it is open again on v2
+        assert replies == 0 and row.process_version_id == v2_id and row.stage == "handling"
+        res = handler.post(f"/api/v1/work-items/{handle_item(case.id)}/complete", json=body)
+        assert res.status_code == 200
+        replies = 1
+    assert replies == 1
+    db.session.expire_all()
+    row = db.session.get(Case, case.id)
+    assert row.stage == "review" and row.process_version_id in (case.process_version_id, v2_id)
+    open_items = db.session.execute(select(WorkItem.task_name).where(
+        WorkItem.case_id == case.id, WorkItem.state == "open")).scalars().all()
+    assert open_items == ["review"]
+    moved = [m for m in moves if m["case_id"] == case.id]
+    assert (row.process_version_id == v2_id) == bool(moved and moved[0]["moved"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.cases import actions
 from engine.db import db
 from engine.models import ProcessVersion, WorkItem
-from engine.processes import versions as processes
+from engine.processes import lifecycle, versions as processes
 from tests.factories import open_case
 
 MODEL = (Path(__file__).resolve().parents[3] / "workflows" / "case_handling.bpmn").read_bytes()
@@ -36,8 +36,10 @@ def test_case_started_on_v1_finishes_on_v1_after_v2_is_loaded(actor, dept):
     old = open_case(actor("agent"))
     v1_id = old.process_version_id
     v2 = processes.load_version(xml=V2)
-    assert v2.version == 2 and v2.id != v1_id
+    assert v2.version == 2 and v2.id != v1_id and v2.state == "draft"
     assert processes.load_version(xml=V2).id == v2.id            # same bytes: no duplicate version
+    assert open_case(actor("agent")).process_version_id == v1_id  # a draft starts no case
+    lifecycle.publish(version_id=v2.id, actor=actor("designer"))
     new = open_case(actor("agent"))
     assert new.process_version_id == v2.id
     old = walk_to_review(actor, dept, old)

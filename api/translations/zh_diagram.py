@@ -1,0 +1,25 @@
+"""Chinese strings of the process diagram (pages/macros/diagram.html, api/static/js/diagram.js) and
+its card on the case page; merged by zh.py."""
+ZH = {
+    "Process diagram": "流程图",
+    "Diagram tools": "流程图工具",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Whole process": "全图",
+    "Go to the current task": "定位当前待办",
+    "Drag to move, Ctrl + mouse wheel to zoom.": "拖动可平移，按住 Ctrl 滚动鼠标滚轮可缩放。",
+    "The diagram could not be drawn: ": "流程图无法显示：",
+    "this process version has no diagram (the file carries no BPMN DI).": "该流程版本没有图形信息（文件中无 BPMN DI）。",
+    "the file is not BPMN 2.0 XML the viewer can read.": "文件不是可读取的 BPMN 2.0 XML。",
+    "the server did not send it": "未能从服务器读取",
+    "due": "办理时限",
+    "Waiting now:": "当前待办：",
+    "Waiting now, by time limit:": "当前待办（按办理时限）：",
+    "waiting": "待办",
+    "No task is waiting now.": "当前没有待办环节。",
+    "The case is closed: the diagram shows the way it went.": "工单已办结，图中标出了它的办理路径。",
+    "Drawing the diagram…": "正在绘制流程图…",
+    "Legend": "图例",
+    "Done": "已完成",
+    "no time limit": "不计时限",
+}
