@@ -49,7 +49,7 @@ ZH = {
         "试运行：尚未迁移任何工单。其他版本上的 %(n)s 件在办工单中，%(m)s 件可以迁移。",
     "Move the %(m)s movable cases": "迁移可迁移的 %(m)s 件工单", "each in its own transaction; the others stay on their version":
         "逐件独立提交；不能迁移的工单保持原版本",
-    "On version": "所在版本", "Result": "结果", "Why not": "原因", "moved": "已迁移", "can move": "可迁移", "stays": "保持原版本",
+    "On version": "所在版本", "Migration": "迁移", "Why not": "原因", "moved": "已迁移", "can move": "可迁移", "stays": "保持原版本",
     "No open case of this process is on another version.": "该流程没有处于其他版本的在办工单。",
     # engine messages
     "process '%(process)s' has no published version; publish one (or run `flask workflows load`)":

@@ -73,20 +73,27 @@ def _diffs(wf, new: ParsedProcess):
 
 
 def _history(diff, changes: dict, result: Plan) -> None:
-    removed = {t.task_spec.bpmn_id or t.task_spec.name for t in diff.removed if t.state & DONE}
+    removed = {_named(t.task_spec) for t in diff.removed if t.state & DONE}
     changed = set()
     for task in diff.changed:
         keys = set(changes.get(task.task_spec, ())) - COSMETIC
         if task.state & DONE and keys and task not in diff.removed:
-            changed.add(task.task_spec.bpmn_id or task.task_spec.name)
+            changed.add(_named(task.task_spec))
     for ids, code in ((removed, "done_step_removed"), (changed, "done_step_changed")):
         visible = sorted(i for i in ids if i and not i.startswith(("Start", "End", "Root")))
         if visible:
             result.reasons.append((code, {"ids": "、".join(visible)}))
 
 
+def _named(spec) -> str:
+    """`gw_review（审核通过?）`: the id a designer finds in the file, and the name they drew."""
+    ident = spec.bpmn_id or spec.name
+    name = getattr(spec, "bpmn_name", None)
+    return f"{ident}（{name}）" if ident and name else (ident or "")
+
+
 def _waiting_removed(diff, result: Plan) -> None:
-    gone = sorted({t.task_spec.bpmn_id for t in diff.removed if t.state & WAITING and t.task_spec.bpmn_id
+    gone = sorted({_named(t.task_spec) for t in diff.removed if t.state & WAITING and t.task_spec.bpmn_id
                    and getattr(t.task_spec, "manual", False)})
     if gone:
         result.reasons.append(("waiting_step_removed", {"ids": "、".join(gone)}))
