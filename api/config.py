@@ -110,6 +110,11 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # agent's form left open during a long call must still submit.
         "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,     # one shift
+        # The session cookie is sent only when the session changed. Refreshed on every response,
+        # a background request (the desk's suggestions, the phone bar) answered just after a form
+        # post wrote back the session it had read before the post, and the post's flash ("case
+        # registered") was lost. The shift's 12 hours then count from signing in.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         **_telephony_settings(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -168,3 +168,14 @@ def test_inbox_filters_by_category_colour_and_due_range(app, signin, actor, dept
     day = f"{due:%Y-%m-%d}"
     assert consult.case_no in shown(f"due_from={day}&due_before={day}")
     assert shown("due_before=2000-01-01") == set()
+
+
+def test_a_background_request_does_not_write_the_session_back(app, signin):
+    """A flash set by a form post must survive a background request answered just after it:
+    only a request that changed the session sends the cookie (it once overwrote the post's)."""
+    agent = signin("agent")
+    agent.get("/inbox")                         # the first page after signing in may take its flash
+    assert "Set-Cookie" not in agent.get("/inbox").headers
+    assert "Set-Cookie" not in agent.get("/phone/state").headers
+    changed = agent.post("/lang/en", data={"csrf_token": csrf(agent)})
+    assert "Set-Cookie" in changed.headers
