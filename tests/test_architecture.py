@@ -31,6 +31,7 @@ DOMAINS = {
     "cases": {"organisation", "processes", "deadlines", "notifications"},
     "telephony": {"organisation", "deadlines", "notifications", "cases"},
     "documents": {"organisation", "deadlines", "cases"},
+    "statistics": {"organisation"},
 }
 # The kernel every domain stands on; it imports no domain.
 KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite",

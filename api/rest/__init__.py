@@ -4,8 +4,8 @@ from flask_smorest import Api
 
 def register(api: Api) -> list:
     """Register every REST blueprint; returns them (the pages exempt them from CSRF)."""
-    from api.rest import calendar, cases, documents, notifications, parameters, processes, work_items
-    modules = (cases, work_items, processes, calendar, parameters, notifications, documents)
+    from api.rest import calendar, cases, documents, notifications, parameters, processes, statistics, work_items
+    modules = (cases, work_items, processes, calendar, parameters, notifications, documents, statistics)
     for module in modules:
         api.register_blueprint(module.blp)
     return [module.blp for module in modules]
