@@ -8,6 +8,9 @@ version the last publication replaced.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Callable
+
 from sqlalchemy import select
 
 from engine.db import db
@@ -36,30 +39,42 @@ def _published(process_id: str) -> ProcessVersion | None:
         .with_for_update().execution_options(populate_existing=True)).scalars().first()
 
 
+@contextmanager
+def _changing(version_id: int, *, refused_when: str, refusal: Callable):
+    """The locked version to change, committed with its audit row (or rolled back); WrongState
+    with `refusal(row)` when it is already `refused_when`."""
+    try:
+        row = _locked(version_id)
+        if row.state == refused_when:
+            raise WrongState(refusal(row))
+        yield row
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    published.forget_current()
+
+
+def _audit(row: ProcessVersion, *, old: dict | None, new: dict, actor: Actor | None, reason: str, now) -> None:
+    db.session.add(ConfigChange(area=AREA, key=row.process_id, old=old, new=new, reason=reason.strip()[:500],
+                                actor_id=actor.user_id if actor else None, created_at=now))
+
+
 def publish(*, version_id: int, actor: Actor | None, reason: str = "", action: str = "publish") -> ProcessVersion:
     """Make a version the one new cases start on; the previously published one is retired."""
     if actor is not None:
         actor.require(*EDIT_ROLES)
-    try:
-        row = _locked(version_id)
-        if row.state == "published":
-            raise WrongState(msg("already_published", "version %(v)s of %(process)s is already published",
-                                 v=row.version, process=row.process_id))
+    refusal = lambda row: msg("already_published", "version %(v)s of %(process)s is already published",  # noqa: E731
+                              v=row.version, process=row.process_id)
+    with _changing(version_id, refused_when="published", refusal=refusal) as row:
         before = _published(row.process_id)
         now = clock_now()
         if before is not None:
             before.state, before.retired_at = "retired", now
         row.state, row.published_at, row.retired_at = "published", now, None
         row.published_by_id = actor.user_id if actor else None
-        db.session.add(ConfigChange(area=AREA, key=row.process_id, reason=reason.strip()[:500],
-                                    old={"version": before.version} if before else None,
-                                    new={"version": row.version, "action": action},
-                                    actor_id=actor.user_id if actor else None, created_at=now))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    _forget()
+        _audit(row, old={"version": before.version} if before else None,
+               new={"version": row.version, "action": action}, actor=actor, reason=reason, now=now)
     return row
 
 
@@ -69,22 +84,13 @@ def retire(*, version_id: int, actor: Actor, reason: str = "") -> ProcessVersion
     Retiring the published version leaves the process with none: new cases are refused until
     another is published, so the page asks to publish the successor instead where one exists."""
     actor.require(*EDIT_ROLES)
-    try:
-        row = _locked(version_id)
-        if row.state == "retired":
-            raise WrongState(msg("already_retired", "version %(v)s of %(process)s is already retired",
-                                 v=row.version, process=row.process_id))
+    refusal = lambda row: msg("already_retired", "version %(v)s of %(process)s is already retired",  # noqa: E731
+                              v=row.version, process=row.process_id)
+    with _changing(version_id, refused_when="retired", refusal=refusal) as row:
         was = row.state
         row.state, row.retired_at = "retired", clock_now()
-        db.session.add(ConfigChange(area=AREA, key=row.process_id, reason=reason.strip()[:500],
-                                    old={"version": row.version, "state": was},
-                                    new={"version": row.version, "action": "retire"},
-                                    actor_id=actor.user_id, created_at=row.retired_at))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    _forget()
+        _audit(row, old={"version": row.version, "state": was}, new={"version": row.version, "action": "retire"},
+               actor=actor, reason=reason, now=row.retired_at)
     return row
 
 
@@ -123,7 +129,3 @@ def history(process_id: str, limit: int = 50) -> list[ConfigChange]:
     return list(db.session.execute(select(ConfigChange).where(
         ConfigChange.area == AREA, ConfigChange.key == process_id)
         .order_by(ConfigChange.id.desc()).limit(limit)).scalars())
-
-
-def _forget() -> None:
-    published.forget_current()
