@@ -46,7 +46,8 @@ def _other_labels() -> dict[str, str]:
             "co_handler_id": gettext("Co-department handler"), "dispatch_mode": gettext("Dispatch mode"),
             "reply_status": gettext("Reply status"), "handling_kind": gettext("Kind of case"), "sort": gettext("Sort"), "date": gettext("Date"),
             "page_size": gettext("Rows per page"), "file": gettext("File"), "month": gettext("Month"),
-            "department_id": gettext("Department"), "reported": gettext("Overtime report")}
+            "department_id": gettext("Department"), "reported": gettext("Overtime report"),
+            "start": gettext("Start date"), "end": gettext("End date")}
 
 
 def errors_line(errors: dict[str, list], form_key: str | None = None) -> str:

@@ -51,6 +51,7 @@ PAGE_MODULES = (
     "consoles.supervision",
     "consoles.visits",
     "consoles.registers",
+    "statistics.kpis",
     "processes.library",
     "processes.actions",
     "admin.catalogue",

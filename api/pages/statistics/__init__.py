@@ -1,0 +1,1 @@
+"""Statistics pages for leaders and analysts (the KPIs of docs/STATISTICS.md)."""
