@@ -10,16 +10,10 @@ from __future__ import annotations
 
 from engine import deadlines, notifications
 from engine.cases import answers
-from engine.db import db
 from engine.deadlines import rules
-from engine.models import Department
+from engine.organisation import department_name
 
 notices = notifications.notices
-
-
-def _department_name(department_id: int | None) -> str:
-    dept = db.session.get(Department, department_id) if department_id else None
-    return dept.name if dept else ""
 
 
 def _reply_for_sms(action) -> str:
@@ -37,7 +31,7 @@ def reply_delivered(action, *, actor_id: int | None) -> None:
     case = action.case
     decided = rules.last_lead_decision(action)
     notices.tell(action, "reply", key=f"r{decided.round if decided else 0}", actor_id=actor_id, now=action.now,
-                 reply=_reply_for_sms(action), department=_department_name(case.lead_department_id))
+                 reply=_reply_for_sms(action), department=department_name(case.lead_department_id) or "")
     if decided is not None and action.now > rules.delivery_due(action, decided.completed_at):
         rules.mark_overtime(action, decided, "delivered_late", actor_id=actor_id)
 
@@ -63,7 +57,7 @@ def redispatched(action, *, dispatch_round: int, actor_id: int | None) -> None:
     """A dispatch after a return: the citizen learns which department handles it now."""
     if dispatch_round > 1:
         notices.tell(action, "redispatch", key=f"d{dispatch_round}", actor_id=actor_id, now=action.now,
-                     department=_department_name(action.case.lead_department_id))
+                     department=department_name(action.case.lead_department_id) or "")
 
 
 def closed(action, *, actor_id: int | None) -> None:

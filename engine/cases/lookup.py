@@ -15,7 +15,8 @@ from sqlalchemy import select
 from engine.cases import answers
 from engine.cases.numbering import normalize_phone
 from engine.db import db
-from engine.models import Case, Department
+from engine.models import Case
+from engine.organisation import department_name
 
 # Compared against when no case has the code, so a wrong code costs what a wrong phone costs.
 _NO_PHONE = "0" * 11
@@ -77,7 +78,7 @@ def _result(row) -> LookupResult:
     reply, reason = _reply(state.id) if closed else (None, None)
     return LookupResult(
         masked_case_no=mask_case_no(row.case_no), status=state.status, stage=state.stage,
-        outcome=state.outcome, department=_department_name(state.lead_department_id),
+        outcome=state.outcome, department=department_name(state.lead_department_id),
         registered_at=row.created_at, closed_at=state.closed_at, reply=reply, not_accepted_reason=reason)
 
 
@@ -85,12 +86,6 @@ def _merged_target(case_id: int | None):
     if case_id is None:
         return None
     return db.session.execute(select(*_COLUMNS).where(Case.id == case_id)).first()
-
-
-def _department_name(department_id: int | None) -> str | None:
-    if department_id is None:
-        return None
-    return db.session.execute(select(Department.name).where(Department.id == department_id)).scalar()
 
 
 def _reply(case_id: int) -> tuple[str | None, str | None]:

@@ -18,7 +18,7 @@ from engine.bpmn import migration as bpmn_migration
 from engine.bpmn.runtime import CaseWorkflow
 from engine.cases.unit import case_action
 from engine.db import db
-from engine.errors import NotFound, WrongState
+from engine.errors import WrongState
 from engine.models import Case, ProcessVersion
 from engine.organisation import Actor, roles as R
 from forms import UnknownForm
@@ -39,13 +39,6 @@ class CaseMove:
     movable: bool
     reasons: list = field(default_factory=list)     # msg() values saying why not
     moved: bool = False
-
-
-def _version(version_id: int) -> ProcessVersion:
-    row = db.session.get(ProcessVersion, version_id)
-    if row is None:
-        raise NotFound(msg("version_not_found", "process version %(id)s not found", id=version_id))
-    return row
 
 
 def _candidates(target: ProcessVersion, from_version_id: int | None, case_ids: list[int] | None) -> list:
@@ -92,7 +85,7 @@ def dry_run(*, actor: Actor, to_version_id: int, from_version_id: int | None = N
             case_ids: list[int] | None = None) -> list[CaseMove]:
     """Each open case of the process on another version: can it move to `to_version_id`, and why not."""
     actor.require(*ROLES)
-    target = _version(to_version_id)
+    target = processes.stored_version(to_version_id)
     out = []
     for case_id, case_no, stage, version in _candidates(target, from_version_id, case_ids):
         case = db.session.execute(select(Case).where(Case.id == case_id).options(undefer(Case.blob))
@@ -108,7 +101,7 @@ def migrate(*, actor: Actor, to_version_id: int, from_version_id: int | None = N
             case_ids: list[int] | None = None) -> list[CaseMove]:
     """Move every movable case, one transaction each; the others stay as they are."""
     actor.require(*ROLES)
-    target = _version(to_version_id)
+    target = processes.stored_version(to_version_id)
     if target.state == "draft":
         raise WrongState(msg("migrate_to_draft", "publish version %(v)s before moving cases to it", v=target.version))
     to_number = target.version
@@ -123,7 +116,7 @@ def _move_one(actor: Actor, row, to_version_id: int, to_number: int) -> CaseMove
     try:
         with case_action(case_id, with_blob=True, actor_id=actor.user_id) as action:
             case = action.case
-            target = _version(to_version_id)
+            target = processes.stored_version(to_version_id)
             if case.process_version_id == to_version_id or case.status == "closed":
                 raise _Skip()
             checked, current = _check(case, target)

@@ -79,12 +79,12 @@ def _check_merge_target(ctx: TaskContext, data: dict) -> dict:
 
 
 # 即办件 answered at once; 承诺件 dispatched under a committed limit (Article 5).
-HANDLING_KINDS = {"direct_answer": "immediate", "dispatch": "committed"}
+KIND_BY_TRIAGE = {"direct_answer": "immediate", "dispatch": "committed"}
 
 
 @after("triage")
 def _record_merge(ctx: TaskContext, data: dict) -> None:
-    ctx.case.handling_kind = HANDLING_KINDS.get(data["decision"])
+    ctx.case.handling_kind = KIND_BY_TRIAGE.get(data["decision"])
     if "merge_target" in ctx.carry:
         merge.record(ctx.action, ctx.actor, ctx.carry["merge_target"])
 

@@ -17,7 +17,8 @@ from engine import cases
 from engine.db import db
 from engine.deadlines import local_moment
 from engine.documents.common import DocumentNotAvailable, chinese_date, when
-from engine.models import Case, CaseEvent, Department, NaturalCompletion, User
+from engine.models import Case, CaseEvent, NaturalCompletion, User
+from engine.organisation import department_name
 from forms.definitions import HANDLE, NATURAL_REASON_OPTIONS, TRIAGE
 from forms.messages import msg
 
@@ -84,12 +85,11 @@ def _what_closed(case: Case) -> tuple[str, Any, NaturalCompletion | None]:
 # ---------------------------------------------------------------- the variants
 
 def _natural(case: Case, row: NaturalCompletion, ctx: dict) -> None:
-    department = db.session.get(Department, row.department_id)
     declarer = db.session.get(User, row.declared_by_id)
     reason = _REASONS.get(row.reason, row.reason)
     filed = f"已备案（{when(row.filed_at)}）" if row.filed_at else "待备案"
     ctx.update(variant="natural", notice=row.notice, natural_reason=reason,
-               natural_department=department.name if department else "")
+               natural_department=department_name(row.department_id) or "")
     ctx["letter"] = (f"您反映的“{case.title}”问题（工单编号 {case.case_no}），因{reason}，"
                      f"{ctx['natural_department']}已于{when(row.declared_at)}按自然办结处理，现将有关情况告知如下。")
     case_rows = dict(ctx["case_rows"])
@@ -104,7 +104,7 @@ def _natural(case: Case, row: NaturalCompletion, ctx: dict) -> None:
 
 
 def _reply(case: Case, answer: Any, ctx: dict) -> None:
-    lead = ctx["lead"] or _department_name(case.lead_department_id)
+    lead = ctx["lead"] or department_name(case.lead_department_id) or ""
     result = _RESULTS.get(answer.result or "", answer.result or "")
     ctx.update(variant="reply", closing_heading="答复意见", closing_text=answer.reply_text or "")
     ctx["letter"] = (f"您反映的“{case.title}”问题（工单编号 {case.case_no}）已由{lead or '承办单位'}办理完毕，"
@@ -141,9 +141,3 @@ def _reply_at(case_id: int) -> datetime | None:
     rows = db.session.execute(select(CaseEvent.created_at, CaseEvent.data).where(
         CaseEvent.case_id == case_id, CaseEvent.action == "handle").order_by(CaseEvent.id.desc())).all()
     return next((at for at, data in rows if (data or {}).get("action") == "reply"), None)
-
-
-def _department_name(department_id: int | None) -> str:
-    if department_id is None:
-        return ""
-    return db.session.execute(select(Department.name).where(Department.id == department_id)).scalar() or ""

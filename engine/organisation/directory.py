@@ -112,6 +112,14 @@ NAME_MAX = 100
 PATH_MAX = 255          # Department.path length
 
 
+def department_name(department_id: int | None) -> str | None:
+    """A department's name by id (None for no department or an unknown id): what notices,
+    documents and the public lookup say."""
+    if department_id is None:
+        return None
+    return db.session.execute(select(Department.name).where(Department.id == department_id)).scalar()
+
+
 def list_departments(*, actor: Actor) -> list[tuple[Department, int]]:
     """Every department (inactive too) with its depth, in tree order: districts before bureaus."""
     actor.require(R.ADMIN)

@@ -7,6 +7,7 @@ the forms uploaded with a version (`version_forms`, `form_for`), the differences
 versions (`diff`) and the parsed specs, cached per version (`parsed`). Validating an upload is `engine.bpmn.validation`'s job;
 this package stores what passed. It imports only `organisation` (who may upload).
 """
+from engine.processes.library import stored_version
 from engine.processes.versions import DEFAULT_PROCESS, current_version_id, form_for, parsed
 
-__all__ = ["DEFAULT_PROCESS", "current_version_id", "form_for", "parsed"]
+__all__ = ["DEFAULT_PROCESS", "current_version_id", "form_for", "parsed", "stored_version"]

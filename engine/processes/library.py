@@ -53,6 +53,11 @@ def processes(actor: Actor) -> list[Process]:
 def version(actor: Actor, version_id: int) -> ProcessVersion:
     """One stored version (with its XML) for a designer or admin."""
     actor.require(*VIEW_ROLES)
+    return stored_version(version_id)
+
+
+def stored_version(version_id: int) -> ProcessVersion:
+    """A stored version by id, or NotFound (callers check the actor's role)."""
     row = db.session.get(ProcessVersion, version_id)
     if row is None:
         raise NotFound(msg("version_not_found", "process version %(id)s not found", id=version_id))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from openpyxl import Workbook
 
-from api.inputs import parse_id
+from api.inputs import parse_day, parse_id
 from api.pages import sheets
 from api.pages.filters import department_names
 from api.pages.web import locale, page_actor
@@ -44,14 +44,10 @@ def _day(name: str, default: date, errors: dict) -> date:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
-    try:
-        day = date.fromisoformat(raw)
-        if 1900 <= day.year <= 2999:
-            return day
-    except ValueError:
-        pass
-    errors[name] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
-    return default
+    day = parse_day(raw)
+    if day is None:
+        errors[name] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
+    return day or default
 
 
 def _period() -> tuple[date, date, int | None]:
