@@ -28,10 +28,12 @@ DOMAINS = {
     "processes": {"organisation"},
     "deadlines": {"organisation"},
     "notifications": {"organisation"},
-    "cases": {"organisation", "processes", "deadlines", "notifications"},
+    "screening": {"organisation"},
+    "cases": {"organisation", "processes", "deadlines", "notifications", "screening"},
     "telephony": {"organisation", "deadlines", "notifications", "cases"},
     "documents": {"organisation", "deadlines", "cases"},
     "statistics": {"organisation"},
+    "accountability": {"organisation", "deadlines", "notifications"},
 }
 # The kernel every domain stands on; it imports no domain.
 KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite",

@@ -9,8 +9,12 @@ channel and area. Each figure is a handful of aggregate queries on the tables (`
 never a loop over cases. It writes nothing. Access: the center's leaders, supervisors, shift
 leads and admins see every department; a department leader sees its own subtree. It imports
 only `organisation` (roles, scope), so pages, reports and exports built later all read the same
-numbers.
+numbers. `breakdown` gives the same figures grouped by a dimension (department, category, channel,
+area, dispatch mode, year, month, day, hour).
 """
-from engine.statistics.kpis import CALL_CODES, CASE_CODES, Kpi, compute
+from engine.statistics.breakdown import Group, breakdown
+from engine.statistics.grouping import DIMENSIONS, TIME_DIMENSIONS
+from engine.statistics.kpi import Kpi
+from engine.statistics.kpis import CALL_CODES, CASE_CODES, compute
 
-__all__ = ["CALL_CODES", "CASE_CODES", "Kpi", "compute"]
+__all__ = ["CALL_CODES", "CASE_CODES", "DIMENSIONS", "TIME_DIMENSIONS", "Group", "Kpi", "breakdown", "compute"]

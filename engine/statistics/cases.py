@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from engine.db import db
 from engine.models import Case, CaseEvent, Urge
+from engine.statistics.grouping import Grouping, fetch
 from engine.statistics.kpi import Kpi, count, ratio
 from engine.statistics.window import Window, within_days
 
@@ -23,64 +23,76 @@ def _not_merged():
     return or_(Case.outcome.is_(None), Case.outcome != "merged")
 
 
-def intake(w: Window) -> Kpi:
+Figures = list[tuple[object, Kpi]]
+
+
+def _first(table, action_filter, at, w: Window):
+    """Subquery (case_id, at): each case's first such row in the period (a case counts once, in the
+    group of its first dispatch or urge)."""
+    return (select(table.case_id.label("case_id"), func.min(at).label("at"))
+            .where(*action_filter, w.during(at)).group_by(table.case_id).subquery())
+
+
+def intake(w: Window, g: Grouping = Grouping()) -> Figures:
     """受理量: cases registered in the period (merged repeat requests included: each was registered)."""
-    return count("intake", db.session.execute(select(func.count()).select_from(Case).where(
-        w.during(Case.created_at), *w.case_filters())).scalar())
+    found = fetch(g.key(Case.created_at), [func.count()],
+                  lambda s: s.select_from(Case).where(w.during(Case.created_at), *w.case_filters()))
+    return [(k, count("intake", row[0])) for k, row in found.items()]
 
 
-def return_rate(w: Window) -> Kpi:
+def return_rate(w: Window, g: Grouping = Grouping()) -> Figures:
     """退回率: of the cases dispatched in the period, those a department returned in the period."""
-    dispatched = _events("dispatch", w.during(CaseEvent.created_at))
+    first = _first(CaseEvent, [CaseEvent.action == "dispatch"], CaseEvent.created_at, w)
     returned = _events("sign_for", w.during(CaseEvent.created_at), CaseEvent.data["decision"].as_string() == "return")
-    row = db.session.execute(select(func.count(), func.count().filter(Case.id.in_(returned))).where(
-        Case.id.in_(dispatched), *w.case_filters())).one()
-    return ratio("return_rate", row[1], row[0])
+    found = fetch(g.key(first.c.at), [func.count(), func.count().filter(Case.id.in_(returned))],
+                  lambda s: s.select_from(Case).join(first, first.c.case_id == Case.id).where(*w.case_filters()))
+    return [(k, ratio("return_rate", row[1], row[0])) for k, row in found.items()]
 
 
-def first_time_resolution(w: Window) -> Kpi:
+def first_time_resolution(w: Window, g: Grouping = Grouping()) -> Figures:
     """一次办结率: of the cases closed in the period (merged ones left out), those never returned,
     reopened after a visit, or sent back to handling by the center's review (all 重办)."""
     reworked = _events("review", CaseEvent.data["review_passed"].as_boolean().is_(False))
     first_time = and_(Case.reopen_count == 0, Case.return_count == 0, Case.id.not_in(reworked))
-    row = db.session.execute(select(func.count(), func.count().filter(first_time)).where(
-        w.during(Case.closed_at), _not_merged(), *w.case_filters())).one()
-    return ratio("first_time_resolution", row[1], row[0])
+    found = fetch(g.key(Case.closed_at), [func.count(), func.count().filter(first_time)],
+                  lambda s: s.select_from(Case).where(w.during(Case.closed_at), _not_merged(), *w.case_filters()))
+    return [(k, ratio("first_time_resolution", row[1], row[0])) for k, row in found.items()]
 
 
-def satisfaction(w: Window) -> Kpi:
+def satisfaction(w: Window, g: Grouping = Grouping()) -> Figures:
     """满意率: visits recorded in the period (each visit of a reopened case counts), satisfied or
     basically satisfied."""
     satisfied = CaseEvent.data["satisfaction"].as_string().in_(SATISFIED)
-    row = db.session.execute(select(func.count(), func.count().filter(satisfied))
-                             .select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
-                             .where(CaseEvent.action == "visit", w.during(CaseEvent.created_at),
-                                    *w.case_filters())).one()
-    return ratio("satisfaction_rate", row[1], row[0])
+    found = fetch(g.key(CaseEvent.created_at), [func.count(), func.count().filter(satisfied)],
+                  lambda s: s.select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id).where(
+                      CaseEvent.action == "visit", w.during(CaseEvent.created_at), *w.case_filters()))
+    return [(k, ratio("satisfaction_rate", row[1], row[0])) for k, row in found.items()]
 
 
-def visit_rate(w: Window) -> Kpi:
+def visit_rate(w: Window, g: Grouping = Grouping()) -> Figures:
     """回访率: of the dispatched cases closed in the period, those visited (at any time)."""
-    row = db.session.execute(select(func.count(), func.count().filter(Case.id.in_(_events("visit")))).where(
-        w.during(Case.closed_at), Case.id.in_(_events("dispatch")), _not_merged(), *w.case_filters())).one()
-    return ratio("visit_rate", row[1], row[0])
+    found = fetch(g.key(Case.closed_at), [func.count(), func.count().filter(Case.id.in_(_events("visit")))],
+                  lambda s: s.select_from(Case).where(w.during(Case.closed_at), Case.id.in_(_events("dispatch")),
+                                                      _not_merged(), *w.case_filters()))
+    return [(k, ratio("visit_rate", row[1], row[0])) for k, row in found.items()]
 
 
-def repeat_call_rate(w: Window, days: int = REPEAT_DAYS) -> Kpi:
+def repeat_call_rate(w: Window, days: int = REPEAT_DAYS, g: Grouping = Grouping()) -> Figures:
     """重复来电率: of the cases registered in the period, those whose phone and category match a
     case registered up to `days` days before (that one may lie before the period)."""
     earlier = aliased(Case)
     repeat = exists().where(earlier.phone == Case.phone, earlier.category == Case.category,
                             earlier.id != Case.id, within_days(earlier.created_at, Case.created_at, days))
-    row = db.session.execute(select(func.count(), func.count().filter(and_(Case.phone != "", repeat))).where(
-        w.during(Case.created_at), *w.case_filters())).one()
-    return ratio("repeat_call_rate", row[1], row[0])
+    found = fetch(g.key(Case.created_at), [func.count(), func.count().filter(and_(Case.phone != "", repeat))],
+                  lambda s: s.select_from(Case).where(w.during(Case.created_at), *w.case_filters()))
+    return [(k, ratio("repeat_call_rate", row[1], row[0])) for k, row in found.items()]
 
 
-def urges(w: Window) -> list[Kpi]:
+def urges(w: Window, g: Grouping = Grouping()) -> Figures:
     """督办件数 (cases urged in the period) and 督办办结率 (of them, closed by the period's end)."""
-    urged = select(Urge.case_id).where(w.during(Urge.created_at))
+    first = _first(Urge, [], Urge.created_at, w)
     closed = and_(Case.closed_at.is_not(None), Case.closed_at < w.hi)
-    row = db.session.execute(select(func.count(), func.count().filter(closed)).where(
-        Case.id.in_(urged), *w.case_filters())).one()
-    return [count("urged_cases", row[0]), ratio("urged_closed_rate", row[1], row[0])]
+    found = fetch(g.key(first.c.at), [func.count(), func.count().filter(closed)],
+                  lambda s: s.select_from(Case).join(first, first.c.case_id == Case.id).where(*w.case_filters()))
+    return [(k, kpi) for k, row in found.items()
+            for kpi in (count("urged_cases", row[0]), ratio("urged_closed_rate", row[1], row[0]))]

@@ -2,12 +2,16 @@
 extensions. A limit belongs to the department that held it (its round); one row per round."""
 from __future__ import annotations
 
-from sqlalchemy import and_, distinct, func, or_, select
+from datetime import timedelta
 
-from engine.db import db
+from sqlalchemy import and_, case as when, distinct, func, or_, select
+
 from engine.models import Case, Deadline
+from engine.statistics.grouping import Grouping, fetch
 from engine.statistics.kpi import Kpi, count, ratio
 from engine.statistics.window import Window
+
+Figures = list[tuple[object, Kpi]]
 
 CLOSED = ("met", "missed", "natural")
 
@@ -20,33 +24,50 @@ def _closed_lead(w: Window, stage: str, states) -> list:
     return [_lead(stage), Deadline.state.in_(states), w.during(Deadline.completed_at), *w.deadline_filters()]
 
 
-def on_time(w: Window) -> list[Kpi]:
+def _key(g: Grouping, anchor=Deadline.completed_at):
+    return g.key(anchor, Deadline.department_id)
+
+
+def _joined(*conditions):
+    return lambda s: s.select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(*conditions)
+
+
+def on_time(w: Window, g: Grouping = Grouping()) -> Figures:
     """签收及时率 and 按时办结率: limits closed in the period; cancelled ones never count."""
-    sign = db.session.execute(select(func.count(), func.count().filter(Deadline.state == "met"))
-                              .join(Case, Case.id == Deadline.case_id)
-                              .where(*_closed_lead(w, "sign_for", ("met", "missed")))).one()
-    handled = db.session.execute(select(func.count(), func.count().filter(Deadline.state.in_(("met", "natural"))))
-                                 .join(Case, Case.id == Deadline.case_id)
-                                 .where(*_closed_lead(w, "handling", CLOSED))).one()
-    return [ratio("sign_for_on_time", sign[1], sign[0]), ratio("handled_on_time", handled[1], handled[0])]
+    sign = fetch(_key(g), [func.count(), func.count().filter(Deadline.state == "met")],
+                 _joined(*_closed_lead(w, "sign_for", ("met", "missed"))))
+    handled = fetch(_key(g), [func.count(), func.count().filter(Deadline.state.in_(("met", "natural")))],
+                    _joined(*_closed_lead(w, "handling", CLOSED)))
+    return [*[(k, ratio("sign_for_on_time", row[1], row[0])) for k, row in sign.items()],
+            *[(k, ratio("handled_on_time", row[1], row[0])) for k, row in handled.items()]]
 
 
-def overdue(w: Window) -> Kpi:
+def overdue(w: Window, g: Grouping = Grouping()) -> Figures:
     """超期件数: cases with a lead handling limit missed in the period, or still running at its end
-    and past due then (or already overtime by Article 7); a suspended limit's clock stands."""
+    and past due then (or already overtime by Article 7); a suspended limit's clock stands. Grouped
+    by time, a missed limit is in the group of its completion, a running one in that of the moment
+    it fell due (the period's first or last moment when that lies outside the period)."""
     missed = and_(Deadline.state == "missed", w.during(Deadline.completed_at))
     running_at_end = and_(Deadline.started_at < w.hi, Deadline.state != "paused",
                           or_(Deadline.completed_at.is_(None), Deadline.completed_at >= w.hi),
                           or_(Deadline.due_at < w.hi, Deadline.overtime_cause.is_not(None)))
-    n = db.session.execute(select(func.count(distinct(Deadline.case_id))).join(Case, Case.id == Deadline.case_id)
-                           .where(_lead("handling"), or_(missed, running_at_end), *w.deadline_filters())).scalar()
-    return count("overdue_cases", n)
+    fell_due = when((Deadline.due_at < w.lo, w.lo), (Deadline.due_at >= w.hi, w.hi - timedelta(seconds=1)),
+                    else_=Deadline.due_at)
+    anchor = when((missed, Deadline.completed_at), else_=fell_due)
+    found = fetch(_key(g, anchor), [func.count(distinct(Deadline.case_id))],
+                  _joined(_lead("handling"), or_(missed, running_at_end), *w.deadline_filters()))
+    return [(k, count("overdue_cases", row[0])) for k, row in found.items()]
 
 
-def extension_rate(w: Window) -> Kpi:
-    """延期率: of the cases whose lead handling limit closed in the period, those ever extended."""
-    closed = select(Deadline.case_id).join(Case, Case.id == Deadline.case_id).where(
-        *_closed_lead(w, "handling", CLOSED))
-    row = db.session.execute(select(func.count(), func.count().filter(Case.extension_count > 0))
-                             .where(Case.id.in_(closed))).one()
-    return ratio("extension_rate", row[1], row[0])
+def extension_rate(w: Window, g: Grouping = Grouping()) -> Figures:
+    """延期率: of the cases whose lead handling limit closed in the period, those ever extended. A
+    case reopened in the period counts once, in the group of its first such limit (per department)."""
+    closed = (select(Deadline.case_id.label("case_id"), Deadline.department_id.label("department_id"),
+                     func.min(Deadline.completed_at).label("at"))
+              .join(Case, Case.id == Deadline.case_id).where(*_closed_lead(w, "handling", CLOSED))
+              .group_by(Deadline.case_id, Deadline.department_id).subquery())
+    extended = when((Case.extension_count > 0, closed.c.case_id))
+    found = fetch(g.key(closed.c.at, closed.c.department_id),
+                  [func.count(distinct(closed.c.case_id)), func.count(distinct(extended))],
+                  lambda s: s.select_from(closed).join(Case, Case.id == closed.c.case_id))
+    return [(k, ratio("extension_rate", row[1], row[0])) for k, row in found.items()]

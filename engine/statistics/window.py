@@ -78,19 +78,19 @@ def window(actor: Actor, *, start: date, end: date, department_id: int | None = 
                   category=category, channel=channel, area_id=area_id, scoped_to=scoped)
 
 
-def _postgres() -> bool:
+def postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
 def seconds_between(earlier, later):
     """`later - earlier` in seconds (to the millisecond), as SQL."""
-    if _postgres():
+    if postgres():
         return extract("epoch", later - earlier)
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
 
 
 def within_days(earlier, later, days: int):
     """SQL: `earlier` lies before `later`, by at most `days` days."""
-    if _postgres():
+    if postgres():
         return and_(earlier < later, earlier >= later - timedelta(days=days))
     return and_(earlier < later, func.julianday(earlier) >= func.julianday(later) - days)

@@ -1,0 +1,80 @@
+"""The KPIs grouped by a dimension: each figure in the group of its own anchor moment, and the
+groups adding up to compute()'s totals (the story's week, story.py)."""
+from __future__ import annotations
+
+import pytest
+
+from engine import statistics
+from engine.errors import PermissionDenied, ValidationFailed
+from tests.engine.statistics.story import END, START
+
+
+def grouped(actor, by, login="leader", **filters):
+    found = statistics.breakdown(actor(login), start=START, end=END, by=by, **filters)
+    return {g.key: {code: (k.numerator, k.denominator) for code, k in g.kpis.items()} for g in found}
+
+
+def column(groups, code):
+    return {key: kpis[code] for key, kpis in groups.items() if code in kpis}
+
+
+def test_by_day_each_figure_falls_on_its_own_shanghai_day(week, actor):
+    days = grouped(actor, "day")
+    assert column(days, "intake") == {"2026-11-02": (5, None), "2026-11-03": (2, None), "2026-11-05": (3, None),
+                                      "2026-11-06": (2, None), "2026-11-08": (1, None)}   # R: Sunday 23:30
+    assert column(days, "connection_rate") == {"2026-11-02": (2, 2), "2026-11-03": (1, 1), "2026-11-04": (0, 6),
+                                               "2026-11-07": (1, 1)}                      # c10: Saturday 23:58
+    # I missed on 11-03 (its late reply); E fell due before the week: counted on its first day
+    assert column(days, "overdue_cases") == {"2026-11-02": (1, None), "2026-11-03": (1, None)}
+    assert column(days, "handled_on_time") == {"2026-11-03": (2, 3), "2026-11-04": (3, 3), "2026-11-07": (1, 1)}
+    assert list(days) == sorted(days)
+
+
+def test_by_hour_and_by_month(week, actor):
+    hours = column(grouped(actor, "hour"), "intake")
+    assert hours == {10: (9, None), 11: (1, None), 12: (2, None), 23: (1, None)}
+    months = grouped(actor, "month")
+    assert list(months) == ["2026-11"] and months["2026-11"] == {
+        code: (k.numerator, k.denominator) for code, k in statistics.compute(actor("leader"), start=START,
+                                                                               end=END).items()}
+
+
+def test_by_department_case_figures_follow_the_lead_and_limits_their_holder(week, actor, dept):
+    found = grouped(actor, "department")
+    assert column(found, "intake") == {dept("xs_xs"): (4, None), dept("xs_qs"): (1, None),
+                                       dept("dh_hb"): (1, None), None: (7, None)}      # A B C H; D; G; J-R
+    assert column(found, "handled_on_time") == {dept("xs_xs"): (4, 4), dept("xs_qs"): (2, 2), dept("dh_hb"): (0, 1)}
+    assert not any(code in kpis for kpis in found.values() for code in statistics.CALL_CODES)
+    assert list(found)[-1] is None
+
+
+@pytest.mark.parametrize("by", statistics.DIMENSIONS)
+def test_the_groups_add_up_to_the_totals(week, actor, by):
+    totals = statistics.compute(actor("leader"), start=START, end=END)
+    groups = statistics.breakdown(actor("leader"), start=START, end=END, by=by)
+    for code, total in totals.items():
+        parts = [g.kpis[code] for g in groups if code in g.kpis]
+        if code in statistics.CALL_CODES and by not in statistics.TIME_DIMENSIONS:
+            assert not parts
+            continue
+        assert sum(k.numerator for k in parts) == pytest.approx(total.numerator), (by, code)
+        if total.denominator is not None:
+            assert sum(k.denominator for k in parts) == total.denominator, (by, code)
+
+
+def test_only_the_asked_codes_and_the_same_scope_rules(week, actor, dept):
+    found = statistics.breakdown(actor("leader"), start=START, end=END, by="category",
+                                 codes=["intake", "return_rate"])
+    assert {g.key: sorted(g.kpis) for g in found} == {"complaint": ["intake", "return_rate"], "consult": ["intake"]}
+    assert grouped(actor, "department", "xs_qs_leader") == {dept("xs_qs"): grouped(
+        actor, "department", department_id=dept("xs_qs"))[dept("xs_qs")]}
+    with pytest.raises(PermissionDenied):
+        grouped(actor, "category", "xs_qs_leader", department_id=dept("xs"))
+    with pytest.raises(PermissionDenied):
+        grouped(actor, "category", "agent")
+    with pytest.raises(ValidationFailed) as bad_by:
+        grouped(actor, "weekday")
+    assert "by" in bad_by.value.errors
+    with pytest.raises(ValidationFailed) as bad_codes:
+        statistics.breakdown(actor("leader"), start=START, end=END, by="day", codes=["intake", "revenue"])
+    assert "codes" in bad_codes.value.errors
