@@ -166,9 +166,11 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
         out.append(Case.created_at < _day_start(f.registered_to + timedelta(days=1)))
     for name, column in (("dispatch_mode", Case.dispatch_mode), ("handling_kind", Case.handling_kind),
                          ("category", Case.category),
-                         ("channel", Case.channel), ("lead_department_id", Case.lead_department_id)):
+                         ("channel", Case.channel)):
         if getattr(f, name) is not None:
             out.append(column == getattr(f, name))
+    if f.lead_department_id is not None:    # a district's cases include those its bureaus lead
+        out.append(Case.lead_department_id.in_(scope.subtree_of(f.lead_department_id)))
     if f.dispatch_mode is not None:     # a returned case waiting to be dispatched again is in no mode
         out.append(Case.lead_department_id.is_not(None))
     if f.reply_status:

@@ -69,6 +69,8 @@ def test_a_returned_case_is_in_no_dispatch_mode(actor, dept, city):
 def test_lead_and_co_department_and_their_handlers(actor, dept, city):
     center = actor("dispatcher")
     assert numbers(center, lead_department_id=str(dept("xs_xs"))) == {city["xs"], city["closed"]}
+    # a district with the streets below it (the statistics' department bars drill into this)
+    assert numbers(center, lead_department_id=str(dept("xs"))) == {city["xs"], city["closed"], city["assigned"]}
     assert numbers(center, co_department_id=str(dept("cgj"))) == {city["xs"], city["zjj"]}
     assert numbers(center, co_department_id=str(dept("scj"))) == {city["zjj"]}
     handler = actor("xs_xs_handler").user_id          # replied on the closed case
