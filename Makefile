@@ -40,13 +40,15 @@ venv: $(VENV)/.installed
 # (never a CDN). Reinstalls when package.json changes. bpmn-js: the navigated viewer of the process
 # diagrams (api/static/js/diagram.js) and its styles, which refer to no font file (bpmn-font is
 # the modeler's palette), with its licence (the bpmn.io mark must stay visible).
+# echarts: the statistics dashboard's charts (api/static/js/statistics_charts.js), the minified
+# build with its licence and notice (Apache-2.0).
 VENDOR_NPM := .npm-vendor/node_modules
 pin = $$(node -p "require('./package.json').dependencies['$(1)']")
 api/static/vendor/.installed: package.json | system
 	npm install --no-audit --no-fund --silent --prefix .npm-vendor \
-	   swagger-ui-dist@$(call pin,swagger-ui-dist) bpmn-js@$(call pin,bpmn-js)
-	rm -rf api/static/vendor/swagger-ui api/static/vendor/bpmn-js
-	mkdir -p api/static/vendor/swagger-ui api/static/vendor/bpmn-js
+	   swagger-ui-dist@$(call pin,swagger-ui-dist) bpmn-js@$(call pin,bpmn-js) echarts@$(call pin,echarts)
+	rm -rf api/static/vendor/swagger-ui api/static/vendor/bpmn-js api/static/vendor/echarts
+	mkdir -p api/static/vendor/swagger-ui api/static/vendor/bpmn-js api/static/vendor/echarts
 	cp $(VENDOR_NPM)/swagger-ui-dist/swagger-ui-bundle.js \
 	   $(VENDOR_NPM)/swagger-ui-dist/swagger-ui-standalone-preset.js \
 	   $(VENDOR_NPM)/swagger-ui-dist/swagger-ui.css api/static/vendor/swagger-ui/
@@ -54,6 +56,8 @@ api/static/vendor/.installed: package.json | system
 	   $(VENDOR_NPM)/bpmn-js/dist/assets/diagram-js.css \
 	   $(VENDOR_NPM)/bpmn-js/dist/assets/bpmn-js.css \
 	   $(VENDOR_NPM)/bpmn-js/LICENSE api/static/vendor/bpmn-js/
+	cp $(VENDOR_NPM)/echarts/dist/echarts.min.js $(VENDOR_NPM)/echarts/LICENSE $(VENDOR_NPM)/echarts/NOTICE \
+	   api/static/vendor/echarts/
 	@touch $@
 
 vendor: api/static/vendor/.installed

@@ -18,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 from api.errors import N_
 from engine.db import MAX_ID
 from engine.deadlines.calendar import FIRST_YEAR, LAST_YEAR
+from forms.messages import msg
 
 MAX_PAGE = 100_000          # with at most 200 rows a page: far past any list, far inside OFFSET's range
 _DIGITS = re.compile(r"[0-9]{1,10}")     # ASCII only: str.isdigit() also says yes to '²' and '٣'
@@ -79,6 +80,18 @@ def parse_day(value: Any) -> date | None:
     except ValueError:
         return None
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def day_argument(name: str, default: date | None, errors: dict) -> date | None:
+    """The query argument `name` as a day (the default when blank); a bad one is noted in `errors`
+    under its name (the page answers 422 naming it) and the default stands in."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    day = parse_day(raw)
+    if day is None:
+        errors[name] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
+    return day or default
 
 
 def unstorable_fields(value: Any, path: str = "") -> list[str]:

@@ -21,6 +21,7 @@ CENTER_USERS = [  # (login, name, roles)
     ("dispatcher", "派单员 李强", [R.DISPATCHER]), ("shift_lead", "值班长 赵敏", [R.SHIFT_LEAD]),
     ("supervisor", "督办员 孙伟", [R.SUPERVISOR]), ("leader", "中心领导 周建国", [R.CENTER_LEADER]),
     ("visitor", "回访员 吴静", [R.VISITOR]), ("designer", "流程设计员 郑涛", [R.DESIGNER]),
+    ("analyst", "统计分析员 钱悦", [R.ANALYST]),
 ]
 # (code, name, requires reply approval, [(street code, street name, [(community code, name)])])
 DISTRICTS = [
@@ -59,6 +60,7 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
         _place(logins, city, code, name, "bureau", approval)
     db.session.commit()
     seed_catalogue()
+    seed_risk_types()
     if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
         processes.load_version(xml=WORKFLOW_FILE.read_bytes(), publish=True)
     if with_cases:
@@ -137,6 +139,26 @@ def _seed_matters(admin, nodes, parent_id: int | None) -> None:
         row = matters.save(actor=admin, reason="演示数据", data={"code": code, "name": name, "sort": order * 10,
                                                                  **({"parent_id": parent_id} if parent_id else {})})
         _seed_matters(admin, children, row.id)
+
+
+# The risk screening's default lists (社会风险评估研判): (code, name, keywords); leaders edit them.
+RISK_TYPES = [
+    ("mass_incident", "群体事件", "群体 集体 聚集 围堵 堵路 拉横幅 静坐 串联"),
+    ("petition", "信访", "上访 进京 信访 越级 集访"),
+    ("land_demolition", "征地拆迁", "拆迁 征地 强拆 安置 补偿款"),
+    ("wage_arrears", "劳资欠薪", "欠薪 讨薪 拖欠工资 工资 农民工"),
+    ("extreme", "个人极端", "跳楼 自杀 轻生 同归于尽 报复社会"),
+    ("illegal_funding", "涉众金融", "非法集资 集资 暴雷 跑路 理财"),
+]
+
+
+def seed_risk_types() -> None:
+    """The default keyword lists, entered by the admin (so they show in the audit)."""
+    from engine import screening
+    admin = _actor("admin")
+    for order, (code, name, words) in enumerate(RISK_TYPES):
+        screening.risk_types.save(actor=admin, reason="演示数据", data={
+            "code": code, "name": name, "keywords": words, "active": True, "sort": order * 10})
 
 
 def _matter(code: str) -> int:

@@ -70,6 +70,7 @@ class LeaderLock:
 
 def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
     """(id, function, interval seconds) of every job."""
+    from engine import accountability
     from engine.cases import reminders
     from engine.deadlines import colours
     from engine.telephony import live as call_live, seats
@@ -80,6 +81,8 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
         ("deliver", deliver, seconds.get("deliver", 10)),
         ("telephony_trim", call_live.trim, seconds.get("telephony_trim", 3600)),
         ("seat_presence", seats.sign_out_absent, seconds.get("seat_presence", 30)),
+        # 责任追究: violations of the time-limit rules, each recorded once (idempotent).
+        ("accountability", accountability.detection.find, seconds.get("accountability", 600)),
     ]
 
 

@@ -15,6 +15,7 @@ from api import create_app
 from engine import demo
 from engine.db import db
 from engine.models import (
+    AccountabilityRecord,
     AgentStatus,
     ApiToken,
     Attachment,
@@ -101,10 +102,11 @@ def _clean(app):
         yield
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
-        for model in (CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+        for model in (AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken):
             db.session.execute(delete(model))
         db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
+        db.session.execute(delete(Parameter).where(Parameter.name.like("accountability.%")))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))
         db.session.execute(update(ProcessVersion).where(ProcessVersion.id == first).values(state="published"))

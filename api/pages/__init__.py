@@ -11,11 +11,12 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    """Signed in: the inbox (a process designer: the process library); otherwise the sign-in page."""
+    """Signed in: the inbox (a process designer: the process library; an analyst: the statistics);
+    otherwise the sign-in page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    designer_only = current_user.actor.roles == frozenset({"designer"})
-    return redirect(url_for("process_pages.library_page" if designer_only else "inbox.inbox"))
+    home = {frozenset({"designer"}): "process_pages.library_page", frozenset({"analyst"}): "statistics_pages.kpi_page"}
+    return redirect(url_for(home.get(current_user.actor.roles, "inbox.inbox")))
 
 
 @bp.get("/about")
@@ -46,12 +47,22 @@ PAGE_MODULES = (
     "cases.query",
     "cases.desk",
     "cases.diagram",
+    "cases.first_contact",
     "consoles.dispatch",
     "consoles.approvals",
     "consoles.supervision",
     "consoles.visits",
     "consoles.registers",
     "statistics.kpis",
+    "statistics.reports",
+    "accountability.records",
+    "accountability.monthly",
+    "statistics.dashboard",
+    "statistics.custom",
+    "statistics.evaluation",
+    "screening.console",
+    "screening.risk_types",
+    "screening.disputes",
     "processes.library",
     "processes.actions",
     "admin.catalogue",

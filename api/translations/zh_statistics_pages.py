@@ -9,4 +9,7 @@ ZH = {
         "话务指标为全中心数据，不按单位筛选时显示。",
     "%(m)s min %(s)s s": "%(m)s分%(s)s秒", "%(s)s s": "%(s)s秒",
     "Start date": "开始日期", "End date": "结束日期",
+    "Figures": "考核指标",
+    "unknown measure: %(codes)s": "未知的统计指标：%(codes)s", "unknown dimension: %(by)s": "未知的统计维度：%(by)s",
+    "must differ from the first dimension": "不能与第一个维度相同",
 }

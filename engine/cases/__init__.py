@@ -9,8 +9,8 @@ the workflow onto work items and case columns (`projections`), the audit trail (
 duplicate check, case numbers and query codes (`numbering`), attachments, the combined query,
 Chinese words search (`search`), what each case answered (`answers`), where a case stands on its
 process diagram (`diagram`) and the citizens' public lookup. Imports `organisation`, `processes`,
-`deadlines` and `notifications` through their public surfaces; `telephony` and `documents` build
-on it.
+`deadlines`, `notifications` and `screening` (intake flags risk words) through their public
+surfaces; `telephony` and `documents` build on it.
 """
 from engine.cases.answers import of_cases as answers_of
 from engine.cases.audit import record_many as record_events

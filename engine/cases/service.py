@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from engine import notifications, processes
+from engine import notifications, processes, screening
 from engine.bpmn.runtime import CaseWorkflow
-from engine.cases import attachments, audit, numbering, projections, search
+from engine.cases import attachments, audit, first_contact, numbering, projections, search
 from engine.cases.numbering import normalize_phone
 from engine.cases.visible import get_case  # noqa: F401  (part of this module's API)
 from engine.db import RawJson, db, naive_utc
@@ -35,8 +35,8 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     call is registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
     `another_request` in the same call. `files` (name, bytes) are attached in the same
     transaction; one refused file refuses the intake, naming it, before anything is written.
-    Five statements without files: the day's counter, the case, its first work item, its audit
-    event, the citizen's SMS receipt in the outbox.
+    Six statements without files: the day's counter, the case, its first work item, its audit
+    event and risk check (and a flag per risk type found), the citizen's SMS receipt in the outbox.
     """
     actor.require(*INTAKE_ROLES)
     clean = check_form(get_form("intake"), data)
@@ -69,9 +69,11 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
 
 
 def _record_intake(case: Case, clean: dict, files: list, actor: Actor, now) -> None:
-    """The intake's audit event (the content is the case's own column) and the files' events."""
+    """The intake's audit event (the content is the case's own column), the risk words screening
+    found in it (矛盾纠纷排查: flagged with the case, in its transaction) and the files' events."""
     audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
                  data={k: v for k, v in clean.items() if k != "content"}, now=now)
+    screening.flag_case(case.id, case.title, case.content, now)
     for added in attachments.attach_at_intake(case.id, files, actor_id=actor.user_id, now=now):
         audit.record(case.id, actor_id=actor.user_id, action="attachment_added", from_stage=case.stage,
                      to_stage=case.stage, data=added, now=now)
@@ -84,7 +86,8 @@ def _new_case(clean: dict, version_id: int, actor: Actor, now, workflow: CaseWor
                 content=clean["content"], matter_id=clean.get("matter_id"), area_id=clean.get("area_id"),
                 address=clean.get("address", ""), urgency=clean["urgency"], wants_callback=clean["wants_callback"],
                 wants_sms_reply=clean["wants_sms_reply"], confidential=clean["confidential"],
-                created_by_id=actor.user_id, created_at=now, updated_at=now, version=1,
+                created_by_id=actor.user_id, first_contact_id=first_contact.at_intake(clean["channel"], actor.user_id),
+                created_at=now, updated_at=now, version=1,
                 blob=RawJson(workflow.dump()))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import undefer
 
 from engine import processes
 from engine.bpmn.runtime import CaseWorkflow, EngineFailure, TaskNotReady
-from engine.cases import audit, delivery, projections
+from engine.cases import audit, delivery, first_contact, projections
 from engine.db import RawJson, db
 from engine.errors import NotFound, StaleVersion, WrongState
 from engine.models import Case, Department, WorkItem
@@ -123,6 +123,7 @@ def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
         case.blob = RawJson(action.workflow.dump())
     if touch:
         case.version += 1
+    first_contact.after_action(action, actor_id=actor_id)     # 首问责任人: named in triage, told of each stage
     if case.closed_at == action.now:       # closed by this action: the citizen is told (送达)
         delivery.closed(action, actor_id=actor_id)
     audit.record_many([dict(case_id=case.id, created_at=action.now, to_stage=case.stage, **ev,

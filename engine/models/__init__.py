@@ -1,4 +1,5 @@
 """Tables, one area per module. Importing this package registers every table."""
+from engine.models.accountability import AccountabilityRecord
 from engine.models.attachment import Attachment
 from engine.models.audit import CaseEvent
 from engine.models.calendar import CalendarDay, CalendarYear
@@ -9,12 +10,15 @@ from engine.models.deadline import Deadline, NaturalCompletion, OvertimeReport
 from engine.models.notification import Notification
 from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
+from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
+from engine.models.statistics import SavedReport
 from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 
 __all__ = [
-    "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
+    "AccountabilityRecord", "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
+    "CaseRiskFlag", "DisputeRecord", "RiskType",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
-    "ProcessVersion", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
+    "ProcessVersion", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import db, utcnow
@@ -23,7 +23,9 @@ class CallRecord(db.Model):
                       Index("ix_call_record_callback", "callback_status", "arrived_at"),
                       Index("ix_call_record_arrived", "arrived_at", "id"),   # call list, today's figures
                       Index("ix_call_record_caller", "caller", "arrived_at"),  # screen pop: repeat callers
-                      Index("ix_call_record_voicemail", "voicemail_status", "arrived_at"))
+                      Index("ix_call_record_voicemail", "voicemail_status", "arrived_at"),
+                      # statistics: the calls of a period, by the moment their figures use
+                      Index("ix_call_record_arrival_or_created", text("coalesce(arrived_at, created_at)")))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -41,6 +41,7 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_case_status_created", "status", "created_at"),
         Index("ix_case_phone_created", "phone", "created_at"),
+        Index("ix_case_closed", "closed_at"),     # statistics: the cases closed in a period
         UniqueConstraint("call_id", "call_seq"),
     )
 
@@ -96,6 +97,9 @@ class Case(db.Model):
     # 并单: a repeat request merged into an open case stays as a record pointing at it.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # 首问责任人: who first took the request (the registering agent; for a non-phone channel the
+    # first to act on it in triage); answerable for it to the end and told of every stage change.
+    first_contact_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -31,6 +31,7 @@ class Deadline(db.Model):
     __table_args__ = (
         Index("ix_deadline_state_due", "state", "due_at"),
         Index("ix_deadline_case", "case_id", "state"),
+        Index("ix_deadline_stage_completed", "stage", "completed_at"),   # statistics: limits closed in a period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

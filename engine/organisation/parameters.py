@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from string import Formatter
 
+from engine.organisation import grading
 from forms.messages import msg
 
 CATEGORIES = ("consult", "complaint", "report", "help", "suggestion", "praise")
@@ -37,8 +38,17 @@ DEFAULTS: dict[str, object] = {
     # A seat none of whose screens has been open this long is signed out at the switch, so no call
     # is offered to a seat nobody sits at (signing out of the workbench does it at once).
     "telephony.seat_absent_seconds": 120,
+    # 责任追究: a case returned for wrong dispatch more than this many times is recorded against
+    # its dispatcher; the decisions a leader may take on a record (a list people edit).
+    "accountability.max_returns": 2,
+    "accountability.decisions": "批评教育、诫勉谈话、书面检查、通报批评、不予追究",
     # Bumped by every calendar change: actions reload the calendar when it moves.
     "calendar.revision": 0,
+    # Risk screening spikes (engine.screening.spikes): a category, matter or area is a spike when its
+    # latest week's volume exceeds this percentage of its mean over the 8 weeks before, and has at
+    # least screening.spike_min_cases cases (so 1 → 2 is no spike).
+    "screening.spike_percent": 150,
+    "screening.spike_min_cases": 5,
 }
 
 # What the citizen is told by SMS (送达), edited by admins in Chinese. Each may use only its own
@@ -61,12 +71,32 @@ NOTICES: dict[str, tuple[str, tuple[str, ...]]] = {
 NOTICE_REQUIRES = {"notice.reply": "query_code", "notice.direct_answer": "query_code"}
 NOTICE_MAX_CHARS = 300
 DEFAULTS.update({name: text for name, (text, _fields) in NOTICES.items()})
+# The department evaluation's KPI weights and grade bands (JSON; engine.organisation.grading).
+DEFAULTS.update(grading.DEFAULTS)
 
 # A screen marks its seat every 20 s and keeps its stream alive every 15 s: less than a minute
 # would sign out seats whose agents are there.
-MINIMUM = {"telephony.seat_absent_seconds": 60}
+MINIMUM = {"telephony.seat_absent_seconds": 60, "screening.spike_percent": 100, "screening.spike_min_cases": 1}
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+# Parameters that are a list of names, stored as one text joined by 、 (edited in one field).
+LISTS = frozenset({"accountability.decisions"})
+_LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def list_items(value: object) -> list[str]:
+    """The names of a list parameter, in their order, blanks and repeats dropped."""
+    items = [part.strip() for part in _LIST_SEPARATORS.split(str(value or ""))]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _list(value: object) -> str:
+    items = list_items("、".join(value) if isinstance(value, list) else value)
+    if not items:
+        raise ValueError(msg("list_empty", "at least one item is required"))
+    if any(len(item) > 40 for item in items):
+        raise ValueError(msg("list_item_too_long", "each item at most %(n)s characters", n=40))
+    return "、".join(items)
 
 
 def validate(name: str, value: object) -> object:
@@ -82,8 +112,12 @@ def validate(name: str, value: object) -> object:
                 or (name.startswith("warn_share.") and not 1 <= value <= 100):
             raise ValueError(msg("out_of_range", "out of range"))
         return value
+    if name in grading.RULES:
+        return grading.RULES[name](value)
     if name in NOTICES:
         return _notice(name, value)
+    if name in LISTS:
+        return _list(value)
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise ValueError(msg("not_a_time", "must be a time HH:MM"))
     return value

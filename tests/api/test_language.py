@@ -94,7 +94,7 @@ def page_paths(app, case_id: int, item_id: int) -> list[str]:
 
 
 @pytest.mark.parametrize("login", ["agent", "dispatcher", "shift_lead", "leader", "supervisor", "visitor",
-                                   "admin", "dh_hb_handler", "dh_hb_leader"])
+                                   "admin", "analyst", "dh_hb_handler", "dh_hb_leader"])
 def test_no_page_shows_english_to_a_chinese_user(app, signin, actor, dept, login):
     case = to_handling(actor, dept, lead="dh_hb", co=("zjj",))
     open_case(actor("agent"), title="待分类处置的工单")

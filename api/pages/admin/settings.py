@@ -2,6 +2,7 @@
 year, count working days)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -14,7 +15,7 @@ from api.pages.filters import STAGE_LABELS, label as pair_label, option_label
 from engine.deadlines import calendar as work_calendar
 from engine.deadlines.workdays import local_date
 from engine.errors import ValidationFailed
-from engine.organisation import parameters, settings
+from engine.organisation import grading, parameters, settings
 from engine.organisation.actor import Actor
 from engine.ports import now as clock_now
 from forms.definitions import CATEGORY_OPTIONS
@@ -42,6 +43,12 @@ def parameter_label(name: str) -> str:
     labels.update({"telephony.peak_mode": _("Smart dissuasion: 0 off, 1 on, 2 automatic"),
                    "telephony.peak_queue_length": _("Automatic dissuasion from this many waiting callers"),
                    "telephony.seat_absent_seconds": _("Sign out a seat no screen has shown for (seconds)"),
+                   "accountability.max_returns": _("Accountability: returns for wrong dispatch allowed"),
+                   "accountability.decisions": _("Accountability: the decisions a leader may take (separated by 、)"),
+                   "screening.spike_percent": _("Risk screening: a week is a spike above this percentage of its 8-week mean"),
+                   "screening.spike_min_cases": _("Risk screening: a spike needs at least this many cases in the week"),
+                   "evaluation.weights": _("Department evaluation: points of each KPI (JSON)"),
+                   "evaluation.bands": _("Department evaluation: grade bands [minimum score, label] (JSON)"),
                    "notice.reply": _("SMS to the citizen: the reply (at review)"),
                    "notice.extension": _("SMS to the citizen: an approved extension"),
                    "notice.redispatch": _("SMS to the citizen: handled by another department"),
@@ -87,11 +94,18 @@ def template_parts(value: object) -> list[tuple[bool, str]]:
     return [(i % 2 == 1, part) for i, part in enumerate(re.split(r"(\{[a-z_]+\})", str(value))) if part]
 
 
+def as_text(value: object) -> object:
+    """A JSON parameter (the evaluation's weights and bands) as the JSON people edit."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
 def _parameters_page(actor: Actor, values: dict, errors: dict, status: int = 200):
     current = settings.snapshot()
-    rows = [(name, parameter_label(name), default, current[name]) for name, default in parameters.DEFAULTS.items()]
+    rows = [(name, parameter_label(name), as_text(default), as_text(current[name]))
+            for name, default in parameters.DEFAULTS.items()]
     return render_template("pages/admin/parameters.html", rows=rows, values=values, errors=errors,
                            internal=INTERNAL, notices=parameters.NOTICES, template_parts=template_parts,
+                           json_names=tuple(grading.RULES),
                            changes=recent(actor, ("parameter",))), status
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from openpyxl import Workbook
 
-from api.inputs import parse_day, parse_id
+from api.inputs import day_argument, parse_id
 from api.pages import sheets
 from api.pages.filters import department_names
 from api.pages.web import locale, page_actor
@@ -40,20 +40,11 @@ KPIS = {
 }
 
 
-def _day(name: str, default: date, errors: dict) -> date:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return default
-    day = parse_day(raw)
-    if day is None:
-        errors[name] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
-    return day or default
-
 
 def _period() -> tuple[date, date, int | None]:
     today = local_date(clock_now())
     errors: dict = {}
-    start, end = _day("start", today.replace(day=1), errors), _day("end", today, errors)
+    start, end = day_argument("start", today.replace(day=1), errors), day_argument("end", today, errors)
     if not errors and start > end:
         errors["end"] = [msg("before_start", "must not be before the start date")]
     if errors:

@@ -42,14 +42,15 @@ def test_words_are_found_in_title_content_and_address(actor, cases):
     assert found(center, "地铁站") == set() and found(center, '"噪音"') == set()
 
 
-def test_search_stays_in_scope_and_combines_with_the_other_filters(actor, cases):
+def test_search_stays_in_scope_and_combines_with_the_other_filters(actor, dept, cases):
     street = cases["street"]
     assert found(actor("xs_handler"), "幸福") == {street.id}            # a street sees its own cases only
     center = actor("dispatcher")
     result = query.search(actor=center, filters=query.parse_filters({"q": "幸福", "category": "complaint"}))
     assert {f.case.id for f in result.items} == {cases["noise"].id, cases["odd"].id, street.id}
     assert result.total == 3
-    result = query.search(actor=center, filters=query.parse_filters({"q": "幸福", "lead_department_id": "1"}))
+    elsewhere = str(dept("zjj"))                                        # leads none of them
+    result = query.search(actor=center, filters=query.parse_filters({"q": "幸福", "lead_department_id": elsewhere}))
     assert result.total == 0
 
 

@@ -78,3 +78,20 @@ def test_only_the_asked_codes_and_the_same_scope_rules(week, actor, dept):
     with pytest.raises(ValidationFailed) as bad_codes:
         statistics.breakdown(actor("leader"), start=START, end=END, by="day", codes=["intake", "revenue"])
     assert "codes" in bad_codes.value.errors
+
+
+def test_by_two_dimensions_the_keys_are_pairs(week, actor, dept):
+    found = statistics.breakdown(actor("leader"), start=START, end=END, by="day", then_by="department",
+                                 codes=["intake", "handled_on_time"])
+    intake = {g.key: g.kpis["intake"].numerator for g in found if "intake" in g.kpis}
+    assert intake == {("2026-11-02", dept("xs_xs")): 4, ("2026-11-02", dept("xs_qs")): 1,   # A B C(now) H; D
+                      ("2026-11-03", None): 2, ("2026-11-05", None): 3,                   # J P; K L M
+                      ("2026-11-06", dept("dh_hb")): 1, ("2026-11-06", None): 1, ("2026-11-08", None): 1}
+    assert [g.key for g in found] == sorted((g.key for g in found), key=lambda k: (k[0], k[1] is None, k[1] or 0))
+    assert sum(intake.values()) == 13
+    calls = statistics.breakdown(actor("leader"), start=START, end=END, by="day", then_by="hour",
+                                 codes=["connection_rate"])
+    assert {g.key: g.kpis["connection_rate"].denominator for g in calls}[("2026-11-07", 23)] == 1   # c10
+    with pytest.raises(ValidationFailed) as same:
+        statistics.breakdown(actor("leader"), start=START, end=END, by="day", then_by="day")
+    assert "then_by" in same.value.errors
