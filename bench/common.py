@@ -120,15 +120,14 @@ def database_url(reuse: bool) -> str:
 
 # ---------------------------------------------------------------- the app
 
-def make_app(reuse: bool = False):
-    """The Flask app on the benchmark database, migrated and seeded (demo city, no cases)."""
+def migrated_app(config: dict):
+    """The app with this configuration, its database migrated and the demo city seeded (no cases)."""
     from flask_migrate import upgrade
 
     from api import create_app
     from engine import demo
 
-    url = database_url(reuse)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(config)
     with app.app_context():
         chatter = io.StringIO()          # alembic's INFO lines; shown only if migrating fails
         try:
@@ -139,6 +138,12 @@ def make_app(reuse: bool = False):
             raise
         if not demo.is_seeded():
             demo.seed(with_cases=False)
+    return app
+
+
+def make_app(reuse: bool = False):
+    """The Flask app on the benchmark database, migrated and seeded (demo city, no cases)."""
+    app = migrated_app({"SQLALCHEMY_DATABASE_URI": database_url(reuse)})
     gc.collect()
     gc.freeze()          # as wsgi.py does for the served app
     return app

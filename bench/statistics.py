@@ -33,8 +33,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import io  # noqa: E402
 import statistics as stats  # noqa: E402
 import time  # noqa: E402
 from datetime import date  # noqa: E402
@@ -77,26 +75,10 @@ def prepare_database(url: str, reuse: bool) -> str:
 def make_app(url: str, timeout_s: int):
     """The app on that database, migrated; the demo city seeded first (cases go to its departments).
     On PostgreSQL every statement is cancelled after timeout_s (a runaway plan is reported, not waited for)."""
-    from flask_migrate import upgrade
-
-    from api import create_app
-    from engine import demo
-
     config = {"SQLALCHEMY_DATABASE_URI": url}
     if url.startswith("postgresql"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-c statement_timeout={timeout_s * 1000}"}}
-    app = create_app(config)
-    with app.app_context():
-        chatter = io.StringIO()
-        try:
-            with contextlib.redirect_stderr(chatter):
-                upgrade()
-        except BaseException:
-            sys.stderr.write(chatter.getvalue())
-            raise
-        if not demo.is_seeded():
-            demo.seed(with_cases=False)
-    return app
+    return common.migrated_app(config)
 
 
 def fill(app, n: int) -> None:

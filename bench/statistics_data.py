@@ -285,7 +285,6 @@ def statements(d: Dialect, n: int, n_calls: int, first_id: int, version_id: int,
 
 def generate(n: int, n_calls: int, say=print) -> None:
     """Write n cases and n_calls call records with their facts (inside an app context)."""
-    import time
 
     from sqlalchemy import func, select, text
 
@@ -302,15 +301,24 @@ def generate(n: int, n_calls: int, say=print) -> None:
     first_id = db.session.execute(select(func.coalesce(func.max(Case.id), 0))).scalar()
     actor_id = db.session.execute(select(User.id).where(User.username == "supervisor")).scalar_one()
     db.session.execute(text("DROP TABLE IF EXISTS bench_plan"))
-    for label, sql in statements(d, n, n_calls, first_id, processes.current_version_id(), actor_id,
-                                 len(depts), len(areas)):
+    _run(statements(d, n, n_calls, first_id, processes.current_version_id(), actor_id, len(depts), len(areas)), say)
+    for name in ("bench_plan", "bench_dept", "bench_area"):
+        db.session.execute(text(f"DROP TABLE {name}"))
+    _finish(d, say)
+
+
+def _run(labelled_sql, say) -> None:
+    """Execute each statement, saying how many rows it wrote and how long it took."""
+    import time
+
+    from sqlalchemy import text
+
+    from engine.db import db
+    for label, sql in labelled_sql:
         t0 = time.perf_counter()
         rows = db.session.execute(text(sql)).rowcount
         counted = f"{rows:,} rows" if rows >= 0 else "done"     # SQLite counts no CREATE TABLE … AS rows
         say(f"  {label}: {counted} in {time.perf_counter() - t0:.1f} s")
-    for name in ("bench_plan", "bench_dept", "bench_area"):
-        db.session.execute(text(f"DROP TABLE {name}"))
-    _finish(d, say)
 
 
 def _finish(d: Dialect, say) -> None:
