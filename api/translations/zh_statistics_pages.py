@@ -12,4 +12,5 @@ ZH = {
     "Figures": "考核指标",
     "unknown measure: %(codes)s": "未知的统计指标：%(codes)s", "unknown dimension: %(by)s": "未知的统计维度：%(by)s",
     "must differ from the first dimension": "不能与第一个维度相同",
+    "Risk flags": "风险提示",
 }

@@ -28,6 +28,11 @@ def test_console_lists_flagged_cases_with_the_words_marked(signin, actor, dept):
     assert f'href="/cases/{flagged.id}"' in page and "共 2 条预警" in page
     only = signin("leader").get("/screening?risk_type=mass_incident").get_data(as_text=True)
     assert 'data-risk="mass_incident"' in only and 'data-risk="wage_arrears"' not in only
+    # the case page names its risks and the words found to everyone who may open the case
+    case_page = signin("agent").get(f"/cases/{flagged.id}").get_data(as_text=True)
+    assert 'id="risk-flags"' in case_page and '<span class="badge red" data-risk="wage_arrears">劳资欠薪</span>' in case_page
+    assert "风险提示" in case_page and 'id="risk-flags"' not in signin("agent").get(f"/cases/{clean.id}").get_data(
+        as_text=True)
 
 
 def test_a_department_leader_sees_the_flags_of_its_subtree_only(signin, actor, dept):

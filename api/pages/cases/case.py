@@ -21,6 +21,7 @@ from engine.documents import service as documents
 from engine.errors import DomainError, ValidationFailed
 from engine.models import Urge, User, WorkItem
 from engine.organisation import roles as R, scope
+from engine.screening import flags as risk_flags, risk_types
 from engine.telephony import call_center, voicemail
 from forms import get_form
 
@@ -122,7 +123,8 @@ def case_page(case_id: int):
         calls=present_all(call_center.calls_of_case(actor=actor, case_id=case_id), actor, case),
         playback=playback_configured(), can_edit_intake=intake_edit.editable(actor, case),
         seat=call_center.my_status(actor) if actor.has(*call_center.PHONE_ROLES) else None,
-        contacts=call_center.conference_contacts(actor=actor, case_id=case_id))
+        contacts=call_center.conference_contacts(actor=actor, case_id=case_id),
+        risks=risk_flags.flags_of(case_id), risk_names=risk_types.names())
 
 
 def _can_act(actor, item) -> bool:
