@@ -102,5 +102,6 @@ def _fail(message: str) -> None:
 def init_app(app: Flask) -> None:
     from api.cli_calendar import calendar_cli
     from api.cli_print import print_document
-    for group in (seed_cli, users_cli, workflows_cli, calendar_cli, print_document):
+    from api.cli_statistics import statistics_cli
+    for group in (seed_cli, users_cli, workflows_cli, calendar_cli, print_document, statistics_cli):
         app.cli.add_command(group)

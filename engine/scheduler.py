@@ -70,7 +70,7 @@ class LeaderLock:
 
 def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
     """(id, function, interval seconds) of every job."""
-    from engine import accountability
+    from engine import accountability, statistics
     from engine.cases import reminders
     from engine.deadlines import colours
     from engine.telephony import live as call_live, seats
@@ -83,6 +83,8 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
         ("seat_presence", seats.sign_out_absent, seconds.get("seat_presence", 30)),
         # 责任追究: violations of the time-limit rules, each recorded once (idempotent).
         ("accountability", accountability.detection.find, seconds.get("accountability", 600)),
+        # The statistics' daily rollup: yesterday once it is over, the last N days each night.
+        ("statistics_rollup", statistics.rollup.upkeep, seconds.get("statistics_rollup", 600)),
     ]
 
 

@@ -29,11 +29,13 @@ from engine.models import (
     ConfigChange,
     Deadline,
     Department,
+    KpiDay,
     NaturalCompletion,
     Notification,
     OvertimeReport,
     Parameter,
     ProcessVersion,
+    RollupState,
     TelephonyCommand,
     TelephonyState,
     Urge,
@@ -103,10 +105,12 @@ def _clean(app):
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
         for model in (AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
-                      CaseNumberCounter, ApiToken):
+                      CaseNumberCounter, ApiToken, KpiDay):
             db.session.execute(delete(model))
         db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
         db.session.execute(delete(Parameter).where(Parameter.name.like("accountability.%")))
+        db.session.execute(update(RollupState).values(first_day=None, last_day=None, swept_on=None))  # no rollup
+        db.session.execute(delete(Parameter).where(Parameter.name.like("statistics.%")))
         first = db.session.execute(text("SELECT min(id) FROM process_version")).scalar()
         db.session.execute(delete(ProcessVersion).where(ProcessVersion.id != first))
         db.session.execute(update(ProcessVersion).where(ProcessVersion.id == first).values(state="published"))

@@ -12,7 +12,7 @@ from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
 from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
-from engine.models.statistics import SavedReport
+from engine.models.statistics import KpiDay, RollupState, SavedReport
 from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 
@@ -20,5 +20,5 @@ __all__ = [
     "AccountabilityRecord", "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
     "CaseRiskFlag", "DisputeRecord", "RiskType",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
-    "ProcessVersion", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
+    "ProcessVersion", "KpiDay", "RollupState", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -49,6 +49,9 @@ DEFAULTS: dict[str, object] = {
     # least screening.spike_min_cases cases (so 1 → 2 is no spike).
     "screening.spike_percent": 150,
     "screening.spike_min_cases": 5,
+    # The statistics' daily rollup: each night the scheduler rewrites this many past days, so late
+    # changes (a reopened case, a visit on an old case) reach the figures (engine.statistics.rollup).
+    "statistics.rollup_days": 62,
 }
 
 # What the citizen is told by SMS (送达), edited by admins in Chinese. Each may use only its own
@@ -76,7 +79,8 @@ DEFAULTS.update(grading.DEFAULTS)
 
 # A screen marks its seat every 20 s and keeps its stream alive every 15 s: less than a minute
 # would sign out seats whose agents are there.
-MINIMUM = {"telephony.seat_absent_seconds": 60, "screening.spike_percent": 100, "screening.spike_min_cases": 1}
+MINIMUM = {"telephony.seat_absent_seconds": 60, "screening.spike_percent": 100, "screening.spike_min_cases": 1,
+           "statistics.rollup_days": 1}
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 # Parameters that are a list of names, stored as one text joined by 、 (edited in one field).

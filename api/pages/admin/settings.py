@@ -47,6 +47,7 @@ def parameter_label(name: str) -> str:
                    "accountability.decisions": _("Accountability: the decisions a leader may take (separated by 、)"),
                    "screening.spike_percent": _("Risk screening: a week is a spike above this percentage of its 8-week mean"),
                    "screening.spike_min_cases": _("Risk screening: a spike needs at least this many cases in the week"),
+                   "statistics.rollup_days": _("Statistics: days the nightly rollup rewrites (late changes within them count)"),
                    "evaluation.weights": _("Department evaluation: points of each KPI (JSON)"),
                    "evaluation.bands": _("Department evaluation: grade bands [minimum score, label] (JSON)"),
                    "notice.reply": _("SMS to the citizen: the reply (at review)"),
