@@ -24,13 +24,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir())
     rest_api.init_app(app)
 
-    from api import auth, cli, cli_scheduler, cli_telephony, errors, inputs, pages
+    from api import auth, cli, cli_scheduler, cli_telephony, concurrency, errors, inputs, pages
     from api.rest import register as register_rest
 
     inputs.register_converters(app, rest_api)
     rest_blueprints = register_rest(rest_api)
     auth.init_app(app)
     inputs.init_app(app)
+    concurrency.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
     from api.pages.web import exempt_api

@@ -1,4 +1,4 @@
-"""Interfaces to the outside world: the clock and the SMS gateway (telephony comes later).
+"""Interfaces to the outside world: the clock, the SMS gateway and how independent reads run.
 
 Each port is an abstract base with a real implementation beside it; tests swap the clock.
 """
@@ -177,3 +177,24 @@ def sms_gateway_from_config(config: Mapping) -> SmsGateway:
         return HttpGateway(config["SMS_HTTP_URL"], token=config.get("SMS_HTTP_TOKEN") or None,
                            timeout=float(config.get("SMS_HTTP_TIMEOUT") or 5))
     raise ValueError(f"unknown SMS_GATEWAY '{kind}' (use 'log' or 'http')")
+
+
+# Independent read-only calls (a report's aggregate queries), each result in order. In turn by
+# default (SQLite, scripts); the web app installs a runner (api.concurrency) that gives each call
+# its own thread, session and connection on PostgreSQL, where two cores run two queries at once.
+def _in_turn(calls):
+    return [call() for call in calls]
+
+
+_runner = _in_turn
+
+
+def set_runner(runner) -> object:
+    """Install how run_all runs its calls (None: in turn); returns the previous runner."""
+    global _runner
+    previous, _runner = _runner, runner or _in_turn
+    return previous
+
+
+def run_all(calls: list) -> list:
+    return _runner(list(calls))

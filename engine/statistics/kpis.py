@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from engine.organisation import Actor
+from engine.ports import run_all
 from engine.statistics import calls, cases, limits, rolled
 from engine.statistics.grouping import ALL, Grouping
 from engine.statistics.kpi import Kpi, count, ratio
@@ -35,18 +36,21 @@ _SOURCES = (
 
 
 ORDER = {code: n for n, code in enumerate(CALL_CODES + CASE_CODES)}
+CONCURRENT_FROM = timedelta(days=62)
 USE_ROLLUP = True   # False: every figure from the raw queries (the tests compare both ways)
 
 
 def raw(w: Window, g: Grouping, codes: set[str], repeat_days: int) -> list[tuple[object, Kpi]]:
     """(key, Kpi) of the asked codes from the fact tables; call figures only for the whole center
     and by time."""
-    found = []
-    for produced, source in _SOURCES:
-        if codes.isdisjoint(produced) or (produced is CALL_CODES and not (w.whole_center and g.timed)):
-            continue
-        found += [(key, k) for key, k in source(w, g, repeat_days) if k.code in codes]
-    return found
+    sources = [source for produced, source in _SOURCES
+               if not codes.isdisjoint(produced) and (produced is not CALL_CODES or (w.whole_center and g.timed))]
+    calls = [lambda source=source: source(w, g, repeat_days) for source in sources]
+    # Independent aggregate reads: over a long period they run at once on PostgreSQL (run_all).
+    # Measured at 1M cases on 2 cores: a year by department 4.9 → 1.8 s; a month's queries are
+    # short and already use PostgreSQL's parallel workers, and there threads cost more (243 → 387 ms).
+    results = run_all(calls) if w.hi - w.lo > CONCURRENT_FROM else [call() for call in calls]
+    return [(key, k) for found in results for key, k in found if k.code in codes]
 
 
 def compute(actor: Actor, *, start: date, end: date, department_id: int | None = None, category: str | None = None,
