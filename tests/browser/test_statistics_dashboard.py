@@ -16,20 +16,14 @@ from engine.cases import actions
 from engine.db import db
 from engine.deadlines.workdays import TZ
 from engine.ports import FixedClock, set_clock
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import SCREENSHOTS, login, shot
 from tests.factories import open_case
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/work/shots")
 # (Shanghai day in March 2024, lead department, category, title, area)
 CASES = ((4, "xs_xs", "complaint", "西山街道夜间施工噪音", "xs_xs"), (5, "xs_xs", "help", "西山街道路灯不亮", "xs_xs"),
          (6, "xs_xs", "complaint", "西山街道占道经营", "xs_xs"), (7, "zjj", "complaint", "住建局电梯长期故障", "dh_hb"),
          (8, "zjj", "consult", "住建局公积金提取咨询", "xs_qs"), (11, "dh_hb", "report", "湖滨街道餐馆油烟", "dh_hb"))
-
-
-def _save(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(shot(page, name), SHOTS / f"{name}.png")
 
 
 @pytest.fixture
@@ -79,7 +73,8 @@ def _download_png(page: Page, tmp_path: Path) -> None:
     download.value.save_as(saved)
     assert download.value.suggested_filename == "departments.png"
     assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    shutil.copy(saved, SHOTS / "statistics_dashboard_departments_chart.png")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(saved, SCREENSHOTS / "statistics_dashboard_departments_chart.png")     # beside the page shots
 
 
 def _click_bar(page: Page, chart: str, index: int) -> None:
@@ -111,7 +106,7 @@ def _down_to_a_street(page: Page, xs: int) -> None:
     expect(row).to_have_count(1)
     expect(row).to_contain_text("西山街道")
     expect(row.locator("td").nth(1)).to_have_text("3")
-    _save(page, "statistics_dashboard_district")
+    shot(page, "statistics_dashboard_district")
     with page.expect_navigation():
         row.locator("a[data-cases]").click()
     expect(page.locator("#query tbody tr")).to_have_count(3)
@@ -131,7 +126,7 @@ def test_the_leader_changes_the_period_downloads_a_chart_and_drills_into_a_depar
     expect(page.locator("#table-departments tbody")).to_contain_text("本期没有受理工单")
 
     _choose_march(page)
-    _save(page, "statistics_dashboard")
+    shot(page, "statistics_dashboard")
     _download_png(page, tmp_path)
     _down_to_a_street(page, ids["xs"])
     for _step in range(2):                              # back to the city's March: case list, district
@@ -147,4 +142,4 @@ def test_the_leader_changes_the_period_downloads_a_chart_and_drills_into_a_depar
         expect(result.nth(n).locator("td").nth(7)).to_contain_text("市住房和城乡建设局")
     expect(page.locator("#query tbody")).to_contain_text("住建局电梯长期故障")
     expect(page.locator("#query tbody")).to_contain_text("住建局公积金提取咨询")
-    _save(page, "statistics_dashboard_drilled")
+    shot(page, "statistics_dashboard_drilled")
