@@ -36,7 +36,7 @@ DOMAINS = {
     "accountability": {"organisation", "deadlines", "notifications"},
 }
 # The kernel every domain stands on; it imports no domain.
-KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite",
+KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite", "engine.localtime",
           "engine.models", "engine.bpmn")
 # Entry points inside the engine that put the domains together (jobs, demo data).
 COMPOSITION = ("engine.scheduler", "engine.demo")

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, select, text
 
 from engine.cases import answers, search as case_words
 from engine.db import MAX_ID, db
-from engine.deadlines import COLOURS, TZ, colour_condition
+from engine.deadlines import COLOURS, colour_condition
 from engine.errors import ValidationFailed
+from engine.localtime import local_midnight
 from engine.models import Case, CaseDepartment, Department, User, UserRole, WorkItem
 from engine.models.case import CATEGORIES, CHANNELS, DISPATCH_MODES
 from engine.organisation import Actor, roles as R, scope
@@ -138,11 +139,6 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     return Filters(**values)
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight of a Shanghai day as stored (naive UTC)."""
-    return datetime.combine(day, time(0), tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _done_by(form_key: str, user_id: int, department=None):
     """EXISTS a completed task of this form on the case, done by the user (optionally for a department)."""
     conditions = [WorkItem.case_id == Case.id, WorkItem.form_key == form_key, WorkItem.state == "done",
@@ -161,9 +157,9 @@ def conditions(actor: Actor, f: Filters, now: datetime | None = None) -> list:
     if f.q:
         out.append(case_words.words_condition(f.q))
     if f.registered_from:
-        out.append(Case.created_at >= _day_start(f.registered_from))
+        out.append(Case.created_at >= local_midnight(f.registered_from))
     if f.registered_to:
-        out.append(Case.created_at < _day_start(f.registered_to + timedelta(days=1)))
+        out.append(Case.created_at < local_midnight(f.registered_to, 1))
     for name, column in (("dispatch_mode", Case.dispatch_mode), ("handling_kind", Case.handling_kind),
                          ("category", Case.category),
                          ("channel", Case.channel)):

@@ -9,12 +9,12 @@ engine.deadlines.calendar); the module-level functions apply the Mon-Fri rule un
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Callable, Mapping
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Shanghai")
+# TZ, local_date and local_moment are read here by the deadlines' callers (engine.deadlines exports them)
+from engine.localtime import TZ, local_date, local_moment, stored  # noqa: F401
 
 
 def mon_to_fri(day: date) -> bool:
@@ -32,16 +32,6 @@ def add_working_days(start: date, days: int, is_working_day: Callable[[date], bo
         if is_working_day(day):
             left -= 1
     return day
-
-
-def local_moment(moment_utc: datetime) -> datetime:
-    """A naive-UTC moment in Asia/Shanghai (aware)."""
-    return moment_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
-
-
-def local_date(moment_utc: datetime) -> date:
-    """The Asia/Shanghai calendar date of a naive-UTC moment."""
-    return local_moment(moment_utc).date()
 
 
 def end_of_office(day: date, office_end: str = "17:30") -> datetime:
@@ -129,4 +119,4 @@ class WorkCalendar:
 def on_day(day: date, hhmm: str) -> datetime:
     """Naive-UTC moment of the local time `hhmm` on `day` in Asia/Shanghai."""
     hour, minute = (int(x) for x in hhmm.split(":"))
-    return datetime.combine(day, time(hour, minute), tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    return stored(day, time(hour, minute))

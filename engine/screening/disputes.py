@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from engine.db import db
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, check_form
+from engine.localtime import local_date
 from engine.models import Department, DisputeRecord, RiskType
 from engine.organisation import Actor, check_area, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
 from engine.screening.access import DISPUTE_READERS, DISPUTE_ROLES, scoped
-from engine.screening.period import local_day
 from forms import Field, Form
 from forms.messages import msg
 
@@ -79,7 +79,7 @@ def _found_on(text: str, errors: dict) -> date | None:
     except ValueError:
         errors["found_on"] = [msg("not_a_date", "must be a date (YYYY-MM-DD)")]
         return None
-    if day > local_day(clock_now()):
+    if day > local_date(clock_now()):
         errors["found_on"] = [msg("date_in_future", "must not be in the future")]
     elif day.year < 2000:
         errors["found_on"] = [msg("out_of_range", "out of range")]

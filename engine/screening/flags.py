@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from engine.db import db
 from engine.errors import ValidationFailed
+from engine.localtime import local_midnight
 from engine.models import Case, CaseRiskFlag
 from engine.organisation import Actor, scope
 from engine.paging import Page
 from engine.screening import matcher
 from engine.screening.access import VIEW_ROLES, scoped
-from engine.screening.period import local_midnight
 from forms.messages import msg
 
 

@@ -16,11 +16,12 @@ from sqlalchemy import case as when, func, select
 
 from engine.db import db
 from engine.errors import ValidationFailed
+from engine.localtime import local_midnight
 from engine.models import Case
 from engine.organisation import Actor, scope, settings
 from engine.ports import now as clock_now
 from engine.screening.access import VIEW_ROLES, scoped
-from engine.screening.period import latest_complete_week, local_midnight, monday_of
+from engine.screening.period import latest_complete_week, monday_of
 from forms.messages import msg
 
 WEEKS_BEFORE = 8

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from engine.localtime import local_midnight
 from engine.organisation import Actor
 from engine.ports import run_all
 from engine.statistics import calls, cases, limits, rolled
 from engine.statistics.grouping import ALL, Grouping
 from engine.statistics.kpi import Kpi, count, ratio
-from engine.statistics.window import Window, local_midnight, window
+from engine.statistics.window import Window, window
 
 CALL_CODES = ("connection_rate", "answer_rate_15s", *[f"call_loss_{s}" for s in calls.LOSS_STAGES],
               "mean_wait_seconds")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
 from engine.errors import ValidationFailed
+from engine.localtime import TZ
 from engine.ports import now as clock_now
-from engine.statistics.window import TZ
 from forms.messages import msg
 
 KINDS = ("day", "week", "month", "year")

@@ -13,11 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, literal_column
 
 from engine.db import db
+from engine.localtime import TZ
 from engine.models import KpiDay, RollupState
 from engine.organisation import scope
 from engine.ports import now
 from engine.statistics.grouping import fetch
-from engine.statistics.window import TZ, Window, postgres
+from engine.statistics.window import Window, postgres
 
 ADDITIVE = ("intake", "sign_for_on_time", "handled_on_time", "first_time_resolution", "satisfaction_rate",
             "visit_rate", "repeat_call_rate")

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, insert, select
 
 from engine.db import db
+from engine.localtime import local_midnight
 from engine.models import KpiDay, RollupState
 from engine.organisation import settings
 from engine.ports import now
@@ -21,7 +22,7 @@ from engine.statistics import rolled
 from engine.statistics.cases import REPEAT_DAYS
 from engine.statistics.grouping import Grouping
 from engine.statistics.kpis import CALL_CODES, raw
-from engine.statistics.window import Window, local_midnight
+from engine.statistics.window import Window
 
 GRAIN = Grouping(by="day", then="department", more=("category", "channel"))
 CALL_GRAIN = Grouping(by="day")

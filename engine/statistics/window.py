@@ -3,25 +3,19 @@ the few SQL expressions that differ between PostgreSQL and SQLite."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, extract, func, true
 
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed
+from engine.localtime import local_midnight
 from engine.models import Case, Deadline
 from engine.organisation import Actor, roles as R, scope
 from forms.messages import msg
 
-TZ = ZoneInfo("Asia/Shanghai")
 ALL_DEPARTMENTS = R.OVERSIGHT_ROLES
 VIEW_ROLES = ALL_DEPARTMENTS + (R.DEPT_LEADER,)
-
-
-def local_midnight(day: date) -> datetime:
-    """00:00 of a Shanghai calendar day as stored (naive UTC)."""
-    return datetime.combine(day, time(), tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -22,8 +22,8 @@ from api.pages.filters import label, local_time
 from api.pages.web import next_url, page_actor
 from api.rest.presenters import may_see_personal_data
 from engine.db import db
-from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed, WrongState
+from engine.localtime import local_date, local_midnight
 from engine.models import CallRecord, Case, User
 from engine.models.call import OUTCOMES
 from engine.organisation import roles as R
@@ -123,11 +123,6 @@ def playback_configured() -> bool:
     return bool(current_app.config.get("TELEPHONY_RECORDINGS_DIR"))
 
 
-def day_start_utc(day: date) -> datetime:
-    """Naive-UTC moment of local (Asia/Shanghai) midnight starting `day`."""
-    return datetime.combine(day, time.min, tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def waited_text(since: datetime | None) -> str:
     """How long a callback entry has been waiting: '12 min', '3 h 05 min', '2 d 4 h'."""
     seconds = seconds_between(since, clock_now())
@@ -177,8 +172,8 @@ def _list_conditions(args) -> tuple[list, list[str]]:
         if day is None:
             errors.append(_("Date: a day of the years 1900 to 2999, as YYYY-MM-DD."))
         else:
-            conditions += [CallRecord.arrived_at >= day_start_utc(day),
-                           CallRecord.arrived_at < day_start_utc(day + timedelta(days=1))]
+            conditions += [CallRecord.arrived_at >= local_midnight(day),
+                           CallRecord.arrived_at < local_midnight(day, 1)]
     digits = re.sub(r"\D", "", args.get("caller", ""))
     if digits:
         conditions.append(CallRecord.caller.contains(digits, autoescape=True))
@@ -273,7 +268,7 @@ def callbacks():
     actor = page_actor()
     open_calls = call_center.callbacks(actor=actor, status="open", limit=CALLBACK_LIMIT)   # checks the role
     open_total = db.session.execute(select(func.count()).where(CallRecord.callback_status == "open")).scalar()
-    today = day_start_utc(clock_now().replace(tzinfo=timezone.utc).astimezone(TZ).date())
+    today = local_midnight(local_date(clock_now()))
     closed_calls = list(db.session.execute(
         select(CallRecord).where(CallRecord.callback_status.in_(("done", "failed")), CallRecord.callback_at >= today)
         .order_by(CallRecord.callback_at.desc(), CallRecord.id.desc()).limit(CALLBACK_LIMIT)).scalars())

@@ -1,16 +1,14 @@
 """语音留言: the voicemail queue. Listen first, then register, merge into an open case, or discard."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from api.pages.telephony.calls import day_start_utc, playback_configured, present_all, waited_text
+from api.pages.telephony.calls import playback_configured, present_all, waited_text
 from api.pages.web import page_actor
-from engine.deadlines import TZ
 from engine.errors import NotFound, ValidationFailed, WrongState
+from engine.localtime import local_date, local_midnight
 from engine.ports import now as clock_now
 from engine.telephony import voicemail
 
@@ -28,7 +26,7 @@ def queue():
     """Open messages oldest first, each with its player and what to do with it; and today's decisions."""
     actor = page_actor()
     rows, total = voicemail.waiting(actor=actor)
-    today = day_start_utc(clock_now().replace(tzinfo=timezone.utc).astimezone(TZ).date())
+    today = local_midnight(local_date(clock_now()))
     done = voicemail.handled_since(actor=actor, since=today)
     tab = "handled" if request.args.get("tab") == "handled" else "open"
     return render_template("pages/telephony/voicemail.html", tab=tab, open_rows=present_all(rows, actor),

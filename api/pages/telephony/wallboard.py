@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, time as day_time, timezone
+from datetime import datetime, timezone
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -20,8 +20,8 @@ from api.pages.consoles.common import require
 from api.pages.filters import local_time, queue_label
 from api.pages.web import page_actor, session_valid
 from engine.db import db
-from engine.deadlines.workdays import TZ, local_date
 from engine.errors import PermissionDenied, ValidationFailed
+from engine.localtime import local_date, local_midnight
 from engine.organisation import settings
 from engine.ports import now as clock_now
 from engine.telephony import call_center
@@ -41,7 +41,7 @@ PEAK_MODES = (0, 1, 2)
 def day_start(now: datetime | None = None) -> datetime:
     """Midnight of today in Asia/Shanghai, as stored (naive UTC)."""
     today = local_date(now or clock_now())
-    return datetime.combine(today, day_time(0), tzinfo=TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    return local_midnight(today)
 
 
 def mm_ss(seconds) -> str:
