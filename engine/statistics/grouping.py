@@ -30,10 +30,17 @@ def local_part(anchor, by: str):
         shifted = anchor + literal_column(f"interval '{_SHIFT_HOURS} hours'")
         if by == "hour":
             return cast(extract("hour", shifted), Integer)
-        return func.to_char(shifted, literal_column(f"'{_FORMATS[by][0]}'"))
+        return day_part(shifted, by)
     if by == "hour":
         return cast(func.strftime("%H", anchor, f"+{_SHIFT_HOURS} hours"), Integer)
-    return func.strftime(_FORMATS[by][1], anchor, f"+{_SHIFT_HOURS} hours")
+    return day_part(anchor, by, f"+{_SHIFT_HOURS} hours")
+
+
+def day_part(value, by: str, *sqlite_modifiers: str):
+    """SQL: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' of a date or moment (on SQLite after the modifiers)."""
+    if postgres():
+        return func.to_char(value, literal_column(f"'{_FORMATS[by][0]}'"))
+    return func.strftime(_FORMATS[by][1], value, *sqlite_modifiers)
 
 
 @dataclass(frozen=True)

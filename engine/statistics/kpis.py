@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from engine.localtime import local_midnight
+from engine.localtime import local_date, local_midnight
 from engine.organisation import Actor
 from engine.ports import run_all
 from engine.statistics import calls, cases, limits, rolled
@@ -91,7 +91,7 @@ def _rolled_span(w: Window, g: Grouping) -> tuple[date, date] | None:
     held = rolled.held_days() if rolled.serves(w, g.dimensions) else None
     if held is None:
         return None
-    start, end = rolled.local_day(w.lo), rolled.local_day(w.hi) - timedelta(days=1)
+    start, end = local_date(w.lo), local_date(w.hi) - timedelta(days=1)
     first, last = max(start, held[0]), min(end, held[1])
     return (first, last) if first <= last else None
 

@@ -8,17 +8,17 @@ and are never read here.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import func
 
 from engine.db import db
-from engine.localtime import TZ
+from engine.localtime import local_date
 from engine.models import KpiDay, RollupState
 from engine.organisation import scope
 from engine.ports import now
-from engine.statistics.grouping import fetch
-from engine.statistics.window import Window, postgres
+from engine.statistics.grouping import day_part, fetch
+from engine.statistics.window import Window
 
 ADDITIVE = ("intake", "sign_for_on_time", "handled_on_time", "first_time_resolution", "satisfaction_rate",
             "visit_rate", "repeat_call_rate")
@@ -27,16 +27,10 @@ TOTALS = ("mean_wait_seconds",)     # a numerator that is a sum of seconds, not 
 DIMENSIONS = ("department", "category", "channel", "year", "month", "day")
 NO_DEPARTMENT = 0                   # kpi_day's department of figures without one (and of calls)
 STATE_ID = 1
-_FORMATS = {"year": ("YYYY", "%Y"), "month": ("YYYY-MM", "%Y-%m"), "day": ("YYYY-MM-DD", "%Y-%m-%d")}
-
-
-def local_day(moment: datetime) -> date:
-    """The Shanghai calendar day of a naive-UTC moment."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(TZ).date()
 
 
 def today() -> date:
-    return local_day(now())
+    return local_date(now())
 
 
 def held_days() -> tuple[date, date] | None:
@@ -58,9 +52,7 @@ def _key(by: str):
         return KpiDay.department_id
     if by in ("category", "channel"):
         return getattr(KpiDay, by)
-    if postgres():
-        return func.to_char(KpiDay.day, literal_column(f"'{_FORMATS[by][0]}'"))
-    return func.strftime(_FORMATS[by][1], KpiDay.day)
+    return day_part(KpiDay.day, by)
 
 
 def _filters(w: Window) -> list:
