@@ -22,11 +22,11 @@ from engine.statistics.breakdown import Group, breakdown
 from engine.statistics.custom import MEASURES, ReportSpec, Table, run as run_custom
 from engine.statistics.evaluation import Evaluation, evaluate
 from engine.statistics.grouping import DIMENSIONS, TIME_DIMENSIONS
-from engine.statistics.kpi import Kpi
+from engine.statistics.kpi import Kpi, added
 from engine.statistics.kpis import CALL_CODES, CASE_CODES, compute
 from engine.statistics.periods import KINDS as REPORT_KINDS, Period, period
 from engine.statistics.reports import REPORT_CODES, Report, report
 
-__all__ = ["CALL_CODES", "CASE_CODES", "DIMENSIONS", "TIME_DIMENSIONS", "Group", "Kpi", "breakdown", "compute",
+__all__ = ["CALL_CODES", "CASE_CODES", "DIMENSIONS", "TIME_DIMENSIONS", "Group", "Kpi", "added", "breakdown", "compute",
            "MEASURES", "ReportSpec", "Table", "run_custom", "rollup", "saved", "Evaluation", "evaluate",
            "Cohort", "Imbalance", "check", "REPORT_KINDS", "Period", "period", "REPORT_CODES", "Report", "report"]

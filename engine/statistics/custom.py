@@ -18,12 +18,11 @@ from engine.models.case import CATEGORIES, CHANNELS
 from engine.organisation import Actor
 from engine.statistics.breakdown import Group, breakdown
 from engine.statistics.grouping import DIMENSIONS, TIME_DIMENSIONS
-from engine.statistics.kpi import Kpi, count, ratio
+from engine.statistics.kpi import Kpi, added
 from engine.statistics.kpis import CALL_CODES, CASE_CODES
 from forms.messages import msg
 
 MEASURES = CALL_CODES + CASE_CODES
-COUNT_CODES = ("intake", "overdue_cases", "urged_cases")
 FIELDS = ("dimensions", "measures", "parts", "start", "end", "department_id", "category", "channel", "area_id")
 MAX_DAYS = 3 * 366 + 1
 
@@ -161,22 +160,14 @@ class Table:
 
 def _filled(codes, kpis: Mapping[str, Kpi]) -> dict[str, Kpi]:
     """Every measure of a row; a missing one is zero (a count) or has no value (a rate)."""
-    return {c: kpis.get(c) or (count(c, 0) if c in COUNT_CODES else ratio(c, 0, 0)) for c in codes}
+    return {c: kpis.get(c) or added(c, []) for c in codes}
 
 
 def summed(codes, parts: list[Mapping[str, Kpi]]) -> dict[str, Kpi]:
     """Totals of figures: numerators and denominators add up (docs/STATISTICS.md), the value is
     recomputed; a missing figure is zero. A case overdue in two parts (departments, months)
     counts in each, so also in the sum."""
-    found = {}
-    for c in codes:
-        present = [p[c] for p in parts if c in p]
-        numerator = sum(k.numerator for k in present)
-        if c in COUNT_CODES:
-            found[c] = count(c, numerator)
-        else:
-            found[c] = ratio(c, numerator, sum(k.denominator or 0 for k in present))
-    return found
+    return {c: added(c, [p[c] for p in parts if c in p]) for c in codes}
 
 
 def _groups(actor: Actor, spec: ReportSpec) -> list[Group]:

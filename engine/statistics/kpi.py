@@ -1,7 +1,10 @@
 """One figure: numerator, denominator and value (None when the denominator is 0)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+COUNT_CODES = ("intake", "overdue_cases", "urged_cases")     # figures that are counts, not rates
 
 
 @dataclass(frozen=True)
@@ -25,3 +28,13 @@ def ratio(code: str, numerator, denominator) -> Kpi:
 
 def count(code: str, n) -> Kpi:
     return Kpi(code, int(n or 0), None, int(n or 0))
+
+
+def added(code: str, parts: Iterable[Kpi]) -> Kpi:
+    """One figure from its parts (groups, departments, days): numerators and denominators add up
+    (docs/STATISTICS.md) and the value is recomputed; no part is zero."""
+    parts = list(parts)
+    numerator = sum(k.numerator for k in parts)
+    if code in COUNT_CODES:
+        return count(code, numerator)
+    return ratio(code, numerator, sum(k.denominator or 0 for k in parts))

@@ -18,7 +18,7 @@ from engine.models import Case, Department
 from engine.organisation import Actor
 from engine.statistics.balance import Cohort, Imbalance, check
 from engine.statistics.breakdown import Group, breakdown
-from engine.statistics.kpi import Kpi, count, ratio
+from engine.statistics.kpi import Kpi, added
 from engine.statistics.kpis import compute
 from engine.statistics.periods import Period, comparisons, period
 from engine.statistics.window import ALL_DEPARTMENTS, window
@@ -112,13 +112,6 @@ def top_level(tree: dict, scope: list[int], department_id: int | None) -> int | 
     return ids[len(scope)] if len(ids) > len(scope) else ids[-1]
 
 
-def _merged(code: str, kpis: list[Kpi]) -> Kpi:
-    numerator = sum(k.numerator for k in kpis)
-    if all(k.denominator is None for k in kpis):
-        return count(code, numerator)
-    return ratio(code, numerator, sum(k.denominator or 0 for k in kpis))
-
-
 def roll_up(groups: list[Group], tree: dict, scope_id: int | None) -> list[Group]:
     """Leaf-department groups added up into the departments right below the scope (numerators and
     denominators add up); sorted by the department tree, the scope itself and then None last."""
@@ -127,7 +120,7 @@ def roll_up(groups: list[Group], tree: dict, scope_id: int | None) -> list[Group
     for group in groups:
         for code, kpi in group.kpis.items():
             gathered[top_level(tree, scope, group.key)][code].append(kpi)
-    rolled = [Group(key, {code: _merged(code, kpis) for code, kpis in by_code.items()})
+    rolled = [Group(key, {code: added(code, kpis) for code, kpis in by_code.items()})
               for key, by_code in gathered.items()]
     own = scope[-1] if scope else None
     return sorted(rolled, key=lambda g: (g.key is None, g.key == own, _ids(tree[g.key][0]) if g.key in tree else []))

@@ -17,7 +17,7 @@ from engine.models import Department
 from engine.organisation import Actor
 from engine.statistics.breakdown import Group, breakdown
 from engine.statistics.calls import LOSS_STAGES
-from engine.statistics.kpi import Kpi
+from engine.statistics.kpi import Kpi, added
 from engine.statistics.window import ALL_DEPARTMENTS, VIEW_ROLES, window
 from forms.messages import msg
 
@@ -82,15 +82,6 @@ def trend(actor: Actor, *, start: date, end: date, grain: str = "day", departmen
     return rows
 
 
-def _added(kpis: list[Kpi], code: str) -> Kpi:
-    """One figure from parts: numerators and denominators add up (docs/STATISTICS.md)."""
-    numerator = sum(k.numerator for k in kpis)
-    if any(k.denominator is None for k in kpis):
-        return Kpi(code, numerator, None, numerator)
-    denominator = sum(k.denominator for k in kpis)
-    return Kpi(code, numerator, denominator, round(numerator / denominator, 4) if denominator else None)
-
-
 def departments_in_scope(actor: Actor) -> set[int] | None:
     """The ids of the departments whose figures the actor may read (None: all of them)."""
     if actor.has(*ALL_DEPARTMENTS):
@@ -149,7 +140,7 @@ def distribution(actor: Actor, *, start: date, end: date, by: str, department_id
     groups = breakdown(actor, start=start, end=end, by=by, codes=(code,), department_id=department_id)
     if by == "department":
         parts = _rolled_up(groups, code, scope_department(actor, department_id))
-        totals = {key: _added(kpis, code).numerator for key, kpis in parts.items()}
+        totals = {key: added(code, kpis).numerator for key, kpis in parts.items()}
     else:
         totals = _numerators(groups, code)
     ranked = sorted(((key, value) for key, value in totals.items() if key is not None and value),
@@ -197,6 +188,6 @@ def call_loss(actor: Actor, *, start: date, end: date) -> list[dict]:
     groups = breakdown(actor, start=start, end=end, by="year", codes=codes)
     rows = []
     for stage, code in zip(LOSS_STAGES, codes):
-        figure = _added([g.kpis[code] for g in groups if code in g.kpis] or [Kpi(code, 0, 0, None)], code)
+        figure = added(code, [g.kpis[code] for g in groups if code in g.kpis])
         rows.append({"stage": stage, "count": figure.numerator, "rate": figure.value})
     return rows

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from api.pages.statistics.kpis import KPIS, shown
 from api.pages.web import locale
-from engine.statistics import REPORT_CODES, Kpi, Report
+from engine.statistics import REPORT_CODES, Kpi, Report, added
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
 
 KIND_LABELS = {"day": ("日报", "Daily report"), "week": ("周报", "Weekly report"),
@@ -62,12 +62,7 @@ def _cell(code: str, kpi: Kpi | None) -> Cell:
 
 
 def _summed(code: str, groups) -> Kpi:
-    kpis = [g.kpis[code] for g in groups if code in g.kpis]
-    numerator = sum(k.numerator for k in kpis)
-    if KPIS.get(code, ("", "", "count"))[2] == "count":
-        return Kpi(code, numerator, None, numerator)
-    denominator = sum(k.denominator or 0 for k in kpis)
-    return Kpi(code, numerator, denominator, round(numerator / denominator, 4) if denominator else None)
+    return added(code, [g.kpis[code] for g in groups if code in g.kpis])
 
 
 def _group_label(report: Report, dimension: str, key) -> str:
