@@ -14,9 +14,10 @@ surfaces; `telephony` and `documents` build on it.
 """
 from engine.cases.answers import of_cases as answers_of
 from engine.cases.audit import record_many as record_events
+from engine.cases.duplicates import suggest as suggest_duplicates
 from engine.cases.natural import of_case as natural_completion_of
 from engine.cases.numbering import normalize_phone
 from engine.cases.service import find_case, get_case, open_case
 
 __all__ = ["answers_of", "find_case", "get_case", "natural_completion_of", "normalize_phone", "open_case",
-           "record_events"]
+           "record_events", "suggest_duplicates"]

@@ -1,0 +1,56 @@
+"""One intake for every citizen channel: the request becomes a case waiting in triage.
+
+A request that arrives without an agent (the web form, an SMS, a mail, an app or WeChat through
+Open311) is registered by the channel itself: no user registered it, so nobody is its first
+contact until someone takes it in triage (engine.cases.first_contact). The same duplicate check
+the agents see at the desk runs on it and its probable duplicates are recorded on the case, so
+triage sees them before dispatching a second case for one problem.
+"""
+from __future__ import annotations
+
+from engine import cases
+from engine.db import db
+from engine.models import Case
+from engine.organisation import Actor, roles as R
+
+CHANNEL_ACTOR_NAME = "channel"
+DUPLICATES_KEPT = 5          # triage needs the few best candidates, not a long list
+
+
+def channel_actor(channel: str) -> Actor:
+    """Who registers a request no agent took: the channel, with the desk's role and the whole city
+    in view (the duplicate check must see every open case), and no user behind it."""
+    return Actor(user_id=None, username=f"{CHANNEL_ACTOR_NAME}:{channel}",  # type: ignore[arg-type]
+                 roles=frozenset({R.AGENT}), department_id=0, department_path="/")
+
+
+def open_from_channel(channel: str, data: dict, *, files: list[tuple[str, bytes]] = ()) -> Case:
+    """Register a citizen's request from `channel` (intake form fields in `data`; the channel is
+    forced): the case waits in triage, its probable duplicates recorded. Raises ValidationFailed
+    (422, naming the field) like the desk's intake."""
+    actor = channel_actor(channel)
+    fields = {"wants_callback": True, "urgency": "normal", **data, "channel": channel}
+    case = cases.open_case(actor=actor, data=fields, files=list(files))
+    mark_duplicates(case, actor)
+    return case
+
+
+def probable_duplicates(case: Case, actor: Actor) -> list:
+    """Open cases that may be the same request as `case` (itself excluded), best first."""
+    found = cases.suggest_duplicates(actor=actor, phone=case.phone, title=case.title, content=case.content,
+                               address=case.address or "", category=case.category,
+                               limit=DUPLICATES_KEPT + 1)
+    return [s for s in found if s.case_id != case.id][:DUPLICATES_KEPT]
+
+
+def mark_duplicates(case: Case, actor: Actor) -> None:
+    """Record the probable duplicates as a `duplicate_suspected` event (its own transaction, after
+    the intake's: a failed check must not lose the citizen's request)."""
+    found = probable_duplicates(case, actor)
+    if not found:
+        return
+    candidates = [{"case_id": s.case_id, "case_no": s.case_no, "reasons": s.reasons,
+                   "similarity": round(s.similarity, 2)} for s in found]
+    cases.record_events([dict(case_id=case.id, actor_id=None, action="duplicate_suspected", from_stage=case.stage,
+                              to_stage=case.stage, data={"candidates": candidates}, created_at=case.created_at)])
+    db.session.commit()
