@@ -36,6 +36,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     pages.init_app(app)
     from api.pages.web import exempt_api
     exempt_api(rest_blueprints)
+    from api import open311
+    open311.init_app(app)       # Open311 GeoReport v2: api keys, no session, no CSRF
+    from api import channels_sms
+    channels_sms.init_app(app)      # the carrier's inbound SMS webhook (HMAC-signed, no CSRF)
     from engine import storage
     storage.configure(app.config.get("ATTACHMENT_ROOT") or os.path.join(app.instance_path, "attachments"))
     cli.init_app(app)

@@ -41,6 +41,8 @@ def _sms_settings() -> dict:
         "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN") or None,
         "SMS_HTTP_TIMEOUT": float(os.environ.get("SMS_HTTP_TIMEOUT") or 5),
         "SMS_SIGNATURE": os.environ.get("SMS_SIGNATURE") or "【12345】",
+        # the carrier's HMAC key for inbound SMS (POST /channels/sms/inbound); unset: every post is 401
+        "SMS_INBOUND_SECRET": os.environ.get("SMS_INBOUND_SECRET") or "",
     }
 
 

@@ -64,6 +64,9 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
     if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
         processes.load_version(xml=WORKFLOW_FILE.read_bytes(), publish=True)
     if with_cases:
+        # The re-examination process (issue 14); tests and a seed without cases load it on the first request.
+        from engine.channels.reexamination import load_bundled
+        load_bundled()
         demo_cases()
     return logins
 

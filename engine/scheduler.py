@@ -72,6 +72,7 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
     """(id, function, interval seconds) of every job."""
     from engine import accountability, statistics
     from engine.cases import reminders
+    from engine.channels import mailbox_imap
     from engine.deadlines import colours
     from engine.telephony import live as call_live, seats
     return [
@@ -85,6 +86,8 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
         ("accountability", accountability.detection.find, seconds.get("accountability", 600)),
         # The statistics' daily rollup: yesterday once it is over, the last N days each night.
         ("statistics_rollup", statistics.rollup.upkeep, seconds.get("statistics_rollup", 600)),
+        # 市长信箱: new mails of the IMAP mailbox (when MAILBOX_IMAP_HOST is set) become cases.
+        ("mailbox", mailbox_imap.poll_configured, seconds.get("mailbox", 60)),
     ]
 
 

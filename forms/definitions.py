@@ -35,7 +35,9 @@ INTAKE = Form("intake", "受理登记", "Intake", (
     Field("channel", "choice", "来源渠道", "Channel", required=True, options=CHANNEL_OPTIONS),
     Field("citizen_name", "string", "来电人", "Citizen", required=True, max_length=100),
     Field("citizen_gender", "choice", "性别", "Gender", options=GENDER_OPTIONS),
-    Field("phone", "string", "联系电话", "Phone", required=True, max_length=32, pattern=PHONE_PATTERN),
+    # A mail to the mayor's mailbox may carry no phone (the sender's address is kept on the mail record).
+    Field("phone", "string", "联系电话", "Phone", required_if=("channel", ("phone", "web", "app", "wechat", "sms")),
+          max_length=32, pattern=PHONE_PATTERN, hide_unless_required=False),
     Field("title", "string", "标题", "Title", required=True, max_length=200),
     _text("content", "诉求内容", "Content", required=True, max_length=20000),
     Field("matter_id", "matter", "事项分类", "Matter"),

@@ -10,6 +10,8 @@ PACKAGES+=(chromium libatomic1 fonts-noto-cjk)
 # Official documents as PDF (printing/: WeasyPrint needs pango; without harfbuzz-subset every PDF
 # takes seconds) and their checks in tests (poppler's pdftotext, pdffonts, pdftoppm).
 PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)   # + fonts-noto-cjk above
+# The mayor's mailbox tests poll a real IMAP server (Dovecot, started unprivileged by the test).
+PACKAGES+=(dovecot-imapd)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -26,6 +26,7 @@ from engine.models import (
     CaseDepartment,
     CaseEvent,
     CaseNumberCounter,
+    CitizenRating,
     ConfigChange,
     Deadline,
     Department,
@@ -35,6 +36,7 @@ from engine.models import (
     OvertimeReport,
     Parameter,
     ProcessVersion,
+    Reexamination,
     RollupState,
     TelephonyCommand,
     TelephonyState,
@@ -104,7 +106,12 @@ def _clean(app):
         yield
         db.session.rollback()
         db.session.execute(update(Case).values(merged_into_id=None))
-        for model in (AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
+        from engine.models import ChannelClient, Open311Request  # Open311 (issue 14): before the cases
+        for model in (Open311Request, ChannelClient):
+            db.session.execute(delete(model))
+        for table in ("inbound_sms", "web_submission", "phone_verification"): db.session.execute(text(f"DELETE FROM {table}"))  # web form, SMS
+        db.session.execute(text("DELETE FROM inbound_mail")); db.session.execute(text("DELETE FROM imap_cursor"))  # mailbox
+        for model in (CitizenRating, Reexamination, AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken, KpiDay):
             db.session.execute(delete(model))
         db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
@@ -117,6 +124,7 @@ def _clean(app):
         db.session.execute(delete(ConfigChange).where(ConfigChange.area == "process"))
         db.session.commit()
         processes.REGISTRY.clear()      # SQLite may reuse a deleted version's id
+        processes._forms.clear()        # ... and so may a version's uploaded forms (reexamination's)
         processes.forget_current()
 
 

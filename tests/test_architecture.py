@@ -34,7 +34,7 @@ DOMAINS = {
     "documents": {"organisation", "deadlines", "cases"},
     "statistics": {"organisation"},
     "accountability": {"organisation", "deadlines", "notifications"},
-    "channels": {"organisation", "cases"},
+    "channels": {"organisation", "processes", "deadlines", "notifications", "cases"},
 }
 # The kernel every domain stands on; it imports no domain.
 KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite", "engine.localtime",

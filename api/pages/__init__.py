@@ -38,6 +38,7 @@ def healthz():
 PAGE_MODULES = (
     "auth",
     "lookup",
+    "submit",
     "cases.inbox",
     "cases.case",
     "cases.intake_edit",
@@ -67,7 +68,9 @@ PAGE_MODULES = (
     "processes.actions",
     "admin.catalogue",
     "admin.matters",
+    "admin.open311_clients",
     "admin.index",
+    "admin.mailbox",
     "telephony.cdr",
     "telephony.phone",
     "telephony.calls",

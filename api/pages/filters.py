@@ -26,6 +26,8 @@ STAGE_LABELS = {
     "suspension_review": ("挂起审批", "Suspension review"), "suspended": ("挂起", "Suspended"),
     "reply_approval": ("答复审核", "Reply approval"), "review": ("中心审核", "Center review"),
     "visit": ("回访", "Visit"), "close_review": ("办结确认", "Close review"), "closed": ("已办结", "Closed"),
+    "reexamination": ("复核", "Re-examination"), "reexam_review": ("复核审查", "Re-examination review"),
+    "reexam_handling": ("复核办理", "Re-examination handling"),
 }
 STATUS_LABELS = {
     "registered": ("已登记", "Registered"), "dispatching": ("派单中", "Dispatching"),
@@ -146,6 +148,7 @@ def register_filters(app: Flask) -> None:
         print_kinds=_print_kinds(), STAGE_LABELS=STAGE_LABELS, COLOUR_LABELS=COLOUR_LABELS,
         personal_ok=_personal_ok, queue_label=queue_label, seat_label=seat_label, field_label=field_label,
         icon=icon, has_phone=_has_phone, first_time=first_time, lane_label_map=lane_label_map,
+        suspected_duplicates=_suspected_duplicates,
     )
 
 
@@ -199,3 +202,24 @@ def _personal_ok(case) -> bool:
 
     from api.rest.presenters import may_see_personal_data
     return current_user.is_authenticated and may_see_personal_data(current_user.actor, case)
+
+
+def _suspected_duplicates(case) -> list[dict]:
+    """A channel's probable duplicates of the case, for the center that triages it (department users
+    must not learn other cases' numbers from it)."""
+    from flask_login import current_user
+
+    from engine.channels import suspected_of
+    if not (current_user.is_authenticated and current_user.actor.is_center):
+        return []
+    return [{**s, "labels": [reason_label(r, s.get("similarity", 0)) for r in s.get("reasons", [])]}
+            for s in suspected_of(case.id)]
+
+
+def reason_label(reason: str, similarity: float) -> str:
+    """Why the duplicate check matched a case, as the desk and the case summary say it."""
+    if reason == "phone":
+        return _("same phone")
+    if reason == "address":
+        return _("same address and category")
+    return _("similar text (%(pct)s%%)", pct=round(similarity * 100))

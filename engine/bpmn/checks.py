@@ -11,7 +11,16 @@ from typing import Iterator
 from lxml import etree
 
 from engine.bpmn.problems import (
-    BPMN_NS, BPMNDI_NS, SPIFF_NS, Problem, attr_name, b, local, located, namespace, tag,
+    BPMN_NS,
+    BPMNDI_NS,
+    SPIFF_NS,
+    Problem,
+    attr_name,
+    b,
+    local,
+    located,
+    namespace,
+    tag,
 )
 from forms.messages import msg
 

@@ -12,12 +12,18 @@ process diagram (`diagram`) and the citizens' public lookup. Imports `organisati
 `deadlines`, `notifications` and `screening` (intake flags risk words) through their public
 surfaces; `telephony` and `documents` build on it.
 """
+from engine.cases import actions, task_hooks
 from engine.cases.answers import of_cases as answers_of
+from engine.cases.attachments import MAX_AT_INTAKE as MAX_FILES_AT_INTAKE, check as check_attachment
 from engine.cases.audit import record_many as record_events
 from engine.cases.duplicates import suggest as suggest_duplicates
 from engine.cases.natural import of_case as natural_completion_of
 from engine.cases.numbering import normalize_phone
 from engine.cases.service import find_case, get_case, open_case
+from engine.cases.unit import case_action as locked_case_action
 
-__all__ = ["answers_of", "find_case", "get_case", "natural_completion_of", "normalize_phone", "open_case",
-           "record_events", "suggest_duplicates"]
+# The citizens' channels (engine.channels) open cases, check attached files, record events, find
+# duplicates, and rate and re-examine through the case actions and their lock.
+__all__ = ["MAX_FILES_AT_INTAKE", "actions", "answers_of", "check_attachment", "find_case", "get_case",
+           "locked_case_action", "natural_completion_of", "normalize_phone", "open_case", "record_events",
+           "suggest_duplicates", "task_hooks"]

@@ -59,7 +59,7 @@ def _changes(case: Case, data: dict) -> dict[str, tuple]:
     current = {name: getattr(case, name) for name in FIELDS}
     merged = {**current, **{k: v for k, v in data.items() if k in FIELDS}}
     clean = check_form(get_form("intake"), {k: v for k, v in merged.items() if v not in (None, "")})
-    clean["phone"] = normalize_phone(clean["phone"])
+    clean["phone"] = normalize_phone(clean.get("phone", ""))   # a mail may come without one
     for name, empty in EMPTY.items():
         clean.setdefault(name, empty)
     changes = {name: (current[name], clean[name]) for name in FIELDS if clean[name] != current[name]}

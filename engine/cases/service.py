@@ -43,7 +43,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     check_intake_references(clean)
     accepted = attachments.check_intake_files(list(files))
     # One spelling per number, so caller history and duplicate checks find "138-0013 8000" too.
-    clean["phone"] = normalize_phone(clean["phone"])
+    clean["phone"] = normalize_phone(clean.get("phone", ""))   # a mail may come without one
     try:
         version_id = processes.current_version_id(process_id)
         workflow = CaseWorkflow.start(processes.parsed(version_id))

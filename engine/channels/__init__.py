@@ -5,9 +5,10 @@ form (/submit), inbound SMS, the mayor's mailbox (IMAP poller and .eml upload) a
 GeoReport v2 interface for apps, WeChat and partner sites. A request from a channel is registered
 by the channel itself (no agent, so no first contact until triage takes it), waits in triage like a
 desk intake, and carries the probable duplicates the desk's check finds across every channel, so
-triage merges instead of dispatching one problem twice. Imports `organisation` and `cases`
-through their public surfaces.
+triage merges instead of dispatching one problem twice. Imports `organisation`, `processes`,
+`deadlines`, `notifications` and `cases` through their public surfaces.
 """
-from engine.channels.intake import CHANNEL_ACTOR_NAME, open_from_channel, probable_duplicates
+from engine.channels import reexamination_hooks  # noqa: F401  (the re-examination forms' task hooks)
+from engine.channels.intake import CHANNEL_ACTOR_NAME, open_from_channel, probable_duplicates, suspected_of
 
-__all__ = ["CHANNEL_ACTOR_NAME", "open_from_channel", "probable_duplicates"]
+__all__ = ["CHANNEL_ACTOR_NAME", "open_from_channel", "probable_duplicates", "suspected_of"]

@@ -54,3 +54,15 @@ def mark_duplicates(case: Case, actor: Actor) -> None:
     cases.record_events([dict(case_id=case.id, actor_id=None, action="duplicate_suspected", from_stage=case.stage,
                               to_stage=case.stage, data={"candidates": candidates}, created_at=case.created_at)])
     db.session.commit()
+
+
+def suspected_of(case_id: int) -> list[dict]:
+    """The probable duplicates recorded at the case's channel intake ([] when none): each
+    {case_id, case_no, reasons, similarity}, best first."""
+    from sqlalchemy import select
+
+    from engine.models import CaseEvent
+    data = db.session.execute(select(CaseEvent.data).where(
+        CaseEvent.case_id == case_id, CaseEvent.action == "duplicate_suspected")
+        .order_by(CaseEvent.id.desc()).limit(1)).scalar()
+    return list((data or {}).get("candidates", []))

@@ -72,6 +72,8 @@ def open_for(action, *, stage: str, departments: list[tuple[int, str]], actor_id
     case: Case = action.case
     if stage == "sign_for":
         days, warn_days = int(params["sign_for_days"]), int(params["sign_for_warn_days"])
+    elif stage == "reexamination":      # the re-examination's own statutory limit (issue 14)
+        days, warn_days = int(params["reexamination.handling_days"]), int(params["reexamination.warn_days"])
     else:
         days, warn_days = params.handling_days(case.category), params.warn_days(case.category)
     due, provisional = cal.due_after(action.now, days, params.office_end)

@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from engine import cases
 from engine.db import db
 from engine.deadlines import local_moment
-from engine.documents import closing
+from engine.documents import closing, reexamination  # reexamination: 复核意见书 (issue 14)
 from engine.documents.common import DocumentNotAvailable, chinese_date, mask_phone, when as _when
 from engine.errors import DomainError, NotFound, PermissionDenied
 from engine.models import Case, CaseDepartment, CaseEvent, Deadline, Department, NaturalCompletion, OvertimeReport, Urge
@@ -32,6 +32,7 @@ KINDS: dict[str, str] = {
     "receipt": "受理回执",
     "completion-notice": closing.NOTICE,
     "closing-record": "办结文书",       # titled per case by what closed it (closing.TITLES)
+    "reexamination-opinion": reexamination.TITLE,   # 复核意见书 of a re-examination case (issue 14)
 }
 ISSUER = "某市12345政务服务便民热线中心"
 _CATEGORIES = {code: zh for code, zh, _ in CATEGORY_OPTIONS}
@@ -80,7 +81,8 @@ def _available(case: Case, has_report: bool, asked_extension: bool, natural: boo
           "overtime-report": has_report,
           "receipt": True,
           "completion-notice": natural,
-          "closing-record": case.status == "closed"}
+          "closing-record": case.status == "closed",
+          "reexamination-opinion": case.channel == "web" and reexamination.available(case)}
     return [kind for kind in KINDS if ok[kind]]
 
 
@@ -319,4 +321,5 @@ def _receipt(case: Case, ctx: dict) -> None:
 _BUILDERS = {"transfer-slip": _transfer_slip, "assignment-letter": _assignment_letter,
              "supervision-notice": _supervision_notice, "extension-form": _extension_form,
              "overtime-report": _overtime_report, "receipt": _receipt,
-             "completion-notice": closing.completion_notice, "closing-record": closing.closing_record}
+             "completion-notice": closing.completion_notice, "closing-record": closing.closing_record,
+             "reexamination-opinion": reexamination.reexamination_opinion}

@@ -6,10 +6,14 @@ from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.call import CallRecord
 from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.catalogue import DispatchRule, Matter
+from engine.models.channel_client import ChannelClient, Open311Request  # noqa: F401  (Open311, issue 14)
+from engine.models.citizen_channel import InboundSms, PhoneVerification, WebSubmission
 from engine.models.deadline import Deadline, NaturalCompletion, OvertimeReport
+from engine.models.mail import ImapCursor, InboundMail
 from engine.models.notification import Notification
 from engine.models.org import ApiToken, Department, User, UserRole
 from engine.models.process import ProcessVersion
+from engine.models.reexamination import CitizenRating, Reexamination  # noqa: F401  (public case page, issue 14)
 from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
 from engine.models.statistics import KpiDay, RollupState, SavedReport
@@ -19,6 +23,8 @@ from engine.models.work_item import WorkItem
 __all__ = [
     "AccountabilityRecord", "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
     "CaseRiskFlag", "DisputeRecord", "RiskType",
+    "ImapCursor", "InboundMail",
+    "InboundSms", "PhoneVerification", "WebSubmission",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
     "ProcessVersion", "KpiDay", "RollupState", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

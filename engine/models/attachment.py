@@ -21,5 +21,5 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))   # None: the citizen sent it (a channel)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -7,6 +7,10 @@ twice, delivered by the scheduler through the SMS gateway port with retries and 
 and retried by the center's staff. Imports only `organisation`.
 """
 from engine.notifications import notices
-from engine.notifications.outbox import enqueue, queue_receipt
+from engine.notifications.outbox import (
+    enqueue,
+    queue_receipt,
+    signature,  # the SMS signature other domains' texts start with
+)
 
-__all__ = ["enqueue", "notices", "queue_receipt"]
+__all__ = ["enqueue", "notices", "queue_receipt", "signature"]

@@ -72,6 +72,8 @@ def queue_receipt(case: Case) -> bool:
     A plain INSERT with separate parameters (a cached statement): a case that was just created
     cannot have a receipt yet, so no conflict handling and no RETURNING are needed.
     """
+    if not (case.phone or "").strip():
+        return False        # a mail without a phone: nobody to text (its sender is kept on the mail record)
     at = case.created_at
     db.session.execute(sa_insert(Notification.__table__), [dict(
         channel="sms", kind="receipt", recipient=case.phone, body=receipt_text(case),

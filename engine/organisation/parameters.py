@@ -28,6 +28,10 @@ DEFAULTS: dict[str, object] = {
     "office_start": "08:30",
     "office_end": "17:30",
     "max_reopens": 2,
+    # Re-examination (复核, issue 14): the citizen may ask within this many calendar days of the
+    # closing; the re-examination's own limit in working days, yellow from its last warn days.
+    "reexamination.request_days": 30, "reexamination.handling_days": 30, "reexamination.warn_days": 3,
+    "warn_share.reexamination": 50,
     "digest_time": "08:30",          # each working morning, Asia/Shanghai
     "digest_days": 2,                # items due within this many working days
     "recolour_seconds": 60,

@@ -8,6 +8,6 @@ versions (`diff`) and the parsed specs, cached per version (`parsed`). Validatin
 this package stores what passed. It imports only `organisation` (who may upload).
 """
 from engine.processes.library import stored_version
-from engine.processes.versions import DEFAULT_PROCESS, current_version_id, form_for, parsed
+from engine.processes.versions import DEFAULT_PROCESS, current_version_id, form_for, load_version, parsed
 
-__all__ = ["DEFAULT_PROCESS", "current_version_id", "form_for", "parsed", "stored_version"]
+__all__ = ["DEFAULT_PROCESS", "current_version_id", "form_for", "load_version", "parsed", "stored_version"]

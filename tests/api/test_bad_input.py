@@ -15,10 +15,9 @@ from sqlalchemy import delete, func, insert, select
 
 from engine.cases import actions, work_items
 from engine.db import MAX_ID, db
-from engine.errors import ValidationFailed
 from engine.deadlines import calendar
-from engine.models import (CalendarDay, CalendarYear, Case, CaseEvent, ConfigChange, DispatchRule, Parameter,
-                           WorkItem)
+from engine.errors import ValidationFailed
+from engine.models import CalendarDay, CalendarYear, Case, CaseEvent, ConfigChange, DispatchRule, Parameter, WorkItem
 from forms import FORMS
 from tests.api.test_pages import _fresh_limits, csrf, signin  # noqa: F401  (fixtures)
 from tests.factories import INTAKE, open_case, to_handling

@@ -27,7 +27,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "msg": (2,)}
 # Words a Chinese office writes in Latin letters; codes and units.
 ALLOWED = {"API", "PDF", "Excel", "CSRF", "SMS", "ID", "YYYY", "MM", "DD", "HH", "English", "Office", "MB",
            "APP", "IVR", "OpenAPI", "Swagger", "UI", "chinesecalendar", "Ctrl", "BPMN", "bpmn", "XML", "JSON", "YAML", "SHA",
-           "WAV", "MP3", "OGG", "PNG", "JPG", "JPEG", "GIF", "DOC", "DOCX", "XLS", "XLSX", "TXT", "CSV"}
+           "WAV", "MP3", "OGG", "PNG", "JPG", "JPEG", "GIF", "DOC", "DOCX", "XLS", "XLSX", "TXT", "CSV", "EML"}
 SKIPPED_TAGS = {"script", "style", "code"}
 VOID = {"input", "br", "img", "meta", "link", "hr", "col", "source", "wbr", "area", "base", "embed", "param", "track"}
 WORD = re.compile(r"[A-Za-z]{3,}")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.bpmn.service_tasks import OPERATORS
 from engine.bpmn.problems import Problem
+from engine.bpmn.service_tasks import OPERATORS
 from engine.bpmn.validation import validate_definition
 from engine.errors import DefinitionInvalid
 from engine.organisation.roles import ALL_ROLES

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from api.pages.filters import STATUS_LABELS, label, local_time, option_label
+from api.pages.filters import STATUS_LABELS, label, local_time, option_label, reason_label
 from api.pages.web import page_actor
 from engine.cases import duplicates
 from forms.definitions import CATEGORY_OPTIONS
@@ -51,15 +51,7 @@ def _case_fields(row) -> dict:
 
 def _suggestion(s: duplicates.Suggestion) -> dict:
     return {**_case_fields(s), "reasons": list(s.reasons), "similarity": s.similarity,
-            "reason_labels": [_reason_label(r, s.similarity) for r in s.reasons]}
-
-
-def _reason_label(reason: str, similarity: float) -> str:
-    if reason == "phone":
-        return _("same phone")
-    if reason == "address":
-        return _("same address and category")
-    return _("similar text (%(pct)s%%)", pct=round(similarity * 100))
+            "reason_labels": [reason_label(r, s.similarity) for r in s.reasons]}
 
 
 def _history(h: duplicates.HistoryRow) -> dict:

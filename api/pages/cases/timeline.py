@@ -31,6 +31,10 @@ def _labels() -> dict[str, str]:
         "citizen_notified": _("Citizen told by SMS"), "overtime_counted": _("Counted as overtime (Article 7)"),
         "natural_reported": _("Natural completion reported to the center director"),
         "natural_filed": _("Natural completion filed by the center director"),
+        "open311_received": _("Received through Open311"), "duplicate_suspected": _("Probable duplicates found"),
+        "citizen_message": _("Citizen's SMS"),     # an inbound SMS joined the case (engine.channels.sms_inbound)
+        "citizen_rating": _("Citizen's online rating"), "reexamination_requested": _("Re-examination requested"),
+        "reexamination_opened": _("Re-examination of another case"),
     }
 
 
@@ -53,6 +57,10 @@ def event_detail(action: str, data: dict, personal: bool = True) -> str:
     if action == "due_changed":
         return _("%(reason)s: %(days)s working days, %(old)s → %(new)s", reason=_reason(data.get("reason")),
                  days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))
+    if action == "citizen_message":
+        return data.get("text") or ""
+    if action == "duplicate_suspected":     # the numbers only in the summary, which the center alone sees
+        return _("%(n)s open cases look like this request", n=len(data.get("candidates", [])))
     if action == "deadline_started":
         return _("due %(due)s", due=_when(data.get("due_at")))
     return _time_limit_detail(action, data) if action in TIME_LIMIT_EVENTS else _common_detail(action, data)
@@ -108,7 +116,7 @@ def _value(name: str, value) -> str:
 
 def _choice(form_key: str, field: str, value) -> str:
     """A choice's label from the form that recorded it (decision=return → 退回), else the value."""
-    form = FORMS.get(form_key)
+    form = FORMS.get("visit" if form_key == "citizen_rating" else form_key)   # the online rating uses the visit's scale
     for f in form.fields if form else ():
         if f.name == field and f.options:
             for code, zh, en in f.options:
