@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Json, db, utcnow
+
+# A sign-for that returned the case, spelled as each database reads the JSON (the statistics' query
+# must say the same for the planner to use the partial index).
+RETURNED_PG = "action = 'sign_for' AND (data ->> 'decision') = 'return'"
+RETURNED_SQLITE = "action = 'sign_for' AND JSON_EXTRACT(data, '$.\"decision\"') = 'return'"
 
 
 class CaseEvent(db.Model):
@@ -15,7 +20,10 @@ class CaseEvent(db.Model):
     __tablename__ = "case_event"
     __table_args__ = (Index("ix_case_event_case_id_id", "case_id", "id"),
                       # statistics: the events of an action in a period, and their cases (migration 0022)
-                      Index("ix_case_event_action_created", "action", "created_at", "case_id"))
+                      Index("ix_case_event_action_created", "action", "created_at", "case_id"),
+                      # statistics: the returns (退回率), a few in a hundred sign-fors (migration 0028)
+                      Index("ix_case_event_returned", "created_at", "case_id",
+                            postgresql_where=text(RETURNED_PG), sqlite_where=text(RETURNED_SQLITE)))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))

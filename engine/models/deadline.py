@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import db, utcnow
@@ -18,6 +18,9 @@ OVERTIME_CAUSES = ("extension_asked_late", "extension_told_late", "delivered_lat
 # Article 8: the four reasons on the citizen's side that allow a natural completion (自然办结).
 NATURAL_REASONS = ("no_materials", "no_fees", "no_inspection", "citizen_other")
 
+DISPATCHED_AGAIN = "stage = 'sign_for' AND role = 'lead' AND round > 1"
+HANDLED_AGAIN = "stage = 'handling' AND role = 'lead' AND round > 1"
+
 
 class Deadline(db.Model):
     """One statutory limit: the lead's sign-for, or a department's handling in one round.
@@ -31,7 +34,15 @@ class Deadline(db.Model):
     __table_args__ = (
         Index("ix_deadline_state_due", "state", "due_at"),
         Index("ix_deadline_case", "case_id", "state"),
-        Index("ix_deadline_stage_completed", "stage", "completed_at"),   # statistics: limits closed in a period
+        # statistics: limits closed in a period, read from the index alone on PostgreSQL (migration 0028)
+        Index("ix_deadline_stage_completed", "stage", "completed_at",
+              postgresql_include=["role", "state", "case_id", "department_id"]),
+        # statistics: the few cases dispatched or handled again (round > 1), so 退回率 and 延期率
+        # group only those to count each case once (migration 0028)
+        Index("ix_deadline_dispatched_again", "started_at", "case_id", postgresql_where=text(DISPATCHED_AGAIN),
+              sqlite_where=text(DISPATCHED_AGAIN)),
+        Index("ix_deadline_handled_again", "completed_at", "case_id", postgresql_where=text(HANDLED_AGAIN),
+              sqlite_where=text(HANDLED_AGAIN)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -30,6 +30,15 @@ def test_by_day_each_figure_falls_on_its_own_shanghai_day(week, actor):
     assert list(days) == sorted(days)
 
 
+def test_a_case_dispatched_or_handled_twice_counts_once_on_the_day_of_the_first(week, actor):
+    days = grouped(actor, "day")
+    # C dispatched 11-02 (returned) and again 11-03: once, on 11-02, with A B D H; G on 11-06
+    assert column(days, "return_rate") == {"2026-11-02": (1, 5), "2026-11-06": (0, 1)}
+    # B's handling closed 11-03 (round 1) and 11-04 (round 2, after 重办): once, on 11-03 with I A;
+    # F C on 11-04; D (extended) replied on Saturday
+    assert column(days, "extension_rate") == {"2026-11-03": (0, 3), "2026-11-04": (0, 2), "2026-11-07": (1, 1)}
+
+
 def test_by_hour_and_by_month(week, actor):
     hours = column(grouped(actor, "hour"), "intake")
     assert hours == {10: (9, None), 11: (1, None), 12: (2, None), 23: (1, None)}
