@@ -31,6 +31,7 @@ from engine.models import (
     Deadline,
     Department,
     KpiDay,
+    KpiMonth,
     NaturalCompletion,
     Notification,
     OvertimeReport,
@@ -112,7 +113,7 @@ def _clean(app):
         for table in ("inbound_sms", "web_submission", "phone_verification"): db.session.execute(text(f"DELETE FROM {table}"))  # web form, SMS
         db.session.execute(text("DELETE FROM inbound_mail")); db.session.execute(text("DELETE FROM imap_cursor"))  # mailbox
         for model in (CitizenRating, Reexamination, AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
-                      CaseNumberCounter, ApiToken, KpiDay):
+                      CaseNumberCounter, ApiToken, KpiDay, KpiMonth):
             db.session.execute(delete(model))
         db.session.execute(delete(Parameter).where(Parameter.name.like("notice.%")))   # texts a test edited
         db.session.execute(delete(Parameter).where(Parameter.name.like("accountability.%")))

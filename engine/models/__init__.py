@@ -16,7 +16,7 @@ from engine.models.process import ProcessVersion
 from engine.models.reexamination import CitizenRating, Reexamination  # noqa: F401  (public case page, issue 14)
 from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
-from engine.models.statistics import KpiDay, RollupState, SavedReport
+from engine.models.statistics import KpiDay, KpiMonth, RollupState, SavedReport
 from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 
@@ -26,5 +26,5 @@ __all__ = [
     "ImapCursor", "InboundMail",
     "InboundSms", "PhoneVerification", "WebSubmission",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
-    "ProcessVersion", "KpiDay", "RollupState", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
+    "ProcessVersion", "KpiDay", "KpiMonth", "RollupState", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

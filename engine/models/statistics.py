@@ -1,5 +1,5 @@
 """Statistics: the custom reports people saved under a name for their role (自定义报表), and the
-daily rollup of the additive KPIs (kpi_day) with its state (rollup_state)."""
+daily rollup of the additive KPIs (kpi_day), its monthly sums (kpi_month) and its state (rollup_state)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -40,6 +40,21 @@ class KpiDay(db.Model):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     numerator: Mapped[float] = mapped_column(Float)
     denominator: Mapped[int | None] = mapped_column(Integer)               # None: a count
+
+
+class KpiMonth(db.Model):
+    """kpi_day summed per calendar month (`month` is its first day), rewritten with the days it sums
+    (engine.statistics.rollup), so a year reads twelve months of rows instead of 365 days."""
+
+    __tablename__ = "kpi_month"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    numerator: Mapped[float] = mapped_column(Float)
+    denominator: Mapped[int | None] = mapped_column(Integer)
 
 
 class RollupState(db.Model):

@@ -54,7 +54,8 @@ def return_rate(w: Window, g: Grouping = Grouping()) -> Figures:
     first = _first_dispatch(w)
     returned = _events("sign_for", w.during(CaseEvent.created_at), CaseEvent.data["decision"].as_string() == "return")
     if not w.whole_center or "department" in g.dimensions or any(d in CASE_DIMENSIONS for d in g.dimensions):
-        source = lambda s: s.select_from(Case).join(first, first.c.case_id == Case.id).where(*w.case_filters())  # noqa: E731
+        source = lambda s: (s.select_from(Case).join(first, first.c.case_id == Case.id)  # noqa: E731
+                            .where(*w.case_filters()))
     else:
         source = lambda s: s.select_from(first)  # noqa: E731
     found = fetch(g.key(first.c.at), [func.count(), func.count().filter(first.c.case_id.in_(returned))], source)
@@ -71,8 +72,8 @@ def _first_dispatch(w: Window):
     dispatched = [CaseEvent.action == "dispatch", w.during(CaseEvent.created_at)]
     once = select(CaseEvent.case_id.label("case_id"), CaseEvent.created_at.label("at")).where(
         *dispatched, CaseEvent.case_id.not_in(again))
-    several = (select(CaseEvent.case_id, func.min(CaseEvent.created_at)).where(*dispatched, CaseEvent.case_id.in_(again))
-               .group_by(CaseEvent.case_id))
+    several = (select(CaseEvent.case_id, func.min(CaseEvent.created_at))
+               .where(*dispatched, CaseEvent.case_id.in_(again)).group_by(CaseEvent.case_id))
     return union_all(once, several).subquery()
 
 

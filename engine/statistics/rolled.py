@@ -14,7 +14,7 @@ from sqlalchemy import func
 
 from engine.db import db
 from engine.localtime import local_date
-from engine.models import KpiDay, RollupState
+from engine.models import KpiDay, KpiMonth, RollupState
 from engine.organisation import scope
 from engine.ports import now
 from engine.statistics.grouping import day_part, fetch
@@ -47,36 +47,75 @@ def serves(w: Window, dimensions: tuple[str, ...]) -> bool:
     return w.area_id is None and all(d in DIMENSIONS for d in dimensions)
 
 
-def _key(by: str):
+def _key(table, by: str):
     if by == "department":
-        return KpiDay.department_id
+        return table.department_id
     if by in ("category", "channel"):
-        return getattr(KpiDay, by)
-    return day_part(KpiDay.day, by)
+        return getattr(table, by)
+    return day_part(table.month if table is KpiMonth else table.day, by)
 
 
-def _filters(w: Window) -> list:
+def _filters(table, w: Window) -> list:
     """The window's filters on the rollup's columns (a figure's department is already the lead's
     or the limit holder's, as the raw query chose it)."""
     found = []
     if w.scoped_to is not None:
-        found.append(KpiDay.department_id.in_(scope.subtree_department_ids(w.scoped_to)))
+        found.append(table.department_id.in_(scope.subtree_department_ids(w.scoped_to)))
     if w.department_id:
-        found.append(KpiDay.department_id.in_(scope.subtree_of(w.department_id)))
+        found.append(table.department_id.in_(scope.subtree_of(w.department_id)))
     if w.category:
-        found.append(KpiDay.category == w.category)
+        found.append(table.category == w.category)
     if w.channel:
-        found.append(KpiDay.channel == w.channel)
+        found.append(table.channel == w.channel)
     return found
+
+
+def months_within(first: date, last: date) -> tuple[date, date] | None:
+    """The first days of the first and last whole calendar months inside first..last, if any."""
+    start = first if first.day == 1 else _next_month(first)
+    end = last.replace(day=1) if (last + timedelta(days=1)).day == 1 else _previous_month(last)
+    return (start, end) if start <= end else None
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def read(w: Window, dimensions: tuple[str, ...], codes: set[str], first: date, last: date) -> dict:
     """{(key, code): (numerator, denominator)} of the days first..last; the key as grouping.Grouping
-    makes it (None when ungrouped, one value, or a tuple), department 0 read as None."""
-    keys = (*[_key(d) for d in dimensions], KpiDay.code)
-    found = fetch(keys, [func.sum(KpiDay.numerator), func.sum(KpiDay.denominator)],
-                  lambda s: s.select_from(KpiDay).where(KpiDay.day >= first, KpiDay.day <= last,
-                                                        KpiDay.code.in_(sorted(codes)), *_filters(w)))
+    makes it (None when ungrouped, one value, or a tuple), department 0 read as None. Whole months
+    come from kpi_month (a year: 12 months of rows instead of 365 days), the days around them and
+    any grouping by day from kpi_day."""
+    months = None if "day" in dimensions else months_within(first, last)
+    if months is None:
+        return _read(KpiDay, KpiDay.day, w, dimensions, codes, first, last)
+    after = _next_month(months[1])
+    parts = [_read(KpiMonth, KpiMonth.month, w, dimensions, codes, *months)]
+    if first < months[0]:
+        parts.append(_read(KpiDay, KpiDay.day, w, dimensions, codes, first, months[0] - timedelta(days=1)))
+    if after <= last:
+        parts.append(_read(KpiDay, KpiDay.day, w, dimensions, codes, after, last))
+    out: dict = {}
+    for part in parts:
+        for key, (numerator, denominator) in part.items():
+            if key in out:
+                was_numerator, was_denominator = out[key]
+                numerator += was_numerator
+                if was_denominator is not None:    # None: a count, in every part alike
+                    denominator = (denominator or 0) + was_denominator
+            out[key] = (numerator, denominator)
+    return out
+
+
+def _read(table, moment, w: Window, dimensions: tuple[str, ...], codes: set[str], first: date, last: date) -> dict:
+    keys = (*[_key(table, d) for d in dimensions], table.code)
+    found = fetch(keys, [func.sum(table.numerator), func.sum(table.denominator)],
+                  lambda s: s.select_from(table).where(moment >= first, moment <= last,
+                                                       table.code.in_(sorted(codes)), *_filters(table, w)))
     department = dimensions.index("department") if "department" in dimensions else None
     out = {}
     for key, (numerator, denominator) in found.items():

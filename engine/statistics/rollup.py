@@ -2,7 +2,8 @@
 channel, and the call figures per day, written by the raw queries themselves (kpis.raw grouped
 by those keys), so the sums compute() and breakdown() read from it equal the raw figures.
 
-`refresh(start, end)` rewrites those days in one transaction (never today: today is always read
+`refresh(start, end)` rewrites those days, and the monthly sums of their months (kpi_month), in one
+transaction (never today: today is always read
 live). `upkeep()` is the scheduler's job: at its first run of a Shanghai day it rewrites the last
 `statistics.rollup_days` days (late changes — a case reopened, a visit on an old case, a new
 lead department — move figures of older days), and between sweeps it fills a missing yesterday.
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Date, delete, func, insert, literal, select
 
 from engine.db import db
 from engine.localtime import local_midnight
-from engine.models import KpiDay, RollupState
+from engine.models import KpiDay, KpiMonth, RollupState
 from engine.organisation import settings
 from engine.ports import now
 from engine.statistics import rolled
@@ -43,12 +44,29 @@ def refresh(start: date, end: date, *, sweep: bool = False) -> int:
     rows += [_row(day, None, "", "", k) for day, k in raw(w, CALL_GRAIN, set(CALL_CODES), REPEAT_DAYS)]
     if rows:
         db.session.execute(insert(KpiDay), rows)
+    sum_months(start, end)
     _extend(state, start, end)
     if sweep:
         state.swept_on = rolled.today()
     state.refreshed_at = now()
     db.session.commit()
     return len(rows)
+
+
+def sum_months(start: date, end: date) -> None:
+    """Rewrite kpi_month for every month the days start..end touch, from kpi_day (in the caller's
+    transaction). A month is read from kpi_month only when all its days are held, and each of its
+    days was then written by a refresh that rewrote the month's sums after it."""
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        db.session.execute(delete(KpiMonth).where(KpiMonth.month == month))
+        keys = (KpiDay.code, KpiDay.department_id, KpiDay.category, KpiDay.channel)
+        summed = (select(literal(month, Date), *keys, func.sum(KpiDay.numerator), func.sum(KpiDay.denominator))
+                  .where(KpiDay.day >= month, KpiDay.day < following).group_by(*keys))
+        db.session.execute(insert(KpiMonth).from_select(
+            ["month", "code", "department_id", "category", "channel", "numerator", "denominator"], summed))
+        month = following
 
 
 def upkeep() -> dict[str, int]:

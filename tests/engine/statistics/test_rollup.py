@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine import statistics
 from engine.db import db
-from engine.models import KpiDay, Parameter, RollupState
+from engine.models import KpiDay, KpiMonth, Parameter, RollupState
 from engine.statistics import kpis, rolled, rollup
 from engine.statistics.window import window
 from tests.engine.statistics.story import END, START, Story, at
@@ -212,3 +212,39 @@ def test_the_scheduler_runs_it_and_the_cli_fills_history(app, week, actor, clock
     through_rollup, raw = both(monkeypatch, lambda: groups(actor, "month", "department"))
     assert through_rollup == raw
     assert app.test_cli_runner().invoke(args=["statistics", "rollup", "--from", "2026-11-21"]).exit_code == 2
+
+
+def test_whole_months_read_the_monthly_sums_and_give_the_raw_figures(week, actor, dept, clock, monkeypatch):
+    rolled_up(clock, date(2026, 9, 1), date(2026, 11, 19))
+    month_reads = []
+    real = rolled._read
+    monkeypatch.setattr(rolled, "_read", lambda table, *a: (month_reads.append(table.__name__), real(table, *a))[1])
+    periods = [(date(2026, 9, 1), date(2026, 10, 31)),     # two whole months
+               (date(2026, 9, 15), date(2026, 11, 10)),    # days, October whole, days
+               (date(2026, 10, 1), date(2026, 11, 30))]    # October whole; November partly held, partly raw
+    for start, end in periods:
+        for ask in (lambda: totals(actor, start=start, end=end),
+                    lambda: totals(actor, start=start, end=end, department_id=dept("xs")),
+                    lambda: groups(actor, "month", start=start, end=end),
+                    lambda: groups(actor, "department", "category", start=start, end=end),
+                    lambda: groups(actor, "year", "channel", start=start, end=end, login="xs_leader")):
+            through_rollup, raw = both(monkeypatch, ask)
+            assert through_rollup == raw and raw, (start, end)
+    assert "KpiMonth" in month_reads and "KpiDay" in month_reads
+
+
+def test_the_monthly_sums_are_the_days_summed_and_follow_a_refresh(week, actor, clock):
+    rolled_up(clock, date(2026, 9, 1), date(2026, 11, 19))
+
+    def by_month(table, moment):
+        found = Counter()
+        for month, code, n in db.session.execute(select(moment, table.code, table.numerator)):
+            found[(month if table is KpiMonth else month.replace(day=1), code)] += n
+        return found
+    assert by_month(KpiMonth, KpiMonth.month) == by_month(KpiDay, KpiDay.day)
+    assert by_month(KpiMonth, KpiMonth.month)[(date(2026, 11, 1), "intake")] == 14     # 13 in the week + S
+    Story(actor, None, clock).open(at(11, 3, 15), "13900000099")     # a late registration on a rolled-up day
+    clock.at = at(11, 20)
+    rollup.refresh(date(2026, 11, 3), date(2026, 11, 3))
+    assert by_month(KpiMonth, KpiMonth.month)[(date(2026, 11, 1), "intake")] == 15
+    assert by_month(KpiMonth, KpiMonth.month) == by_month(KpiDay, KpiDay.day)
