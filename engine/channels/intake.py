@@ -36,11 +36,15 @@ def open_from_channel(channel: str, data: dict, *, files: list[tuple[str, bytes]
 
 
 def probable_duplicates(case: Case, actor: Actor) -> list:
-    """Open cases that may be the same request as `case` (itself excluded), best first."""
-    found = cases.suggest_duplicates(actor=actor, phone=case.phone, title=case.title, content=case.content,
-                               address=case.address or "", category=case.category,
-                               limit=DUPLICATES_KEPT + 1)
-    return [s for s in found if s.case_id != case.id][:DUPLICATES_KEPT]
+    """Open cases that may be the same request as `case` (itself excluded), best first. A channel's
+    category is the citizen's or a guess (an SMS is a consultation until triage says otherwise), so
+    the text is also compared across categories, not only within the case's own."""
+    asked = dict(actor=actor, phone=case.phone, title=case.title, content=case.content, address=case.address or "",
+                 limit=DUPLICATES_KEPT + 1)
+    found = {s.case_id: s for s in cases.suggest_duplicates(**asked, category="")}
+    found.update({s.case_id: s for s in cases.suggest_duplicates(**asked, category=case.category)})
+    ranked = sorted(found.values(), key=lambda s: (s.score, s.created_at, s.case_id), reverse=True)
+    return [s for s in ranked if s.case_id != case.id][:DUPLICATES_KEPT]
 
 
 def mark_duplicates(case: Case, actor: Actor) -> None:

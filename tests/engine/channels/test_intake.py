@@ -40,3 +40,10 @@ def test_bad_input_names_the_field(app):
     with pytest.raises(ValidationFailed) as refused:
         open_from_channel("web", {**WEB, "phone": "not a phone"})
     assert "phone" in str(refused.value.errors if hasattr(refused.value, "errors") else refused.value)
+
+
+def test_the_text_is_compared_across_categories(app, actor):
+    earlier = open_case(actor("agent"), category="complaint", phone="13700000001")
+    case = open_from_channel("sms", {**WEB, "category": "consult", "phone": "13700000002"})
+    [event] = _events(case.id, "duplicate_suspected")
+    assert [(c["case_no"], c["reasons"]) for c in event.data["candidates"]] == [(earlier.case_no, ["text"])]
