@@ -4,7 +4,7 @@ ZH = {
     "choose dimensions, figures, filters and a period; every figure by its written definition":
         "选择维度、指标、筛选条件和统计期间；各项指标按统计口径计算",
     "Saved report": "已保存报表", "Rows by": "行维度", "then by": "再按", "All areas": "全部区域",
-    "Dimensions": "维度", "Measures": "指标", "Report name": "报表名称", "Numerators": "分子分母",
+    "Dimensions": "维度", "Figures to show": "指标", "Report name": "报表名称", "Numerators": "分子分母",
     "Show numerators and denominators": "显示分子、分母", "(none)": "（无）",
     "Call figures are the whole center's: only by year, month, day or hour, without filters.":
         "话务指标为全中心数据：只能按年、月、日或时段统计，且不加筛选条件。",

@@ -47,7 +47,7 @@ def measure_label(code: str) -> str:
 
 def field_name(field: str) -> str:
     """What the builder calls a field in its error lines."""
-    return {"dimensions": _("Dimensions"), "measures": _("Measures"), "start": _("Start date"),
+    return {"dimensions": _("Dimensions"), "measures": _("Figures to show"), "start": _("Start date"),
             "end": _("End date"), "department_id": _("Department"), "area_id": _("Area"), "category": _("Category"),
             "channel": _("Channel"), "name": _("Report name"), "role": _("Role"), "parts": _("Numerators")}.get(
         field, field)
