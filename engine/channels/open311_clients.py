@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 
 from engine.db import db
 from engine.errors import NotFound, check_form
-from engine.models import ChannelClient, ConfigChange
-from engine.organisation import Actor, roles as R
+from engine.models import ChannelClient
+from engine.organisation import Actor, commit_edit, roles as R
 from engine.ports import now as clock_now
 from forms import Field, Form
 from forms.messages import msg
@@ -140,15 +140,5 @@ def _rate(value: str | None) -> str:
 
 
 def _commit(row: ChannelClient, old: dict | None, actor: Actor, reason: str) -> ChannelClient:
-    """Stamp, audit and commit; an unchanged save writes nothing."""
-    new = snapshot(row)
-    if old == new:
-        db.session.rollback()
-        return row
-    now = clock_now()
-    row.updated_at, row.updated_by_id = now, actor.user_id
-    db.session.flush()                       # a new row's id names its audit key
-    db.session.add(ConfigChange(area=AUDIT_AREA, key=f"client:{row.id}", old=old, new=new, reason=reason,
-                                actor_id=actor.user_id, created_at=now))
-    db.session.commit()
-    return row
+    """Stamp, audit and commit like every admin edit; an unchanged save writes nothing."""
+    return commit_edit(row, old, snapshot(row), area=AUDIT_AREA, key_prefix="client", actor=actor, reason=reason)

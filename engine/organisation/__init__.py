@@ -10,8 +10,9 @@ domain: every other domain asks it who may do what.
 """
 from engine.organisation import matters, roles, scope, settings
 from engine.organisation.actor import Actor, actor_from_user
+from engine.organisation.config_audit import commit_edit
 from engine.organisation.directory import department_name
 from engine.organisation.dispatch_rules import AREA_KINDS, HANDLING_KINDS, check_area, check_departments
 
 __all__ = ["AREA_KINDS", "Actor", "HANDLING_KINDS", "actor_from_user", "check_area", "check_departments",
-           "department_name", "matters", "roles", "scope", "settings"]
+           "commit_edit", "department_name", "matters", "roles", "scope", "settings"]
