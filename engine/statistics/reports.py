@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from engine.db import db
 from engine.models import Case, Department
 from engine.organisation import Actor
+from engine.ports import run_all
 from engine.statistics.balance import Cohort, Imbalance, check
 from engine.statistics.breakdown import Group, breakdown
 from engine.statistics.kpi import Kpi, added
@@ -52,15 +53,23 @@ def report(actor: Actor, *, kind: str | None, value: str | None = None,
            department_id: int | None = None) -> Report:
     """The fixed report of the `kind` ("day", "week", "month", "year") period named by `value`
     (empty: the latest complete one) for the city or a department's subtree. 422 naming `kind` or
-    `period`; access as compute() (403 outside a department leader's subtree)."""
+    `period`; access as compute() (403 outside a department leader's subtree).
+
+    Its three computes and three breakdowns are independent reads: they run at once on PostgreSQL
+    (run_all). Measured at 1M cases on 2 cores, a month's report 1.3 → 0.8-1.0 s once its figures
+    were light enough not to fill both cores with PostgreSQL's own parallel workers."""
     chosen = period(kind, value)
-    headline = compute(actor, start=chosen.start, end=chosen.end, department_id=department_id)
-    compared = {key: (p, compute(actor, start=p.start, end=p.end, department_id=department_id))
-                for key, p in comparisons(chosen).items()}
+    others = comparisons(chosen)
+    parts = run_all([lambda: compute(actor, start=chosen.start, end=chosen.end, department_id=department_id),
+                     *[lambda p=p: compute(actor, start=p.start, end=p.end, department_id=department_id)
+                       for p in others.values()],
+                     *[lambda by=by: breakdown(actor, start=chosen.start, end=chosen.end, by=by, codes=REPORT_CODES,
+                                               department_id=department_id) for by in DIMENSIONS]])
+    headline = parts[0]
+    compared = {key: (p, found) for (key, p), found in zip(others.items(), parts[1:1 + len(others)])}
     tree = _departments()
     scope_id = department_id or (None if actor.has(*ALL_DEPARTMENTS) else actor.department_id)
-    sections = {by: breakdown(actor, start=chosen.start, end=chosen.end, by=by, codes=REPORT_CODES,
-                              department_id=department_id) for by in DIMENSIONS}
+    sections = dict(zip(DIMENSIONS, parts[1 + len(others):]))
     sections["department"] = roll_up(sections["department"], tree, scope_id)
     found = cohort(actor, chosen, department_id, headline["intake"].numerator)
     return Report(period=chosen, scope_id=scope_id, headline=headline, compared=compared, sections=sections,
