@@ -43,6 +43,7 @@ class Case(db.Model):
         Index("ix_case_status_created", "status", "created_at"),
         Index("ix_case_phone_created", "phone", "created_at"),
         Index("ix_case_closed", "closed_at"),     # statistics: the cases closed in a period
+        Index("ix_case_category_created", "category", "created_at"),   # duplicates: a category's newest (0030)
         # statistics: the extended cases (延期率), a few in a hundred (migration 0028)
         Index("ix_case_extended", "id", postgresql_where=text("extension_count > 0"),
               sqlite_where=text("extension_count > 0")),
