@@ -7,7 +7,7 @@ Create Date: 2026-12-06 22:40:00
 Every intake from a citizen's channel (and the agent's desk while typing) asks for the newest 300
 open cases of the request's category in the last 30 days. With the category's index alone,
 PostgreSQL read every case of a large category and sorted them (78 ms a request at 30,000 cases
-of one category during bench/open311.py); (category, created_at) reads the newest ones in order
+of one category during bench/channels.py); (category, created_at) reads the newest ones in order
 and stops at 300.
 """
 from alembic import op

@@ -4,7 +4,7 @@ check in the database that every 201 became exactly one case (no loss, no duplic
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_open311_bench \\
         .venv/bin/flask --app wsgi run --port 5077 &          # the server under test, same database
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_open311_bench \\
-        .venv/bin/python bench/open311.py --url http://127.0.0.1:5077 --rate 200 --duration 60
+        .venv/bin/python bench/channels.py --url http://127.0.0.1:5077 --rate 200 --duration 60
 
 The database must be migrated and seeded (`flask db upgrade`, `flask seed demo --if-empty`). The
 bench registers its own client (a rate limit far above the load) through the engine, sends the
