@@ -8,9 +8,11 @@ triage sees them before dispatching a second case for one problem.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from engine import cases
 from engine.db import db
-from engine.models import Case
+from engine.models import Case, CaseEvent
 from engine.organisation import Actor, roles as R
 
 CHANNEL_ACTOR_NAME = "channel"
@@ -67,9 +69,6 @@ def mark_duplicates(case: Case, actor: Actor) -> None:
 def suspected_of(case_id: int) -> list[dict]:
     """The probable duplicates recorded at the case's channel intake ([] when none): each
     {case_id, case_no, reasons, similarity}, best first."""
-    from sqlalchemy import select
-
-    from engine.models import CaseEvent
     data = db.session.execute(select(CaseEvent.data).where(
         CaseEvent.case_id == case_id, CaseEvent.action == "duplicate_suspected")
         .order_by(CaseEvent.id.desc()).limit(1)).scalar()

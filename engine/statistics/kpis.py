@@ -74,7 +74,7 @@ def figures(w: Window, g: Grouping, codes: set[str], repeat_days: int) -> list[t
         return raw(w, g, codes, repeat_days)
     first, last = span
     parts: dict = {}
-    for (key, code), (numerator, denominator) in rolled.read(w, g.dimensions, summed, first, last).items():
+    for (key, code), (numerator, denominator) in rolled.read(w, g.dimensions, summed, first, last):
         _add(parts, ALL if g.by is None else key, code, numerator, denominator)
     for edge in _edges(w, first, last):
         for key, k in raw(edge, g, summed, repeat_days):

@@ -76,10 +76,11 @@ def extension_rate(w: Window, g: Grouping = Grouping()) -> Figures:
     counted as rows, the few closed several times with DISTINCT, in two queries: one DISTINCT
     over all rows made PostgreSQL sort a year's 750,000 rows by their group."""
     once, several = _first_closures(w)
+    ever_extended = select(Case.id).where(Case.extension_count > 0)
+    by_case = any(d in CASE_DIMENSIONS for d in g.dimensions)
     found: dict = {}
     for closed, counted in ((once, lambda c: func.count(c)), (several, lambda c: func.count(distinct(c)))):
-        extended = closed.c.case_id.in_(select(Case.id).where(Case.extension_count > 0))
-        by_case = any(d in CASE_DIMENSIONS for d in g.dimensions)
+        extended = closed.c.case_id.in_(ever_extended)
         part = fetch(g.key(closed.c.at, closed.c.department_id),
                      [counted(closed.c.case_id), counted(closed.c.case_id).filter(extended)],
                      (lambda s, c=closed: s.select_from(c).join(Case, Case.id == c.c.case_id)) if by_case

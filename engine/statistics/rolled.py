@@ -85,30 +85,22 @@ def _previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def read(w: Window, dimensions: tuple[str, ...], codes: set[str], first: date, last: date) -> dict:
-    """{(key, code): (numerator, denominator)} of the days first..last; the key as grouping.Grouping
-    makes it (None when ungrouped, one value, or a tuple), department 0 read as None. Whole months
-    come from kpi_month (a year: 12 months of rows instead of 365 days), the days around them and
-    any grouping by day from kpi_day."""
+def read(w: Window, dimensions: tuple[str, ...], codes: set[str], first: date, last: date) -> list:
+    """[((key, code), (numerator, denominator))] of the days first..last; the key as
+    grouping.Grouping makes it (None when ungrouped, one value, or a tuple), department 0 read as
+    None. Whole months come from kpi_month (a year: 12 months of rows instead of 365 days), the days
+    around them and any grouping by day from kpi_day: a key may come once from each, and the caller
+    adds them up as it adds the raw days (kpis.figures)."""
     months = None if "day" in dimensions else months_within(first, last)
     if months is None:
-        return _read(KpiDay, KpiDay.day, w, dimensions, codes, first, last)
+        return list(_read(KpiDay, KpiDay.day, w, dimensions, codes, first, last).items())
     after = _next_month(months[1])
-    parts = [_read(KpiMonth, KpiMonth.month, w, dimensions, codes, *months)]
+    found = list(_read(KpiMonth, KpiMonth.month, w, dimensions, codes, *months).items())
     if first < months[0]:
-        parts.append(_read(KpiDay, KpiDay.day, w, dimensions, codes, first, months[0] - timedelta(days=1)))
+        found += _read(KpiDay, KpiDay.day, w, dimensions, codes, first, months[0] - timedelta(days=1)).items()
     if after <= last:
-        parts.append(_read(KpiDay, KpiDay.day, w, dimensions, codes, after, last))
-    out: dict = {}
-    for part in parts:
-        for key, (numerator, denominator) in part.items():
-            if key in out:
-                was_numerator, was_denominator = out[key]
-                numerator += was_numerator
-                if was_denominator is not None:    # None: a count, in every part alike
-                    denominator = (denominator or 0) + was_denominator
-            out[key] = (numerator, denominator)
-    return out
+        found += _read(KpiDay, KpiDay.day, w, dimensions, codes, after, last).items()
+    return found
 
 
 def _read(table, moment, w: Window, dimensions: tuple[str, ...], codes: set[str], first: date, last: date) -> dict:

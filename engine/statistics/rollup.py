@@ -3,8 +3,7 @@ channel, and the call figures per day, written by the raw queries themselves (kp
 by those keys), so the sums compute() and breakdown() read from it equal the raw figures.
 
 `refresh(start, end)` rewrites those days, and the monthly sums of their months (kpi_month), in one
-transaction (never today: today is always read
-live). `upkeep()` is the scheduler's job: at its first run of a Shanghai day it rewrites the last
+transaction (never today: today is always read live). `upkeep()` is the scheduler's job: at its first run of a Shanghai day it rewrites the last
 `statistics.rollup_days` days (late changes — a case reopened, a visit on an old case, a new
 lead department — move figures of older days), and between sweeps it fills a missing yesterday.
 """
