@@ -1,10 +1,11 @@
-"""Open311 load: POST /open311/v2/requests.json at a fixed rate against a running server, then
-check in the database that every 201 became exactly one case (no loss, no duplicate).
+"""Open311 load: POST /open311/v2/requests.json at a fixed rate against a running server, wait
+until the scheduler has opened every queued request, then check in the database that every 201
+became exactly one case (no loss, no duplicate).
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_open311_bench \\
-        .venv/bin/flask --app wsgi run --port 5077 &          # the server under test, same database
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_open311_bench \\
-        .venv/bin/python bench/channels.py --url http://127.0.0.1:5077 --rate 200 --duration 60
+    export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_open311_bench
+    .venv/bin/gunicorn -w 3 --threads 8 -b 127.0.0.1:5077 wsgi:app &     # the server under test
+    .venv/bin/flask --app wsgi scheduler run &                           # opens the queued requests
+    .venv/bin/python bench/channels.py --url http://127.0.0.1:5077 --rate 200 --duration 60
 
 The database must be migrated and seeded (`flask db upgrade`, `flask seed demo --if-empty`). The
 bench registers its own client (a rate limit far above the load) through the engine, sends the
@@ -37,6 +38,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=200.0, help="POSTs per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--threads", type=int, default=96, help="client threads (in-flight requests at most)")
+    parser.add_argument("--drain-timeout", type=float, default=1800, help="seconds to wait for the queue to empty")
     return parser.parse_args()
 
 
@@ -54,7 +56,7 @@ def register_client(app) -> tuple[int, str]:
 
 
 def one_post(url: str, key: str, i: int, due: float) -> tuple[float, int, str]:
-    """(latency s, status, service_request_id or error text) of the i-th request, sent at `due`."""
+    """(latency s, status, token or error text) of the i-th request, sent at `due`."""
     delay = due - time.perf_counter()
     if delay > 0:
         time.sleep(delay)
@@ -67,7 +69,7 @@ def one_post(url: str, key: str, i: int, due: float) -> tuple[float, int, str]:
     try:
         res = session.post(f"{url}/open311/v2/requests.json", data=data, timeout=60)
         body = res.json()[0]
-        return time.perf_counter() - t0, res.status_code, body.get("service_request_id") or body.get("description", "")
+        return time.perf_counter() - t0, res.status_code, body.get("token") or body.get("description", "")
     except Exception as exc:           # a refused connection or a timeout is an error of the run
         return time.perf_counter() - t0, 0, type(exc).__name__
 
@@ -81,22 +83,47 @@ def run(args, key: str) -> tuple[float, list]:
     return time.perf_counter() - start, results
 
 
-def check(app, client_id: int, numbers: list[str]) -> dict:
-    """What the database holds for the bench client: requests, distinct cases, the answered ones."""
+def drained(app, client_id: int, timeout: float) -> tuple[float, int]:
+    """Wait until none of the bench client's requests is queued: (seconds waited, still queued)."""
+    from sqlalchemy import func, select
+
+    from engine.db import db
+    from engine.models import Open311Request
+
+    t0 = time.perf_counter()
+    with app.app_context():
+        while True:
+            waiting = db.session.execute(select(func.count()).where(Open311Request.client_id == client_id,
+                                                                     Open311Request.state == "queued")).scalar()
+            db.session.rollback()
+            if not waiting or time.perf_counter() - t0 > timeout:
+                return time.perf_counter() - t0, waiting
+            time.sleep(1)
+
+
+def check(app, client_id: int, tokens: list[str]) -> dict:
+    """What the database holds for the bench client: requests by state, distinct cases, the
+    answered tokens found opened, and the span from the first post to the last case opened."""
     from sqlalchemy import func, select
 
     from engine.db import db
     from engine.models import Case, Open311Request
 
     with app.app_context():
-        rows = db.session.execute(select(func.count(), func.count(func.distinct(Open311Request.case_id)))
-                                  .where(Open311Request.client_id == client_id)).one()
+        mine = Open311Request.client_id == client_id
+        states = dict(db.session.execute(select(Open311Request.state, func.count()).where(mine)
+                                         .group_by(Open311Request.state)).all())
+        distinct = db.session.execute(select(func.count(func.distinct(Open311Request.case_id))).where(mine)).scalar()
+        first, last = db.session.execute(select(func.min(Open311Request.created_at),
+                                                func.max(Open311Request.opened_at)).where(mine)).one()
         found = 0
-        for i in range(0, len(numbers), 1000):
+        for i in range(0, len(tokens), 1000):
             found += db.session.execute(select(func.count()).select_from(Case).join(
                 Open311Request, Open311Request.case_id == Case.id).where(
-                Case.case_no.in_(numbers[i:i + 1000]), Open311Request.client_id == client_id)).scalar()
-        return {"requests": rows[0], "distinct_cases": rows[1], "answered_found": found}
+                Open311Request.token.in_(tokens[i:i + 1000]), mine)).scalar()
+        span = (last - first).total_seconds() if first and last else 0.0
+        return {"requests": sum(states.values()), "states": states, "distinct_cases": distinct,
+                "answered_found": found, "span_s": span}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -114,17 +141,21 @@ def main() -> int:
     client_id, key = register_client(app)
     elapsed, results = run(args, key)
     ok = [r for r in results if r[1] == 201]
-    numbers = [r[2] for r in ok]
+    tokens = [r[2] for r in ok]
     latencies = [r[0] * 1000 for r in results]
     errors = Counter(f"{r[1]} {r[2]}"[:80] for r in results if r[1] != 201)
-    db_state = check(app, client_id, numbers)
+    waited, waiting = drained(app, client_id, args.drain_timeout)
+    db_state = check(app, client_id, tokens)
     print(f"target {args.rate:.0f}/s for {args.duration:.0f} s ({len(results)} requests, {args.threads} threads)")
     print(f"achieved {len(ok) / elapsed:.1f} answered 201/s; elapsed {elapsed:.1f} s")
     print(f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
           f"p99 {percentile(latencies, 99):.0f}  max {max(latencies, default=0):.0f}")
     print(f"201: {len(ok)}  errors: {sum(errors.values())} {dict(errors.most_common(5))}")
-    print(f"database: {db_state}; distinct numbers answered: {len(set(numbers))}")
-    consistent = db_state["requests"] == db_state["distinct_cases"] == db_state["answered_found"] == len(set(numbers)) == len(ok)
+    print(f"queue drained {waited:.0f} s after the last post ({waiting} still queued); cases opened at "
+          f"{db_state['distinct_cases'] / max(db_state['span_s'], 0.001):.1f}/s from the first post to the last case")
+    print(f"database: {db_state}; distinct tokens answered: {len(set(tokens))}")
+    consistent = (db_state["requests"] == db_state["states"].get("opened", 0) == db_state["distinct_cases"]
+                  == db_state["answered_found"] == len(set(tokens)) == len(ok))
     print("no loss, no duplicate" if consistent else "MISMATCH between answers and cases")
     return 0 if consistent and not errors else 1
 

@@ -1,7 +1,8 @@
 """The GeoReport v2 endpoints under /open311/v2/ (each with `.json` or `.xml`; JSON without one).
 
 Reads are public and keyless; a POST needs a registered client's api_key, counts against that
-client's rate limit, and becomes one case in the client's channel.
+client's rate limit, and is answered with a token once validated and queued; the scheduler opens
+it as one case in the client's channel (GET tokens/{token} then gives its service_request_id).
 """
 from __future__ import annotations
 
@@ -84,7 +85,11 @@ def _post(fmt: str):
                              f"超过本接入方的限流({client.rate_limit})，请稍后再试")
     fields, attributes = params.post_fields()
     done = open311_requests.submit(client, fields, attributes)
-    return answer(fmt, "service_requests", [done], status=201)
+    # Queued: the standard's token answer, without a service_request_id until the case is opened.
+    body = {"token": done.token, "service_notice": done.service_notice, "account_id": done.account_id}
+    if done.service_request_id:
+        body = {"service_request_id": done.service_request_id, **body}
+    return answer(fmt, "service_requests", [body], status=201)
 
 
 def one_request(name: str):

@@ -27,4 +27,10 @@ ZH = {
     "the range may not span more than 90 days": "时间范围不能超过 90 天",
     "service_request_id %(id)s was not found": "没有工单 %(id)s",
     "token %(token)s was not found": "没有受理凭证 %(token)s",
+    # the intake queue (posts answered with a token, registered by the scheduler)
+    "Intake queue": "受理队列", "Requests waiting to be registered: %(n)s": "待登记的诉求：%(n)s 件",
+    "oldest received at %(at)s": "最早接收于 %(at)s", "failed: %(n)s": "登记失败：%(n)s 件",
+    "Client": "接入方", "Token": "受理凭证", "Error": "错误", "Register again": "重新登记",
+    "The request is queued again.": "该诉求已重新排队登记。",
+    "The request is not waiting as failed.": "该诉求不在登记失败状态。",
 }

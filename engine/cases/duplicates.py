@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from engine.cases.numbering import normalize_phone
 from engine.db import db
@@ -22,6 +23,7 @@ from engine.ports import now as clock_now
 
 DESK_ROLES = (R.AGENT, R.DISPATCHER, R.SHIFT_LEAD)
 CANDIDATE_CAP = 300          # text candidates scored per request: bounds the Python work
+CANDIDATE_CACHE = 4096       # candidates' bigram sets kept per process (a few MB)
 TEXT_WINDOW = 500            # characters of content compared: the gist comes first, and it bounds reads
 TEXT_THRESHOLD = 0.25        # Dice coefficient of bigram sets; unrelated complaints score < 0.2
 MIN_BIGRAMS = 4              # fewer typed bigrams than this say nothing yet
@@ -79,7 +81,7 @@ def suggest(*, actor: Actor, phone: str = "", title: str = "", content: str = ""
         _add(found, _rows(base, Case.phone.in_(phone_variants(phone)), limit * 5), "phone")
     typed = text_bigrams(title, content)
     if len(typed) >= MIN_BIGRAMS or (category and _address_usable(address)):
-        _match_candidates(found, base, category, typed, address)
+        _match_candidates(found, base, category, typed, address, limit)
     ranked = sorted(found.values(), key=lambda s: (s.score, s.created_at, s.case_id), reverse=True)
     return ranked[:limit]
 
@@ -97,7 +99,8 @@ def caller_history(*, actor: Actor, phone: str, limit: int = 20) -> list[History
     return [HistoryRow(*row) for row in rows]
 
 
-def _match_candidates(found: dict[int, Suggestion], base, category: str, typed: set[str], address: str) -> None:
+def _match_candidates(found: dict[int, Suggestion], base, category: str, typed: set[str], address: str,
+                      limit: int) -> None:
     """Score the newest cases of the category for text and address; add what matches."""
     where = and_(base, Case.category == category) if category else base
     snippet = func.substr(Case.content, 1, TEXT_WINDOW)
@@ -106,14 +109,20 @@ def _match_candidates(found: dict[int, Suggestion], base, category: str, typed: 
     want_address = normalise_address(address) if category and _address_usable(address) else ""
     for row in rows:
         if len(typed) >= MIN_BIGRAMS:
-            similarity = dice(typed, text_bigrams(row.title, row[-1]))
+            similarity = dice(typed, candidate_bigrams(row.title, row[-1]))
             if similarity >= TEXT_THRESHOLD:
                 _add_row(found, row, "text").similarity = round(similarity, 2)
         if want_address and same_address(want_address, normalise_address(row.address)):
             _add_row(found, row, "address")
-    if want_address:
+    if want_address and len(rows) == CANDIDATE_CAP:
         # Beyond the capped window an exact address still counts (a busy category fills the cap).
-        _add(found, _rows(where, Case.address == address.strip(), CANDIDATE_CAP), "address")
+        # Only the newest `limit` of those can rank: they are older than every case in the window,
+        # and an address alone weighs the same for each (at a peak, hundreds of reports of one
+        # incident share an address: reading them all again was most of the check's time).
+        oldest = rows[-1]
+        older = or_(Case.created_at < oldest.created_at,
+                    and_(Case.created_at == oldest.created_at, Case.id < oldest.id))
+        _add(found, _rows(where, and_(Case.address == address.strip(), older), limit), "address")
 
 
 def _rows(base, condition, limit: int) -> list:
@@ -146,6 +155,14 @@ def text_bigrams(title: str | None, content: str | None = "") -> set[str]:
         text = _NOT_WORD.sub("", part.lower())
         out.update(text[i:i + 2] for i in range(len(text) - 1))   # per part: no bigram spans title|content
     return out - STOP_BIGRAMS
+
+
+@lru_cache(maxsize=CANDIDATE_CACHE)
+def candidate_bigrams(title: str | None, snippet: str | None) -> frozenset[str]:
+    """A candidate's bigrams, remembered: the same newest cases of a category are candidates of
+    every request that follows (a channel's queue, a desk typing), and splitting their text was
+    most of the check's time. Keyed on the text itself, so an edited case is split anew."""
+    return frozenset(text_bigrams(title, snippet))
 
 
 def dice(a: set[str], b: set[str]) -> float:

@@ -1,6 +1,8 @@
 """Cases: open one (intake), read one, list them, read the audit trail."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +30,7 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
 
 def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
               call_id: str | None = None, another_request: bool = False,
-              files: list[tuple[str, bytes]] = ()) -> Case:
+              files: list[tuple[str, bytes]] = (), before_commit: Callable[[Case], None] | None = None) -> Case:
     """Register a citizen's request: start its workflow and complete intake, in one transaction.
 
     `call_id` is the telephone call it came from (the A leg's id): the call record links to it. A
@@ -37,10 +39,10 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     transaction; one refused file refuses the intake, naming it, before anything is written.
     Six statements without files: the day's counter, the case, its first work item, its audit
     event and risk check (and a flag per risk type found), the citizen's SMS receipt in the outbox.
+    `before_commit(case)` writes what must stand or fall with the case (a queued request's link).
     """
     actor.require(*INTAKE_ROLES)
-    clean = check_form(get_form("intake"), data)
-    check_intake_references(clean)
+    clean = check_intake(data)
     accepted = attachments.check_intake_files(list(files))
     # One spelling per number, so caller history and duplicate checks find "138-0013 8000" too.
     clean["phone"] = normalize_phone(clean.get("phone", ""))   # a mail may come without one
@@ -59,13 +61,21 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         projections.insert_items(case, workflow, now)
         _record_intake(case, clean, accepted, actor, now)
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
-        if call_id:
-            _link_call_record(call_id, case.id, actor, now)
+        _link_sources(case, call_id, actor, now, before_commit)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     return case
+
+
+def _link_sources(case: Case, call_id: str | None, actor: Actor, now, before_commit) -> None:
+    """What the case came from, linked in its transaction: the call record, and the channel's own
+    row through `before_commit` (a queued Open311 request)."""
+    if call_id:
+        _link_call_record(call_id, case.id, actor, now)
+    if before_commit:
+        before_commit(case)
 
 
 def _record_intake(case: Case, clean: dict, files: list, actor: Actor, now) -> None:
@@ -89,6 +99,14 @@ def _new_case(clean: dict, version_id: int, actor: Actor, now, workflow: CaseWor
                 created_by_id=actor.user_id, first_contact_id=first_contact.at_intake(clean["channel"], actor.user_id),
                 created_at=now, updated_at=now, version=1,
                 blob=RawJson(workflow.dump()))
+
+
+def check_intake(data: dict) -> dict:
+    """The intake form's clean fields, or ValidationFailed naming each bad one: what open_case
+    checks first, for a channel that answers before it opens the case (Open311's queue)."""
+    clean = check_form(get_form("intake"), data)
+    check_intake_references(clean)
+    return clean
 
 
 def check_intake_references(clean: dict) -> None:

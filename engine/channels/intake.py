@@ -8,6 +8,8 @@ triage sees them before dispatching a second case for one problem.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from engine import cases
@@ -27,15 +29,26 @@ def channel_actor(channel: str) -> Actor:
                  roles=frozenset({R.AGENT}), department_id=0, department_path="/")
 
 
-def open_from_channel(channel: str, data: dict, *, files: list[tuple[str, bytes]] = ()) -> Case:
+def open_from_channel(channel: str, data: dict, *, files: list[tuple[str, bytes]] = (),
+                      before_commit: Callable[[Case], None] | None = None) -> Case:
     """Register a citizen's request from `channel` (intake form fields in `data`; the channel is
     forced): the case waits in triage, its probable duplicates recorded. Raises ValidationFailed
-    (422, naming the field) like the desk's intake."""
+    (422, naming the field) like the desk's intake. `before_commit(case)` joins the case's
+    transaction (open_case)."""
     actor = channel_actor(channel)
-    fields = {"wants_callback": True, "urgency": "normal", **data, "channel": channel}
-    case = cases.open_case(actor=actor, data=fields, files=list(files))
+    case = cases.open_case(actor=actor, data=_fields(channel, data), files=list(files), before_commit=before_commit)
     mark_duplicates(case, actor)
     return case
+
+
+def check_from_channel(channel: str, data: dict) -> None:
+    """ValidationFailed exactly where open_from_channel would raise it on these fields, without
+    opening anything: for a channel that answers before the case is opened."""
+    cases.check_intake(_fields(channel, data))
+
+
+def _fields(channel: str, data: dict) -> dict:
+    return {"wants_callback": True, "urgency": "normal", **data, "channel": channel}
 
 
 def probable_duplicates(case: Case, actor: Actor) -> list:

@@ -1,5 +1,8 @@
 """POST requests: one GeoReport v2 service request becomes exactly one case, through the channels'
-one intake door (open_from_channel), in the registered client's channel.
+one intake door (open_from_channel), in the registered client's channel. The POST validates and
+queues it and answers with a token (GeoReport's way for a service that registers later); the
+scheduler opens the case from the queue (open311_queue), so a peak of posts never waits for the
+workflow.
 
 The GeoReport fields map onto the intake form: title = the service's name and the start of the
 description, content = description, address = address_string (else "lat,long"), category = the
@@ -15,9 +18,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from engine import cases
 from engine.channels import open311_clients, open311_services as catalogue
-from engine.channels.intake import open_from_channel
+from engine.channels.intake import check_from_channel
+from engine.channels.open311_queue import QUEUED
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import Open311Request
@@ -25,6 +28,8 @@ from engine.ports import now as clock_now
 from forms.messages import msg
 
 ANONYMOUS = "匿名"
+QUEUED_NOTICE = ("12345 已收到您的诉求，正在登记为工单；请凭 token 查询工单编号，"
+                 "登记后查询码将短信发送至您的手机，可凭查询码和手机号查询办理进度。")
 TITLE_PREFIX = 30            # characters of the description after the service's name
 LIMITS = {"address_string": 300, "address_id": 64, "email": 254, "device_id": 100, "account_id": 100,
           "first_name": 50, "last_name": 50, "media_url": 1000}
@@ -39,25 +44,25 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 @dataclass(frozen=True)
 class Submitted:
-    service_request_id: str
+    service_request_id: str      # "" while the request waits in the queue (the token finds it later)
     token: str
     service_notice: str
     account_id: str
 
 
 def submit(client: open311_clients.Authenticated, params: dict[str, str], attributes: dict[str, str]) -> Submitted:
-    """Register the request as a case in the client's channel; ValidationFailed names the GeoReport
-    parameter that is missing or wrong (the API answers 400)."""
+    """Validate the request as the intake would and store it in the intake queue with a token;
+    the scheduler opens its case (open_queued). ValidationFailed names the GeoReport parameter
+    that is missing or wrong (the API answers 400), so nothing invalid is ever queued."""
     service, location = _check(params, attributes)
     data = _intake_data(service, params, attributes, location)
     try:
-        case = open_from_channel(client.channel, data)
+        check_from_channel(client.channel, data)
     except ValidationFailed as exc:
         raise ValidationFailed({OPEN311_NAME.get(k, k): v for k, v in exc.errors.items()}) from None
     token = secrets.token_hex(16)
-    _record(case, client, token, params, attributes, location)
-    notice = f"12345 已受理您的诉求，工单编号 {case.case_no}；查询码已短信发送至您的手机，可凭查询码和手机号查询办理进度。"
-    return Submitted(case.case_no, token, notice, params.get("account_id", ""))
+    _queue(client, token, data, params, attributes, location)
+    return Submitted("", token, QUEUED_NOTICE, params.get("account_id", ""))
 
 
 def _check(params: dict[str, str], attributes: dict[str, str]):
@@ -153,18 +158,17 @@ def _citizen(first: str, last: str) -> str:
     return f"{last}{first}"[:100]
 
 
-def _record(case, client, token: str, params: dict, attributes: dict, location: tuple) -> None:
-    """The request's row (token, location as given, media link) and a case event with what the
-    intake has no field for; one commit. The client's last use is noted in the same transaction."""
+def _queue(client, token: str, data: dict, params: dict, attributes: dict, location: tuple) -> None:
+    """The request's row (token, location as given, media link), waiting with its intake fields
+    and what the intake has no field for (the event its case will carry); the client's last use
+    is noted in the same transaction."""
     lat, lng, address, address_id = location
     now = clock_now()
-    db.session.add(Open311Request(token=token, case_id=case.id, client_id=client.id, address_string=address,
-                                  address_id=address_id, lat=lat, long=lng, media_url=params.get("media_url", ""),
-                                  created_at=now))
     extra = {k: params[k] for k in ("email", "device_id", "account_id", "media_url") if params.get(k)}
-    cases.record_events([dict(case_id=case.id, actor_id=None, action="open311_received", from_stage=case.stage,
-                              to_stage=case.stage, created_at=now,
-                              data={"client": client.name, "client_id": client.id, "token": token, "lat": lat,
-                                    "long": lng, "address_id": address_id, "attributes": attributes, **extra})])
-    open311_clients.touch(client.id, now)
+    event = {"client": client.name, "client_id": client.id, "token": token, "lat": lat, "long": lng,
+             "address_id": address_id, "attributes": attributes, "received_at": now.isoformat(), **extra}
+    db.session.add(Open311Request(token=token, case_id=None, client_id=client.id, address_string=address,
+                                  address_id=address_id, lat=lat, long=lng, media_url=params.get("media_url", ""),
+                                  created_at=now, state=QUEUED, intake={"fields": data, "event": event}))
+    open311_clients.touch(client.id, now, client.last_used_at)
     db.session.commit()

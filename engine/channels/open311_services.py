@@ -5,7 +5,8 @@ confidentiality). Nothing here is stored: the catalogue is the admins' and read 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from engine.organisation import matters
 from forms import get_form
 from forms.messages import msg
 
+CATALOGUE_SECONDS = 10.0       # how stale the POSTs' view of the catalogue may be
 DEFAULT_CATEGORY = "help"      # 求助: what a citizen's report of a problem is, unless told otherwise
 # (code, the intake form's field, order, 中文 description); all optional and single-choice.
 ATTRIBUTES = (("category", 1, "诉求类型(Category)：不填时按事项默认"),
@@ -63,7 +65,7 @@ def services() -> list[Service]:
 
 def service(code: str) -> Service:
     """The service (an open matter) with this code; NotFound names the code."""
-    found = next((s for s in services() if s.code == code), None)
+    found = _catalogue().services.get(code)
     if found is None:
         row = db.session.execute(select(Matter).where(Matter.code == code, Matter.active.is_(True))).scalar()
         if row is None:
@@ -85,6 +87,40 @@ def attributes() -> list[Attribute]:
 
 def category_of(matter_id: int) -> str:
     """The category the dispatch catalogue names for the matter or its nearest ancestor, else help."""
+    known = _catalogue().categories
+    if matter_id not in known:
+        known[matter_id] = _category_of(matter_id)
+    return known[matter_id]
+
+
+@dataclass
+class _Catalogue:
+    read_at: float
+    services: dict[str, Service]
+    categories: dict[int, str] = field(default_factory=dict)
+
+
+_snapshot: _Catalogue | None = None
+
+
+def _catalogue() -> _Catalogue:
+    """The services and their categories as read at most CATALOGUE_SECONDS ago: every POST needs
+    them, and reading the tree and the dispatch rules was 3 of a POST's 8 statements. A matter
+    retired meanwhile is refused when its request is opened (kept failed, shown to the admin)."""
+    global _snapshot
+    now = time.monotonic()
+    if _snapshot is None or now - _snapshot.read_at > CATALOGUE_SECONDS:
+        _snapshot = _Catalogue(now, {s.code: s for s in services()})
+    return _snapshot
+
+
+def forget() -> None:
+    """Read the catalogue afresh at the next request (after an admin's change in this process)."""
+    global _snapshot
+    _snapshot = None
+
+
+def _category_of(matter_id: int) -> str:
     chain = list(reversed(matters.ancestry(matter_id)))            # the matter first, then upwards
     rows = db.session.execute(select(DispatchRule.matter_id, DispatchRule.category).where(
         DispatchRule.matter_id.in_(chain), DispatchRule.active.is_(True), DispatchRule.category != "")).all()

@@ -115,12 +115,14 @@ def get(service_request_id: str) -> RequestView:
 
 
 def by_token(token: str) -> tuple[str, str]:
-    """(token, service_request_id) of a token a POST answered; NotFound otherwise."""
-    row = db.session.execute(select(Open311Request.token, Case.case_no).join(Case, Case.id == Open311Request.case_id)
+    """(token, service_request_id) of a token a POST answered, the id "" while the request waits in
+    the intake queue (or was kept there failed); NotFound for a token never given."""
+    row = db.session.execute(select(Open311Request.token, Case.case_no)
+                             .outerjoin(Case, Case.id == Open311Request.case_id)
                              .where(Open311Request.token == token[:40])).first()
     if row is None:
         raise NotFound(msg("open311_token_not_found", "token %(token)s was not found", token=token[:40]))
-    return row.token, row.case_no
+    return row.token, row.case_no or ""
 
 
 def status_notes(status: str, stage: str, outcome: str | None, suspended: bool) -> str:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db import db, utcnow
+from engine.db import Json, db, utcnow
 
 
 class ChannelClient(db.Model):
@@ -33,15 +33,19 @@ class ChannelClient(db.Model):
 
 
 class Open311Request(db.Model):
-    """The case a GeoReport request became: its token and what the client sent beside the intake
-    fields (location as given, media link). Public reads show these, never the case's own address,
-    which an agent may have corrected with personal detail."""
+    """A GeoReport request: its token, what the client sent beside the intake fields (location as
+    given, media link) and the case it became. Public reads show these, never the case's own address,
+    which an agent may have corrected with personal detail.
+
+    A POST stores it `queued` with its validated intake fields; the scheduler opens the case
+    (`opened`, case_id set in the case's transaction) or keeps it `failed` with the error.
+    """
 
     __tablename__ = "open311_request"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(40), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("channel_client.id"), index=True)
     address_string: Mapped[str] = mapped_column(String(300), default="")
     address_id: Mapped[str] = mapped_column(String(64), default="")
@@ -49,3 +53,10 @@ class Open311Request(db.Model):
     long: Mapped[float | None] = mapped_column(Float)
     media_url: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="opened", server_default="opened")  # queued|opened|failed
+    intake: Mapped[dict | None] = mapped_column(Json)       # the validated intake fields and extras, while queued
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_open311_request_waiting", "id", postgresql_where=text("state = 'queued'"),
+                            sqlite_where=text("state = 'queued'")),)

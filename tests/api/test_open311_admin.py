@@ -48,3 +48,29 @@ def test_a_bad_rate_limit_is_named_and_other_roles_are_refused(signin):
     res = admin.post(PAGE, data={"csrf_token": csrf(admin, PAGE), "name": "x", "channel": "app", "rate_limit": "fast"})
     assert res.status_code == 422 and 'has-error" data-field="rate_limit"' in res.get_data(as_text=True)
     assert signin("dispatcher").get(PAGE).status_code == 403
+
+
+def test_the_admin_sees_the_queue_and_puts_a_failed_request_back(signin, client, actor):
+    from engine.channels import open311_clients, open311_queue
+    from engine.models import Case, Open311Request
+    _row, key = open311_clients.create_client(actor=actor("admin"), data={"name": "小程序", "channel": "wechat"})
+    post = {"api_key": key, "service_code": "ldzm", "address_string": "湖滨路", "phone": "13900000000",
+            "description": "路灯不亮"}
+    token = client.post("/open311/v2/requests.json", data=post).get_json()[0]["token"]
+    row = db.session.execute(select(Open311Request).where(Open311Request.token == token)).scalar_one()
+    good = dict(row.intake)
+    row.intake = {**good, "fields": {**good["fields"], "urgency": "someday"}}     # refused at opening
+    db.session.commit()
+    assert open311_queue.open_queued() == 0
+    agent = signin("agent")
+    assert agent.post(f"/admin/open311-requests/{row.id}/requeue",
+                      data={"csrf_token": csrf(agent, "/inbox")}).status_code in (403, 404)
+    admin = signin("admin")
+    page = admin.get(PAGE).get_data(as_text=True)
+    assert "受理队列" in page and "登记失败：1 件" in page and f'data-request="{row.id}"' in page and "urgency" in page
+    row.intake = good
+    db.session.commit()
+    res = admin.post(f"/admin/open311-requests/{row.id}/requeue", data={"csrf_token": csrf(admin, PAGE)})
+    assert res.status_code == 302
+    assert open311_queue.open_queued() == 1
+    assert db.session.execute(select(Case.channel)).scalars().all() == ["wechat"]

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from engine.channels import open311_clients
+from engine.channels import open311_clients, open311_queue
 from engine.db import db
 from engine.models import Case, CaseEvent, Open311Request
 
@@ -35,6 +35,18 @@ def key(actor):
 def post(client, key, fmt="json", **changes):
     data = {**REQUEST, "api_key": key, **changes}
     return client.post(f"{BASE}/requests.{fmt}", data={k: v for k, v in data.items() if v is not None})
+
+
+def opened(client, key, fmt="json", **changes) -> dict:
+    """POST, then the scheduler's round of the intake queue: the answer with its service_request_id
+    read back by token, as a client would."""
+    res = post(client, key, fmt, **changes)
+    assert res.status_code == 201, res.data
+    [answer] = res.get_json()
+    assert "service_request_id" not in answer and answer["token"]
+    assert open311_queue.open_queued() == 1
+    [back] = client.get(f"{BASE}/tokens/{answer['token']}.json").get_json()
+    return {**answer, "service_request_id": back["service_request_id"]}
 
 
 def errors_of(res) -> list[dict]:
@@ -65,9 +77,7 @@ def test_a_service_definition_lists_its_attributes(client):
 
 
 def test_a_post_becomes_one_case_waiting_in_triage(client, key):
-    res = post(client, key, **{"attribute[urgency]": "urgent"})
-    assert res.status_code == 201, res.data
-    [answer] = res.get_json()
+    answer = opened(client, key, **{"attribute[urgency]": "urgent"})
     case = db.session.execute(select(Case).where(Case.case_no == answer["service_request_id"])).scalar_one()
     assert (case.channel, case.stage, case.citizen_name, case.phone, case.urgency) == (
         "app", "triage", "张三", "13912345678", "urgent")
@@ -82,7 +92,7 @@ def test_a_post_becomes_one_case_waiting_in_triage(client, key):
 
 
 def test_the_public_reads_show_no_personal_data(client, key):
-    [answer] = post(client, key, description="路灯不亮，联系我 13912345678").get_json()
+    answer = opened(client, key, description="路灯不亮，联系我 13912345678")
     by_token = client.get(f"{BASE}/tokens/{answer['token']}.json").get_json()
     assert by_token == [{"token": answer["token"], "service_request_id": answer["service_request_id"]}]
     [one] = client.get(f"{BASE}/requests/{answer['service_request_id']}.json").get_json()
@@ -95,7 +105,7 @@ def test_the_public_reads_show_no_personal_data(client, key):
 
 
 def test_confidential_requests_are_never_public(client, key):
-    [answer] = post(client, key, **{"attribute[confidential]": "true"}).get_json()
+    answer = opened(client, key, **{"attribute[confidential]": "true"})
     assert client.get(f"{BASE}/requests/{answer['service_request_id']}.json").status_code == 404
     assert client.get(f"{BASE}/requests.json").get_json() == []
 
@@ -133,4 +143,5 @@ def test_a_client_over_its_rate_limit_gets_429(client, actor):
     _row, key = open311_clients.create_client(actor=actor("admin"), data={"name": "小程序", "channel": "wechat",
                                                                           "rate_limit": "2/minute"})
     assert [post(client, key).status_code for _ in range(3)] == [201, 201, 429]
+    assert open311_queue.open_queued() == 2
     assert db.session.execute(select(Case.channel)).scalars().all() == ["wechat", "wechat"]

@@ -16,7 +16,7 @@ from civicbot.http import HttpError, RateLimiter
 from georeport import GeoReport
 from sqlalchemy import select
 
-from engine.channels import open311_clients
+from engine.channels import open311_clients, open311_queue
 from engine.db import db
 from engine.models import Case
 
@@ -59,9 +59,13 @@ def test_georeport_and_civicbot_clients_work_unchanged(root, actor):
     posted = civic(root).create_request("ldzm", dry_run=False, confirm="SEND", api_key=key, validate_remote=True,
                                         attributes={"urgency": "urgent"}, **POSTED)
     [answer] = posted.response
-    number, token = answer["service_request_id"], answer["token"]
-    assert number.startswith("GD") and token and "工单编号" in answer["service_notice"]
-    assert civic(root).get_token(token) == [{"token": token, "service_request_id": number}]
+    token = answer["token"]
+    assert token and "service_request_id" not in answer and "token" in answer["service_notice"]
+    assert civic(root).get_token(token) == [{"token": token, "service_request_id": ""}]   # queued, not yet opened
+    assert open311_queue.open_queued() == 1                                             # the scheduler's round
+    [back] = civic(root).get_token(token)
+    number = back["service_request_id"]
+    assert number.startswith("GD") and back == {"token": token, "service_request_id": number}
     for fmt in ("json", "xml"):
         client = GeoReport(root, jurisdiction=JURISDICTION, output_format=fmt)
         one = client.get_service_request(number)
@@ -81,9 +85,12 @@ def test_xml_post_and_token_over_raw_http(root, actor):
                                                       "phone": "13800000001", "description": "井盖松动"}, timeout=10)
     assert res.status_code == 201 and res.headers["Content-Type"].startswith("text/xml")
     request = ET.fromstring(res.content).find("request")
-    number, token = request.findtext("service_request_id"), request.findtext("token")
+    token = request.findtext("token")
+    assert token and request.find("service_request_id") is None
+    assert open311_queue.open_queued() == 1
     back = ET.fromstring(requests.get(f"{root}/tokens/{token}.xml", timeout=10).content)
-    assert back.tag == "service_requests" and back.findtext("request/service_request_id") == number
+    number = back.findtext("request/service_request_id")
+    assert back.tag == "service_requests" and number.startswith("GD")
     one = ET.fromstring(requests.get(f"{root}/requests/{number}.xml", timeout=10).content)
     assert one.findtext("request/address") == "湖滨路 3 号" and one.findtext("request/status") == "open"
     assert db.session.execute(select(Case.channel).where(Case.case_no == number)).scalar() == "wechat"

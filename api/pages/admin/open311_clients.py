@@ -1,6 +1,7 @@
 """Admin page of the Open311 registered clients (接入方): list, register (the api_key is shown
 once, on the answer page only: never flashed into the session cookie), change name, channel or
-rate limit, deactivate or reactivate, rotate the key; each change audited (admins only)."""
+rate limit, deactivate or reactivate, rotate the key; each change audited (admins only). The intake
+queue's state and its failed requests, each of which can be put back in the queue."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,7 @@ from flask_login import login_required
 
 from api.pages import form_data
 from api.pages.admin.audit import recent, require_admin, translate
-from engine.channels import open311_clients as clients
+from engine.channels import open311_clients as clients, open311_queue
 from engine.errors import ValidationFailed
 from engine.organisation.actor import Actor
 
@@ -69,6 +70,19 @@ def rotate(client_id: int):
     return _page(actor, shown=clients.rotate_key(actor=actor, client_id=client_id, reason=_reason()))
 
 
+@bp.post("/admin/open311-requests/<id:request_id>/requeue")
+@login_required
+def requeue(request_id: int):
+    """Put a failed request back in the intake queue (once its cause is mended): the scheduler
+    registers it at its next round."""
+    require_admin()
+    if open311_queue.requeue(request_id):
+        flash(_("The request is queued again."), "success")
+    else:
+        flash(_("The request is not waiting as failed."), "warning")
+    return redirect(url_for("admin_open311.index"))
+
+
 def _changes(actor: Actor) -> list:
     """The latest changes of clients, their area named in words (the shared labels do not know it)."""
     return [dataclasses.replace(ch, area=_("Open311 clients")) for ch in recent(actor, (clients.AUDIT_AREA,))]
@@ -82,6 +96,6 @@ def _page(actor: Actor, *, values: dict | None = None, errors: dict | None = Non
     response = render_template(
         "pages/admin/open311_clients.html", rows=clients.list_clients(actor=actor), form=clients.CLIENT_FORM,
         values=values or {"rate_limit": clients.DEFAULT_RATE}, errors=translate(errors or {}), shown=shown,
-        channels=clients.CHANNELS, changes=_changes(actor))
+        channels=clients.CHANNELS, changes=_changes(actor), queue=open311_queue.state(), failed=open311_queue.failed())
     # a page with a key on it must not stay in a cache or the browser's history
     return response, status, {"Cache-Control": "no-store"}
