@@ -112,7 +112,9 @@ def test_a_department_leader_reads_their_subtree_and_nothing_else(month, signin,
     district = signin("xs_leader")
     page = district.get(URL).get_data(as_text=True)
     assert "西山区 2026-11 月报" in page
-    assert list(tables(page)["department"]) == [str(dept("xs_xs")), "total"]
+    # xs_qs: the department C was first dispatched to and which returned it (its 退回率 only)
+    assert list(tables(page)["department"]) == [str(dept("xs_xs")), str(dept("xs_qs")), "total"]
+    assert tables(page)["department"][str(dept("xs_qs"))]["return_rate"][:2] == (1, 1)
     assert tables(page)["department"]["total"]["intake"] == (2, None, "2")                   # A C
     assert "connection_rate" not in headline(page)
     outside = f"{URL}&department_id={dept('dh')}"

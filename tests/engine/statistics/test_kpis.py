@@ -47,7 +47,7 @@ def test_a_department_filter_reads_its_subtree_and_leaves_the_calls_out(week, ac
         "handled_on_time": (6, 6),                    # F A B(1) B(2) C D; I is dh_hb's
         "overdue_cases": (0, None),                   # E and I are dh_hb's
         "extension_rate": (1, 5),                     # of F A B C D, D
-        "return_rate": (1, 5),                        # of A B C D H, C (counted where it leads now)
+        "return_rate": (1, 5),                        # of A B C D H, C (returned by xs_qs, its first)
         "first_time_resolution": (3, 5),              # F A D of F A B C D
         "satisfaction_rate": (5, 6),                  # F A B B C D
         "visit_rate": (5, 5),
@@ -64,7 +64,9 @@ def test_a_department_leader_sees_their_subtree_only(week, actor, dept):
     mine = figures(actor, "xs_qs_leader")             # D leads at xs_qs; F too, but registered before
     assert mine == figures(actor, department_id=dept("xs_qs")) == {
         "intake": (1, None), "sign_for_on_time": (2, 2), "handled_on_time": (2, 2), "overdue_cases": (0, None),
-        "extension_rate": (1, 2), "return_rate": (0, 1), "first_time_resolution": (2, 2),
+        # 退回率: C and D were first dispatched here; xs_qs returned C (its return is counted here,
+        # not at xs_xs where C went next)
+        "extension_rate": (1, 2), "return_rate": (1, 2), "first_time_resolution": (2, 2),
         "satisfaction_rate": (2, 2), "visit_rate": (2, 2), "repeat_call_rate": (0, 1),
         "urged_cases": (1, None), "urged_closed_rate": (1, 1),
     }

@@ -225,9 +225,11 @@ def test_the_cohort_check(month, actor):
 def test_a_department_leader_reads_their_subtree_only(month, actor, dept):
     mine = statistics.report(actor("xs_leader"), kind="month", value=NOVEMBER)
     assert mine.scope_id == dept("xs")
-    # below 西山区: A and C lead at xs_xs now; the return C had at xs_qs is counted where it leads
-    assert section(mine, "department", {dept("xs_xs"): "xs_xs"}.get) == {
-        "xs_xs": {"intake": (2, None), "handled_on_time": (1, 1), "return_rate": (1, 2), "satisfaction_rate": (1, 1)}}
+    # below 西山区: A and C lead at xs_xs now; C was first dispatched to xs_qs, which returned it:
+    # its 退回率 is counted there
+    assert section(mine, "department", {dept("xs_xs"): "xs_xs", dept("xs_qs"): "xs_qs"}.get) == {
+        "xs_xs": {"intake": (2, None), "handled_on_time": (1, 1), "return_rate": (0, 1), "satisfaction_rate": (1, 1)},
+        "xs_qs": {"return_rate": (1, 1)}}
     assert mine.cohort == Cohort(intake=2, open=1, closed=1, merged=0) and mine.balanced
     assert "connection_rate" not in mine.headline
     assert statistics.report(actor("leader"), kind="month", value=NOVEMBER,
