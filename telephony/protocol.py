@@ -64,15 +64,34 @@ def read_message(stream: BinaryIO) -> Message:
         raw = stream.readline()
         if not raw:
             raise ConnectionClosed("connection closed" + (" inside headers" if headers else ""))
-        line = raw.decode("utf-8").rstrip("\r\n")
+        line = _text(raw, "header line").rstrip("\r\n")
         if not line:
             if headers:
                 break
             continue  # stray blank lines between messages
         key, value = split_header(line)
         headers[key] = value
-    length = int(headers.get("Content-Length", "0") or 0)
-    return Message(headers, _read_exact(stream, length).decode("utf-8") if length else "")
+    length = _length(headers.get("Content-Length", ""))
+    return Message(headers, _text(_read_exact(stream, length), "body") if length else "")
+
+
+def _text(raw: bytes, what: str) -> str:
+    """UTF-8, as FreeSWITCH writes: anything else is a broken peer, reported as the protocol's error
+    (found by the fuzzer: a raw UnicodeDecodeError escaped the reader)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"{what} is not UTF-8: {exc.reason}") from None
+
+
+def _length(value: str) -> int:
+    """A Content-Length: digits only (a negative one made the reader read to the end of the stream)."""
+    value = value.strip()
+    if not value:
+        return 0
+    if not value.isdigit() or not value.isascii():
+        raise ProtocolError(f"bad Content-Length: {value[:20]!r}")
+    return int(value)
 
 
 def _read_exact(stream: BinaryIO, length: int) -> bytes:
@@ -94,7 +113,7 @@ def decode_plain(text: str) -> Event:
     # The event's own Content-Length announces a body after the blank line (bug 3).
     body = rest if sep and "Content-Length" in headers else None
     if body is not None:
-        length = int(headers["Content-Length"])
+        length = _length(headers["Content-Length"])
         body = body.encode("utf-8")[:length].decode("utf-8", "replace")
     return Event(headers, body)
 
