@@ -9,11 +9,23 @@ PORT   ?= 5000
 export TELEPHONY_CDR_PASSWORD ?= demo-cdr-password
 export TELEPHONY_RECORDINGS_DIR ?= $(CURDIR)/instance/demo-switch
 
-.PHONY: run test test-postgres system venv vendor translations db seed bench clean
+.PHONY: run serve test test-postgres system venv vendor translations db seed bench clean
 
 run: venv vendor translations db seed  ## set up, migrate, seed demo data if empty; web on http://127.0.0.1:5000, scheduler, simulated switch + telephony worker
 	@echo "12345 case engine on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile start
+
+# Production (docs/DEPLOYMENT.md): gunicorn with threaded workers, the scheduler and one telephony
+# worker per switch of TELEPHONY_SWITCHES, against PostgreSQL; every setting from the environment
+# (SECRET_KEY and DATABASE_URL required: api/serving.py says what is missing). The demo's CDR
+# password and recordings folder above are not carried over unless they came from the environment.
+serve: export HOTLINE_ENV := production
+serve: export TELEPHONY_CDR_PASSWORD := $(if $(filter file,$(origin TELEPHONY_CDR_PASSWORD)),,$(TELEPHONY_CDR_PASSWORD))
+serve: export TELEPHONY_RECORDINGS_DIR := $(if $(filter file,$(origin TELEPHONY_RECORDINGS_DIR)),,$(TELEPHONY_RECORDINGS_DIR))
+serve: venv vendor translations  ## production: gunicorn + scheduler + telephony workers (PostgreSQL, settings from the environment)
+	@$(BIN)/python -c "from api.serving import main; raise SystemExit(main())"
+	$(FLASK) db upgrade
+	$(BIN)/honcho -f Procfile.production start
 
 test: venv vendor translations  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)

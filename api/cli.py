@@ -105,3 +105,5 @@ def init_app(app: Flask) -> None:
     from api.cli_statistics import statistics_cli
     for group in (seed_cli, users_cli, workflows_cli, calendar_cli, print_document, statistics_cli):
         app.cli.add_command(group)
+    from api.cli_audit import audit_cli  # the audit's hash chains (issue 16)
+    app.cli.add_command(audit_cli)

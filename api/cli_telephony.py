@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 
@@ -78,11 +79,16 @@ def run(host: str, port: int, password: str, hotline_variable: str) -> None:
     worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context,
                     hooks=call_live, hotline_variable=hotline_variable or None).start()
     click.echo(f"telephony worker connected to {host}:{port}" if _wait(worker) else "waiting for the switch…")
+    signal.signal(signal.SIGTERM, _interrupt)    # systemd and honcho stop with SIGTERM: flush as on Ctrl-C
     try:
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
         worker.stop(flush=True)
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _wait(worker, timeout: float = 5.0) -> bool:

@@ -2,7 +2,8 @@
 
 `DATABASE_URL` (any SQLAlchemy URL) selects the database; without it the embedded default is a
 SQLite file in the instance folder. `SECRET_KEY` may come from the environment; otherwise one is
-generated once and kept in the instance folder.
+generated once and kept in the instance folder — except with HOTLINE_ENV=production, where it
+must come from the environment (api/serving.py, docs/DEPLOYMENT.md).
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import os
 import secrets
 from pathlib import Path
 
+from api import serving
 from engine.db import json_dumps, json_loads
 
 
 def _secret_key(instance: Path) -> str:
+    serving.require()       # HOTLINE_ENV=production: SECRET_KEY and PostgreSQL from the environment, or no start
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = instance / "secret_key"
@@ -118,8 +121,7 @@ def build(instance_path: str, overrides: dict | None = None) -> dict:
         # registered") was lost. The shift's 12 hours then count from signing in.
         "SESSION_REFRESH_EACH_REQUEST": False,
         **_telephony_settings(),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
+        **serving.settings(),     # cookies (HttpOnly, Lax, Secure), TRUST_PROXY, HSTS, LOG_FORMAT: api/serving.py
         **_sms_settings(),
     }
     config.update(overrides)

@@ -127,7 +127,7 @@ def check(app, client_id: int, tokens: list[str]) -> dict:
 
 
 def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (bench/statistics.py shadows the standard module here)."""
+    """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else 0.0
 

@@ -1,4 +1,4 @@
-"""A city's year of cases, calls and their facts, generated set-based for bench/statistics.py.
+"""A city's year of cases, calls and their facts, generated set-based for bench/kpis.py.
 
 Every row is made by `INSERT … SELECT` over a series (`generate_series` on PostgreSQL, a recursive
 CTE on SQLite): no Python loop over cases. First a work table `bench_plan` draws each case's

@@ -68,6 +68,8 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
         from engine.channels.reexamination import load_bundled
         load_bundled()
         demo_cases()
+        from engine.knowledge.demo import seed_demo  # the knowledge base's articles (issue 15)
+        seed_demo()
     return logins
 
 
@@ -184,6 +186,7 @@ SAMPLES = [
 
 def demo_cases() -> None:
     """Cases waiting at every desk, so each demo login has work: the first a month old and overdue."""
+    from engine import campaigns
     from engine.cases import reminders
     from engine.deadlines import colours
 
@@ -210,6 +213,9 @@ def demo_cases() -> None:
         actions.triage(case_id=waiting.id, actor=agent, decision="dispatch")
     colours.recolour()
     reminders.send_reminders()                               # the overdue case reaches the leader
+    from engine.contacts import samples as contact_samples
+    contact_samples.seed_demo()                              # contacts with calls and call notes (issue 15)
+    campaigns.seed_demo()                                    # outbound calls for the agent and the visitor
 
 
 def _overdue_case(agent) -> None:

@@ -70,10 +70,11 @@ class LeaderLock:
 
 def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[tuple[str, Callable, float]]:
     """(id, function, interval seconds) of every job."""
-    from engine import accountability, statistics
+    from engine import accountability, campaigns, contacts, statistics
     from engine.cases import reminders
-    from engine.channels import mailbox_imap
+    from engine.channels import mailbox_imap, open311_queue
     from engine.deadlines import colours
+    from engine.models import audit_verify
     from engine.telephony import live as call_live, seats
     return [
         ("recolour", colours.recolour, seconds.get("recolour", 60)),
@@ -88,7 +89,35 @@ def job_table(deliver: Callable[[], object], seconds: dict[str, float]) -> list[
         ("statistics_rollup", statistics.rollup.upkeep, seconds.get("statistics_rollup", 600)),
         # 市长信箱: new mails of the IMAP mailbox (when MAILBOX_IMAP_HOST is set) become cases.
         ("mailbox", mailbox_imap.poll_configured, seconds.get("mailbox", 60)),
+        # 外呼任务: due calls of away agents move to colleagues; campaigns with every call decided finish.
+        ("campaigns", campaigns.jobs.upkeep, seconds.get("campaigns", 60)),
+        # Open311 posts answered with a token: their cases are opened from the queue (exactly once).
+        ("open311_intake", open311_queue.open_queued, seconds.get("open311_intake", 1)),
+        # Contacts learn the numbers of new cases, calls and SMS; Excel imports run here, never in a request.
+        ("contacts_learn", contacts.learn.learn, seconds.get("contacts_learn", 30)),
+        ("imports", run_imports, seconds.get("imports", 3)),
+        # The audit's hash chains: each hour, a digest of the rows since the last anchor (docs/AUDIT.md).
+        ("audit_anchor", audit_verify.write_anchors, seconds.get("audit_anchor", 3600)),
     ]
+
+
+def register_import_targets() -> None:
+    """The Excel import targets the domains bring (engine.imports) and the contact page's outbound
+    attempts (campaigns build on contacts, so contacts cannot read them); the web registers them too."""
+    from engine import campaigns, contacts, imports
+    imports.register(contacts.import_target.TARGET)
+    imports.register(campaigns.list_import.TARGET)
+    campaigns.contact_history.register()
+
+
+def run_imports():
+    """Claim and run queued (or abandoned) import jobs until none waits."""
+    from engine import imports
+    register_import_targets()
+    done = []
+    while (result := imports.runner.run_pending()) is not None:
+        done.append(result)
+    return done
 
 
 def _in_context(context: ContextFactory, name: str, fn: Callable) -> Callable[[], None]:

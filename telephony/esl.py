@@ -46,6 +46,7 @@ class Settings:
     password: str = "ClueCon"
     events: tuple[str, ...] = ("CHANNEL_CREATE", "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "CHANNEL_HANGUP",
                                "CHANNEL_HANGUP_COMPLETE", "RECORD_START", "RECORD_STOP", "BACKGROUND_JOB",
+                               "CHANNEL_HOLD", "CHANNEL_UNHOLD",   # the call controls' confirmations
                                "CUSTOM", "callcenter::info", "vm::maintenance")
     filters: tuple[tuple[str, str], ...] = ()
     format: str = "json"  # plain works too; json is what greenswitch could not parse

@@ -12,6 +12,7 @@ import uuid
 from typing import Callable, Iterable
 
 from telephony import protocol, scenarios, simulated_outputs as outputs
+from telephony.simulated_controls import Switchboard
 
 GOODBYE = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class Simulator:
         self._created: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self.board = Switchboard(self)   # live calls the call controls act on (talking_call)
 
     def start(self) -> "Simulator":
         """Accept connections in a background thread."""
@@ -188,6 +190,8 @@ class Simulator:
         if verb == "msleep":
             time.sleep(int(args or 0) / 1000)
             return "+OK\n"
+        if verb in Switchboard.VERBS and (answer := self.board.api(verb, args)) is not None:
+            return answer
         if verb == "status":
             return f"UP 0 years, 0 days\n{len(self.live)} session(s)\n"
         if verb == "show" and args.startswith("channels"):
@@ -240,6 +244,10 @@ class Simulator:
     def available_agents(self) -> list[str]:
         """Agents set Available over ESL (the demo offers calls to the agents signed in)."""
         return sorted(a for a, status in self.agents.items() if status == "Available")
+
+    def talking_call(self, agent: str, caller: str | None = None, answered: bool = True) -> tuple[str, str]:
+        """A call offered to `agent` (answered, or left ringing) that stays up for the call controls."""
+        return self.board.talking_call(agent, caller, answered)
 
     def restart(self) -> None:
         """Play a FreeSWITCH restart: new Core-UUID, every connection and live call gone (no CDRs)."""

@@ -30,7 +30,7 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from telephony import esl, records
+from telephony import controls, esl, records
 from telephony.classifier import CallTracker, Outcome
 from telephony.live import LiveView
 
@@ -55,6 +55,7 @@ class Worker:
         self.client_factory, self.store, self.context, self.hooks = client_factory, store, context, hooks
         self.tracker = CallTracker(grace=grace, clock=clock)
         self.live = LiveView()
+        self.controls = controls.ControlView()   # legs and seats of the call controls
         self.clock, self.orphan_wait, self.announce = clock, orphan_wait, announce
         self.hotline_variable = hotline_variable
         self.ignored = 0       # decided calls that were not hotline calls (not recorded)
@@ -141,6 +142,7 @@ class Worker:
         self._note(h)
         if self.hooks is not None:
             self._screens(h)      # before the live view forgets an ended call's agent
+            controls.apply(self, h)
         self.live.on_event(h)
         self.tracker.on_event(h)
         return self._write_new()
@@ -249,7 +251,9 @@ class Worker:
             except (esl.EslError, TimeoutError) as exc:
                 log.warning("could not switch dissuasion: %s", exc)
         with self.context():
-            self.hooks.write_state("live", self.live.snapshot(bool(self.peak_on)))
+            snapshot = self.live.snapshot(bool(self.peak_on))
+            snapshot["agent_calls"] = controls.live_calls(self.controls, self.live)
+            self.hooks.write_state("live", snapshot)
 
     # --- after a (re)connect -------------------------------------------------------------
     def after_connect(self) -> None:

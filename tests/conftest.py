@@ -112,6 +112,8 @@ def _clean(app):
             db.session.execute(delete(model))
         for table in ("inbound_sms", "web_submission", "phone_verification"): db.session.execute(text(f"DELETE FROM {table}"))  # web form, SMS
         db.session.execute(text("DELETE FROM inbound_mail")); db.session.execute(text("DELETE FROM imap_cursor"))  # mailbox
+        for table in ("call_note", "contact_link", "contact_merge", "contact_tag", "contact_phone", "contact_cursor", "import_error", "import_job"): db.session.execute(text(f"DELETE FROM {table}"))  # contacts, imports (issue 15)
+        db.session.execute(text("UPDATE contact SET merged_into_id = NULL")); db.session.execute(text("DELETE FROM contact"))
         for model in (CitizenRating, Reexamination, AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken, KpiDay, KpiMonth):
             db.session.execute(delete(model))
@@ -127,6 +129,8 @@ def _clean(app):
         processes.REGISTRY.clear()      # SQLite may reuse a deleted version's id
         processes._forms.clear()        # ... and so may a version's uploaded forms (reexamination's)
         processes.forget_current()
+        from engine.channels import open311_services
+        open311_services.forget()       # a test may have changed the matter catalogue
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,10 @@ DOMAINS = {
     "statistics": {"organisation"},
     "accountability": {"organisation", "deadlines", "notifications"},
     "channels": {"organisation", "processes", "deadlines", "notifications", "cases"},
+    "knowledge": {"organisation", "cases"},
+    "imports": {"organisation"},
+    "contacts": {"organisation", "cases", "telephony", "notifications", "imports"},
+    "campaigns": {"organisation", "deadlines", "notifications", "cases", "telephony", "contacts", "imports"},
 }
 # The kernel every domain stands on; it imports no domain.
 KERNEL = ("engine.db", "engine.errors", "engine.ports", "engine.paging", "engine.storage", "engine.sqlite", "engine.localtime",

@@ -25,13 +25,7 @@ def about():
     return render_template("index.html")
 
 
-@bp.get("/healthz")
-def healthz():
-    from sqlalchemy import text
-
-    from engine.db import db
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+# /healthz and /readyz: api/health.py (no login, no database for /healthz)
 
 
 # Page modules (api/pages/<area>/<name>.py), each exposing a blueprint `bp`. One line per area.
@@ -76,6 +70,14 @@ PAGE_MODULES = (
     "telephony.calls",
     "telephony.voicemail",
     "telephony.wallboard",
+    "telephony.call_controls",  # hold, transfer, pickup, supervision (issue 18)
+    "contacts.contacts",
+    "contacts.imports",
+    "knowledge.articles",       # the knowledge base (issue 15)
+    "knowledge.desk",
+    "knowledge.recordings",
+    "campaigns.campaigns",
+    "campaigns.queue",
 )
 # Machine-to-machine endpoints with their own authentication (no session cookie, no CSRF token).
 CSRF_EXEMPT = ("telephony.cdr",)

@@ -180,6 +180,8 @@ def queue_label(name: str | None) -> str:
     if not name:
         return ""
     short = name.split("@")[0]
+    if name == "outbound":      # telephony.controls.OUTBOUND_QUEUE: a call placed by an agent
+        return _("Outbound call")
     return _("12345 hotline queue") if short == "hotline" else _("Queue %(name)s", name=short)
 
 

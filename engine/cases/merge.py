@@ -46,13 +46,14 @@ def check_target(action: CaseAction, actor: Actor, case_no: str) -> Target:
 
 
 def _lock_visible(actor: Actor, number: str):
-    """Read the target FOR SHARE: it cannot close between this check and our commit.
+    """Read the target FOR UPDATE: it cannot close between this check and our commit, and its audit
+    trail's head stays ours (`record` appends to it; a share lock would deadlock two merges into it).
 
     Only the columns are read (no blob). Two agents merging two cases into each other at once
     would deadlock on PostgreSQL; the loser gets a 409 and can retry (SQLite serialises writers).
     """
     query = (select(Case.id, Case.case_no, Case.status, Case.stage)
-             .where(Case.case_no == number, scope.case_visible(actor)).with_for_update(read=True))
+             .where(Case.case_no == number, scope.case_visible(actor)).with_for_update())
     try:
         return db.session.execute(query).first()
     except OperationalError as exc:
@@ -68,7 +69,7 @@ def record(action: CaseAction, actor: Actor, target: Target) -> None:
     # The target is not locked for update nor changed (its version stays, so nobody working on it
     # gets a stale-version error): one plain insert into its audit trail, in this transaction.
     audit.record(target.id, actor_id=actor.user_id, action="merged_in", from_stage=target.stage,
-                 to_stage=target.stage, now=action.now,
+                 to_stage=target.stage, now=action.now, locked=True,
                  data={"merged_case_id": case.id, "merged_case_no": case.case_no,
                        # shown on the target's timeline (the case page prints an event's reason)
                        "reason": f"并单：{case.case_no} 已并入本工单（{case.title}）"})

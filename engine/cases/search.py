@@ -43,6 +43,8 @@ def _term(term: str):
 
 def not_modelled(_object, name, type_, _reflected, _compare_to) -> bool:
     """For Alembic's comparison: False for the search index and FTS tables, which no model describes."""
-    if type_ == "table" and name and name.startswith(FTS_TABLE):
+    if type_ == "table" and name and name.startswith((FTS_TABLE, "kb_search")):   # kb_: the knowledge base's
         return False
-    return not (type_ == "index" and name == INDEX_NAME)
+    if type_ == "column" and name == "search_vector":     # kb_article's generated tsvector (migration 0033)
+        return False
+    return not (type_ == "index" and name in (INDEX_NAME, "ix_kb_article_words"))

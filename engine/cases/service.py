@@ -81,6 +81,7 @@ def _link_sources(case: Case, call_id: str | None, actor: Actor, now, before_com
 def _record_intake(case: Case, clean: dict, files: list, actor: Actor, now) -> None:
     """The intake's audit event (the content is the case's own column), the risk words screening
     found in it (矛盾纠纷排查: flagged with the case, in its transaction) and the files' events."""
+    audit.new_case(case.id)
     audit.record(case.id, actor_id=actor.user_id, action="intake", from_stage=None, to_stage=case.stage,
                  data={k: v for k, v in clean.items() if k != "content"}, now=now)
     screening.flag_case(case.id, case.title, case.content, now)

@@ -128,4 +128,4 @@ def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
         delivery.closed(action, actor_id=actor_id)
     audit.record_many([dict(case_id=case.id, created_at=action.now, to_stage=case.stage, **ev,
                             from_stage=case.stage if ev["action"] in SIDE_EVENTS else action.start_stage)
-                       for ev in action.events])
+                       for ev in action.events], locked=True)     # lock_case holds the row

@@ -106,6 +106,7 @@ def claim(*, item_id: int, actor: Actor) -> WorkItem:
     item = get(item_id=item_id, actor=actor)
     scope.check_can_act(actor, item)
     now = clock_now()
+    audit.lock(item.case_id)     # the case before the item, as case actions do: its trail is appended below
     # One conditional UPDATE: of two simultaneous claims exactly one matches.
     result = db.session.execute(update(WorkItem).where(
         WorkItem.id == item_id, WorkItem.state == "open", WorkItem.claimed_by_id.is_(None),
@@ -117,7 +118,7 @@ def claim(*, item_id: int, actor: Actor) -> WorkItem:
             return held          # already mine: no new claim time, no second audit row
         raise WrongState(_why_not_open(item_id))
     audit.record(item.case_id, actor_id=actor.user_id, action="claim", from_stage=item.stage,
-                 to_stage=item.stage, data={"work_item_id": item_id}, now=now)
+                 to_stage=item.stage, data={"work_item_id": item_id}, now=now, locked=True)
     db.session.commit()
     return db.session.get(WorkItem, item_id, populate_existing=True)
 
@@ -126,6 +127,7 @@ def release(*, item_id: int, actor: Actor) -> WorkItem:
     """Give back an item I claimed."""
     item = get(item_id=item_id, actor=actor)
     now = clock_now()
+    audit.lock(item.case_id)
     result = db.session.execute(update(WorkItem).where(
         WorkItem.id == item_id, WorkItem.state == "open", WorkItem.claimed_by_id == actor.user_id,
     ).values(claimed_by_id=None, claimed_at=None))
@@ -133,7 +135,7 @@ def release(*, item_id: int, actor: Actor) -> WorkItem:
         db.session.rollback()
         raise WrongState(msg("not_your_claim", "work item %(id)s is not claimed by you", id=item_id))
     audit.record(item.case_id, actor_id=actor.user_id, action="release", from_stage=item.stage,
-                 to_stage=item.stage, data={"work_item_id": item_id}, now=now)
+                 to_stage=item.stage, data={"work_item_id": item_id}, now=now, locked=True)
     db.session.commit()
     return db.session.get(WorkItem, item_id, populate_existing=True)
 

@@ -2,13 +2,27 @@
 from engine.models.accountability import AccountabilityRecord
 from engine.models.attachment import Attachment
 from engine.models.audit import CaseEvent
+from engine.models.audit_chain import AuditAnchor  # noqa: F401  (hash chains of the audit, issue 16)
 from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.call import CallRecord
+from engine.models.campaign import Campaign, CampaignAgent, CampaignAttempt, CampaignTarget  # noqa: F401  (issue 15)
 from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.catalogue import DispatchRule, Matter
 from engine.models.channel_client import ChannelClient, Open311Request  # noqa: F401  (Open311, issue 14)
 from engine.models.citizen_channel import InboundSms, PhoneVerification, WebSubmission
+from engine.models.contact import (  # noqa: F401  (contacts, call notes, imports: issue 15)
+    CallNote,
+    Contact,
+    ContactCursor,
+    ContactLink,
+    ContactMerge,
+    ContactPhone,
+    ContactTag,
+    ImportError_,
+    ImportJob,
+)
 from engine.models.deadline import Deadline, NaturalCompletion, OvertimeReport
+from engine.models.knowledge import KbArticle, KbArticleEvent, KbArticleVersion, KbCategory, KbRecording  # noqa: F401  (issue 15)
 from engine.models.mail import ImapCursor, InboundMail
 from engine.models.notification import Notification
 from engine.models.org import ApiToken, Department, User, UserRole

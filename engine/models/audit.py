@@ -33,3 +33,7 @@ class CaseEvent(db.Model):
     to_stage: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict] = mapped_column(Json, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The case's hash chain (docs/AUDIT.md): the hash of the case's previous event, and SHA-256 of
+    # this row's canonical JSON covering it. Written by engine.models.audit_chain, never by hand.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

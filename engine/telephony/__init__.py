@@ -8,4 +8,7 @@ dissuasion, the wallboard). The Event Socket itself is the top-level `telephony/
 the two meet only through these tables. Builds on `cases`; nothing in the engine depends on it.
 """
 
-__all__: list[str] = []
+from engine.telephony import call_center
+
+# Outbound campaigns (engine.campaigns) dial their targets through it (call_center.dial_number).
+__all__: list[str] = ["call_center"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, case as sql_case, delete, func, select, update
+from sqlalchemy import and_, case as sql_case, delete, func, or_, select, update
 
 from engine import cases
 from engine.db import db
@@ -35,6 +35,8 @@ EXTENSION = re.compile(r"[0-9]{3,8}")
 ANSWER_TARGET = timedelta(seconds=15)
 CALLER_ID = "12345"
 TRUNK = "carrier"
+RECORDINGS = "/var/lib/freeswitch/recordings"   # the switch's own path (mapped for playback, see recording_file)
+OUTBOUND_QUEUE = "outbound"      # an outbound call's record (telephony.controls.OUTBOUND_QUEUE)
 
 
 # --- phone states ---------------------------------------------------------------------------------
@@ -165,9 +167,27 @@ def dial(*, actor: Actor, case_id: int | None = None, call_record_id: int | None
     if seat is None or seat.state == "logged_out":
         raise WrongState(msg("seat_first", "sign in to a phone seat first"))
     number, linked_case = _number_for(actor, case_id, call_record_id, user_id)
+    return _originate(actor, seat, number, linked_case)
+
+
+def dial_number(*, actor: Actor, number: str, case_id: int | None = None) -> Dial:
+    """Call a number a service looked up from its own rows (an outbound campaign's target), never
+    one typed by the browser; the caller checked that the actor may call it."""
+    actor.require(*PHONE_ROLES)
+    seat = my_status(actor)
+    if seat is None or seat.state == "logged_out":
+        raise WrongState(msg("seat_first", "sign in to a phone seat first"))
+    return _originate(actor, seat, _dialable(number), case_id)
+
+
+def _originate(actor: Actor, seat: AgentStatus, number: str, linked_case: int | None) -> Dial:
     ours = str(uuid.uuid4())
+    # recorded and kept like an inbound call: the worker writes its call record (queue "outbound")
+    # from these variables when the agent's leg ends
     command = (f"originate {{origination_uuid={ours},origination_caller_id_number={CALLER_ID},"
-               f"originate_timeout=30}}user/{seat.extension} &bridge(sofia/gateway/{TRUNK}/{number})")
+               f"originate_timeout=30,hotline_outbound=true,hotline_number={number},hotline_case={linked_case or ''},"
+               f"execute_on_answer='record_session {RECORDINGS}/outbound/{ours}.wav'}}"
+               f"user/{seat.extension} &bridge(sofia/gateway/{TRUNK}/{number})")
     row = call_live.queue_command(kind="originate", command=command, actor_id=actor.user_id,
                                   case_id=linked_case, call_id=ours)
     return Dial(row, mask_phone(number))
@@ -291,7 +311,8 @@ def wallboard(*, actor: Actor, day_start: datetime) -> dict:
     agents = dict.fromkeys(("ready", "ringing", "talking", "break"), 0)
     agents.update(dict(db.session.execute(select(AgentStatus.state, func.count())
                                           .where(AgentStatus.state != "logged_out").group_by(AgentStatus.state)).all()))
-    today = CallRecord.arrived_at >= day_start
+    today = and_(CallRecord.arrived_at >= day_start,   # inbound only: outbound calls are no offered calls
+                 or_(CallRecord.queue.is_(None), CallRecord.queue != OUTBOUND_QUEUE))
     counts = dict.fromkeys(OUTCOMES, 0)
     counts.update(dict(db.session.execute(select(CallRecord.outcome, func.count()).where(today)
                                           .group_by(CallRecord.outcome)).all()))

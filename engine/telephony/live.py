@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case as sql_case, delete, func, select, update
 
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
@@ -23,6 +23,8 @@ COMMAND_KEEP = timedelta(days=7)
 COMMAND_TTL = timedelta(seconds=60)
 CDR_KEEP = timedelta(days=31)    # a month to reconcile or audit against the carrier's bill
 COMMANDS_PER_POLL = 50
+AUDITED_KINDS = ("answer", "hangup", "hold", "unhold", "transfer", "consult", "xfer_complete", "xfer_cancel", "pickup",
+                 "eavesdrop", "supervise", "supervise_end")   # = engine.telephony.controls.CONTROL_KINDS
 
 
 def cc_agent(extension: str) -> str:
@@ -46,10 +48,33 @@ def feed(*, kind: str, call_id: str, agent: str | None, caller: str | None = Non
                    created_at=now)
     db.session.add(row)
     ext = extension_of(agent)
-    if ext:
+    if ext and kind in SEAT_KINDS:
         _phone_state(ext, kind, call_id, now)
+    if kind in CONFIRMS:
+        _confirm(call_id, kind)
     db.session.commit()
     return row.id
+
+
+# moments that move a seat (a transfer frees it); the others only confirm call controls
+SEAT_KINDS = ("offer", "answer", "end", "transfer")
+# the switch's event -> the controls it confirms (engine.telephony.controls)
+CONFIRMS = {"hold": ("hold",), "unhold": ("unhold",), "transfer": ("transfer", "xfer_complete"),
+            "consult": ("consult",), "bridge": ("xfer_cancel",), "answer": ("answer", "pickup", "transfer",
+                                                                            "xfer_complete")}
+EVENT_NAMES = {"hold": "CHANNEL_HOLD", "unhold": "CHANNEL_UNHOLD", "transfer": "TRANSFER", "consult": "CHANNEL_BRIDGE",
+               "bridge": "CHANNEL_BRIDGE", "answer": "CHANNEL_BRIDGE"}
+CONFIRMED = "[confirmed: "
+
+
+def _confirm(call_id: str, kind: str) -> None:
+    """Mark the newest unconfirmed control of this call the event answers (its audit entry)."""
+    row = db.session.execute(select(TelephonyCommand).where(
+        TelephonyCommand.call_id == call_id, TelephonyCommand.kind.in_(CONFIRMS[kind]),
+        TelephonyCommand.status != "failed", TelephonyCommand.created_at >= clock_now() - timedelta(minutes=10))
+        .order_by(TelephonyCommand.id.desc()).limit(1)).scalar()
+    if row is not None and not (row.result or "").startswith(CONFIRMED):
+        row.result = f"{CONFIRMED}{EVENT_NAMES[kind]}] {row.result or ''}".strip()[:255]
 
 
 def _phone_state(extension: str, kind: str, call_id: str, now: datetime) -> None:
@@ -94,7 +119,8 @@ def trim(now: datetime | None = None) -> dict[str, int]:
     deleted = {
         "feed": db.session.execute(delete(CallFeed).where(CallFeed.created_at < now - FEED_KEEP)).rowcount,
         "commands": db.session.execute(delete(TelephonyCommand).where(
-            TelephonyCommand.status.in_(("done", "failed")), TelephonyCommand.created_at < now - COMMAND_KEEP)).rowcount,
+            TelephonyCommand.status.in_(("done", "failed")), TelephonyCommand.created_at < now - COMMAND_KEEP,
+            TelephonyCommand.kind.not_in(AUDITED_KINDS))).rowcount,   # call controls are the calls' audit
         "cdrs": db.session.execute(delete(CallCdr).where(CallCdr.received_at < now - CDR_KEEP)).rowcount,
     }
     db.session.commit()
@@ -139,8 +165,11 @@ def take_commands(limit: int = COMMANDS_PER_POLL) -> list[tuple[int, str]]:
 
 def finish_command(command_id: int, *, ok: bool, result: str) -> None:
     """Record what the switch answered (`+OK …` / `-ERR …`)."""
+    text = result.strip()[:200]
+    kept = TelephonyCommand.result.like(CONFIRMED + "%")   # the switch's event came before its answer
     db.session.execute(update(TelephonyCommand).where(TelephonyCommand.id == command_id).values(
-        status="done" if ok else "failed", result=result.strip()[:255], finished_at=clock_now()))
+        status="done" if ok else "failed", finished_at=clock_now(),
+        result=sql_case((kept, func.substr(TelephonyCommand.result + " " + text, 1, 255)), else_=text[:255])))
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 18:10:00
 
 Every KPI of engine.statistics selects the facts of a period by one moment: an event's
 created_at per action, a case's closed_at, a limit's completed_at per stage, a call's arrival.
-Without these indexes each of them read the whole table (bench/statistics.py, 1,000,000 cases,
+Without these indexes each of them read the whole table (bench/kpis.py, 1,000,000 cases,
 5,000,000 events, 1,700,000 limits, 3,000,000 calls: 150-650 ms a query for one month, see
 docs/PERFORMANCE.md). case_event (action, created_at, case_id) also answers "the cases with such
 an event in the period" from the index alone. The call index is on the expression the queries

@@ -4,7 +4,7 @@ Revision ID: 0028
 Revises: 0027
 Create Date: 2026-12-06 21:40:00
 
-延期率 and 退回率 were the slowest figures of a month at 1,000,000 cases (bench/statistics.py):
+延期率 and 退回率 were the slowest figures of a month at 1,000,000 cases (bench/kpis.py):
 one joined every case for its extension count, the other read every sign-for event's JSON to
 find the returns. The extended cases and the returns are a few in a hundred: a partial index on
 each answers "which of these cases" from a small index alone. The limits' period index carries

@@ -89,7 +89,7 @@ def page_paths(app, case_id: int, item_id: int) -> list[str]:
     paths = [r.rule for r in app.url_map.iter_rules()
              if "GET" in r.methods and "<" not in r.rule and not r.rule.startswith(("/api/", "/static"))
              and r.rule not in ("/phone/events", "/wallboard/stream", "/wallboard/data", "/phone/state",
-                                "/query/export.xlsx", "/desk/suggestions", "/healthz", "/logout")]
+                                "/query/export.xlsx", "/desk/suggestions", "/healthz", "/readyz", "/logout")]
     return paths + [f"/cases/{case_id}", f"/work-items/{item_id}", f"/cases/{case_id}/edit"]
 
 

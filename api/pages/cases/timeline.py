@@ -35,6 +35,7 @@ def _labels() -> dict[str, str]:
         "citizen_message": _("Citizen's SMS"),     # an inbound SMS joined the case (engine.channels.sms_inbound)
         "citizen_rating": _("Citizen's online rating"), "reexamination_requested": _("Re-examination requested"),
         "reexamination_opened": _("Re-examination of another case"),
+        "knowledge_cited": _("Answered citing a knowledge article"),     # engine.knowledge.citing
     }
 
 
@@ -57,6 +58,9 @@ def event_detail(action: str, data: dict, personal: bool = True) -> str:
     if action == "due_changed":
         return _("%(reason)s: %(days)s working days, %(old)s → %(new)s", reason=_reason(data.get("reason")),
                  days=data.get("days", ""), old=_when(data.get("from")), new=_when(data.get("to")))
+    if action == "knowledge_cited":
+        return _("%(title)s (article %(id)s, version %(version)s)", title=data.get("title", ""),
+                 id=data.get("article_id", ""), version=data.get("version", ""))
     if action == "citizen_message":
         return data.get("text") or ""
     if action == "duplicate_suspected":     # the numbers only in the summary, which the center alone sees

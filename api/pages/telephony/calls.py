@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 
 from api.inputs import parse_day, parse_page
 from api.pages.filters import label, local_time
+from api.pages.telephony.call_controls import audit_rows
 from api.pages.web import next_url, page_actor
 from api.rest.presenters import may_see_personal_data
 from engine.db import db
@@ -198,7 +199,7 @@ def call_page(call_record_id: int):
         "pages/telephony/call.html", call=call, row=present(call, actor, case), case=case, stages=_stages(call),
         moments=_moments(call), total=clock_text(seconds_between(call.arrived_at, call.ended_at)),
         closed_by=closed_by.display_name if closed_by else None, playback=playback_configured(),
-        can_dial=actor.has(*call_center.PHONE_ROLES))
+        can_dial=actor.has(*call_center.PHONE_ROLES), controls=audit_rows(call.call_id))
 
 
 def _moments(call: CallRecord) -> list[tuple[str, str]]:

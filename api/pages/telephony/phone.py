@@ -154,6 +154,7 @@ def _sse(moment: Moment, actor) -> str:
         data["history"] = _history(actor, moment.caller or "")
         data["record"] = _caller_record(actor, moment.caller or "")
         data["intake_url"] = url_for("case_pages.new_case", call=moment.call_id)
+        data["contact_url"] = url_for("contacts.pop_contact", call_id=moment.call_id)   # the caller's contact (issue 15)
         data["registered"] = _registered(moment.call_id)
     return f"id: {moment.id}\nevent: {moment.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -225,7 +226,8 @@ def command(command_id: int):
     """A queued command's state and the switch's answer."""
     row = call_center.command_status(actor=page_actor(), command_id=command_id)
     return jsonify(command_id=row.id, kind=row.kind, status=row.status, result=row.result,
-                   ok=row.status == "done", finished=row.status in ("done", "failed"))
+                   ok=row.status == "done", finished=row.status in ("done", "failed"),
+                   confirmed=(row.result or "").startswith(call_live.CONFIRMED))   # the switch's event came
 
 
 def _int(value, name: str) -> int:

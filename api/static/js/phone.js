@@ -1,6 +1,6 @@
 // The agent's phone bar: seat state (ready / break / signed out), the screen pop fed by
 // server-sent events (offer -> pop with the caller's history, answer -> confirmed, end), and
-// click-to-call on every [data-dial-case] / [data-dial-call] / [data-dial-user] button.
+// click-to-call on every [data-dial-case] / [data-dial-call] / [data-dial-user] / [data-dial-url] button.
 // The server decides everything; this draws with textContent (never innerHTML).
 (function () {
   const bar = document.getElementById("phone-bar");
@@ -78,6 +78,10 @@
         list.appendChild(li);
       });
       pop.querySelector('[data-pop="intake"]').href = data.intake_url;
+    }
+    if (data.contact_url) {   // the caller's contact page (calls, cases, SMS, notes)
+      const contact = pop.querySelector('[data-pop="contact"]');
+      if (contact) { contact.href = data.contact_url; contact.hidden = false; }
     }
     if (data.registered) showRegistered(data);
   }
@@ -160,14 +164,15 @@
   }
 
   document.addEventListener("click", function (e) {
-    const button = e.target.closest("[data-dial-case],[data-dial-call],[data-dial-user]");
+    const button = e.target.closest("[data-dial-case],[data-dial-call],[data-dial-user],[data-dial-url]");
     if (!button) return;
     e.preventDefault();
     const body = {};
     if (button.dataset.dialCase) body.case_id = button.dataset.dialCase;
     if (button.dataset.dialCall) body.call_record_id = button.dataset.dialCall;
     if (button.dataset.dialUser) body.user_id = button.dataset.dialUser;
-    post(bar.dataset.dialUrl, body).then(function (res) {
+    // [data-dial-url]: a page's own dial endpoint (an outbound campaign's call), same answer
+    post(button.dataset.dialUrl || bar.dataset.dialUrl, body).then(function (res) {
       if (!res.ok) { messageEl.textContent = res.body.message || String(res.status); return; }
       messageEl.textContent = text(bar.dataset.labelCalling, {number: res.body.number});
       follow(res.body.status_url, Date.now() + 45000);

@@ -1,8 +1,8 @@
 """Statistics at a city's scale: the KPIs, reports and dashboard over 1,000,000 cases (issue 13).
 
-    .venv/bin/python bench/statistics.py [--cases 1000000] [--reuse] [--runs 5]
+    .venv/bin/python bench/kpis.py [--cases 1000000] [--reuse] [--runs 5]
         [--database-url postgresql://postgres@127.0.0.1:5432/hotline_bench]
-    .venv/bin/python bench/statistics.py --database-url sqlite:////tmp/hotline_stats.db   # 100,000 cases
+    .venv/bin/python bench/kpis.py --database-url sqlite:////tmp/hotline_stats.db   # 100,000 cases
 
 Generates (bench/statistics_data.py, set-based SQL, no Python loop over rows) N cases over 13
 months of a city (2025-11 .. 2026-11, Shanghai), 3 N call records, and their facts: the audit
@@ -24,20 +24,16 @@ PostgreSQL's.
 """
 from __future__ import annotations
 
+import argparse
+import statistics as stats
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and its name would hide the
-# standard library's `statistics` (which bench/common.py uses): put the repository there instead.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import argparse  # noqa: E402
-import statistics as stats  # noqa: E402
-import time  # noqa: E402
-from datetime import date  # noqa: E402
-
-from bench import common, statistics_data as data  # noqa: E402
+from bench import common, statistics_data as data  # noqa: E402  (after the path)
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/hotline_bench"
 MONTH = (date(2026, 11, 1), date(2026, 11, 30))
@@ -69,7 +65,7 @@ def prepare_database(url: str, reuse: bool) -> str:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return url
-    raise SystemExit("bench/statistics.py: a PostgreSQL URL or sqlite:///<file>")
+    raise SystemExit("bench/kpis.py: a PostgreSQL URL or sqlite:///<file>")
 
 
 def make_app(url: str, timeout_s: int):

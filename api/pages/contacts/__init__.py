@@ -1,0 +1,1 @@
+"""Contacts (CRM) and Excel import pages (issue 15)."""

@@ -1,0 +1,200 @@
+"""Walking the audit's hash chains (`flask audit verify`) and anchoring them (the scheduler).
+
+The walk streams each table in keyset pages of its chain order (a case's events by
+(case_id, id) on their index, config changes and anchors by id), one short transaction per page
+(SQLite's writers wait on a reader's IMMEDIATE transaction): a million events are never in
+memory, and each chain reports its first broken link only (what follows it is unprovable).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterator
+
+from sqlalchemy import func, select, tuple_
+
+from engine.db import db, utcnow
+from engine.models.audit import CaseEvent
+from engine.models.audit_chain import (
+    ANCHORS_LOCK,
+    CHANGES,
+    EVENTS,
+    AuditAnchor,
+    anchor_hash,
+    change_hash,
+    event_hash,
+)
+from engine.models.settings import ConfigChange
+
+ANCHORS = "audit_anchor"
+PAGE = 5000
+# An anchor covers rows at least this old: a transaction still open when the anchor is written may
+# hold a lower id than rows already committed (PostgreSQL sequences), and must not land in its range.
+MARGIN = timedelta(minutes=10)
+TABLES = {EVENTS: CaseEvent, CHANGES: ConfigChange}
+_EVENT_COLUMNS = [CaseEvent.id, CaseEvent.case_id, CaseEvent.action, CaseEvent.actor_id, CaseEvent.from_stage,
+                  CaseEvent.to_stage, CaseEvent.data, CaseEvent.created_at, CaseEvent.prev_hash, CaseEvent.hash]
+_CHANGE_COLUMNS = [ConfigChange.id, ConfigChange.area, ConfigChange.key, ConfigChange.old, ConfigChange.new,
+                   ConfigChange.reason, ConfigChange.actor_id, ConfigChange.created_at, ConfigChange.prev_hash,
+                   ConfigChange.hash]
+_ANCHOR_COLUMNS = [AuditAnchor.id, AuditAnchor.chain, AuditAnchor.last_id, AuditAnchor.row_count, AuditAnchor.digest,
+                   AuditAnchor.created_at, AuditAnchor.prev_hash, AuditAnchor.hash]
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first link of a chain that does not hold."""
+
+    table: str
+    row_id: int
+    case_id: int | None
+    problem: str            # altered | link | unsealed | range
+    expected: str | None
+    stored: str | None
+
+    def __str__(self) -> str:
+        where = f"{self.table} row {self.row_id}" + (f" (case {self.case_id})" if self.case_id is not None else "")
+        return f"{where}: {self.problem}; expected {self.expected}, stored {self.stored}"
+
+
+@dataclass
+class Report:
+    table: str
+    chains: int = 0
+    rows: int = 0
+    breaks: list[Break] = field(default_factory=list)
+
+
+def _pages(columns: list, order: tuple, *, page: int, after: tuple | None = None, where=None,
+           release: bool = True) -> Iterator:
+    """The rows in `order`, a page per statement (keyset: no OFFSET, no server cursor)."""
+    while True:
+        query = select(*columns).order_by(*order).limit(page)
+        if where is not None:
+            query = query.where(where)
+        if after is not None:
+            query = query.where(tuple_(*order) > tuple_(*after) if len(order) > 1 else order[0] > after[0])
+        rows = db.session.execute(query).all()
+        if release:
+            db.session.rollback()
+        if not rows:
+            return
+        yield from rows
+        after = tuple(getattr(rows[-1], column.key) for column in order)
+
+
+def _check(table: str, row, prev: str | None, hash_of: Callable, case_id: int | None = None) -> Break | None:
+    mapping = row._mapping
+    if row.hash is None:
+        return Break(table, row.id, case_id, "unsealed", hash_of(mapping, prev), None)
+    if row.prev_hash != prev:
+        return Break(table, row.id, case_id, "link", prev, row.prev_hash)
+    computed = hash_of(mapping, row.prev_hash)
+    return None if computed == row.hash else Break(table, row.id, case_id, "altered", computed, row.hash)
+
+
+def verify_events(*, page: int = PAGE) -> Report:
+    """Every case's chain, in (case_id, id) order."""
+    report = Report(EVENTS)
+    case_id, prev, broken = None, None, False
+    for row in _pages(_EVENT_COLUMNS, (CaseEvent.case_id, CaseEvent.id), page=page):
+        if row.case_id != case_id:
+            case_id, prev, broken = row.case_id, None, False
+            report.chains += 1
+        report.rows += 1
+        if not broken and (found := _check(EVENTS, row, prev, event_hash, row.case_id)):
+            report.breaks.append(found)
+            broken = True
+        prev = row.hash
+    return report
+
+
+def verify_changes(*, page: int = PAGE, after_id: int | None = None) -> Report:
+    """The config_change chain; from the row after `after_id` (its stored hash trusted) if given."""
+    report = Report(CHANGES)
+    prev = None
+    if after_id is not None:
+        prev = db.session.execute(select(ConfigChange.hash).where(ConfigChange.id == after_id)).scalar()
+    for row in _pages(_CHANGE_COLUMNS, (ConfigChange.id,), page=page,
+                      after=(after_id,) if after_id is not None else None):
+        report.chains = 1
+        report.rows += 1
+        if not report.breaks and (found := _check(CHANGES, row, prev, change_hash)):
+            report.breaks.append(found)
+        prev = row.hash
+    return report
+
+
+def verify_anchors(*, page: int = PAGE) -> Report:
+    """The anchors' own chain, then each anchored range of each table against its digest."""
+    report = Report(ANCHORS)
+    anchors = db.session.execute(select(*_ANCHOR_COLUMNS).order_by(AuditAnchor.id)).all()
+    db.session.rollback()
+    prev = None
+    for anchor in anchors:
+        if not report.breaks and (found := _check(ANCHORS, anchor, prev, anchor_hash)):
+            report.breaks.append(found)
+        prev = anchor.hash
+    report.rows = len(anchors)
+    for table, model in TABLES.items():
+        ranges = [a for a in anchors if a.chain == table]
+        report.chains += bool(ranges)
+        if ranges and (found := _check_ranges(model, ranges, page)):
+            report.breaks.append(found)
+    return report
+
+
+def _check_ranges(model, ranges: list, page: int) -> Break | None:
+    """The first anchor whose range of `model`'s rows no longer gives its count and digest."""
+    rows = _pages([model.id, model.hash], (model.id,), page=page, where=model.id <= ranges[-1].last_id)
+    row = next(rows, None)
+    for anchor in ranges:
+        count, sha = 0, hashlib.sha256()
+        while row is not None and row.id <= anchor.last_id:
+            count, row = count + 1, _fed(sha, row, rows)
+        found, anchored = f"{count} rows {sha.hexdigest()}", f"{anchor.row_count} rows {anchor.digest}"
+        if found != anchored:
+            return Break(ANCHORS, anchor.id, None, f"range of {anchor.chain}", anchored, found)
+    return None
+
+
+def _fed(sha, row, rows: Iterator):
+    sha.update(f"{row.id}:{row.hash or '-'}\n".encode())
+    return next(rows, None)
+
+
+def verify_all(*, page: int = PAGE) -> list[Report]:
+    return [verify_events(page=page), verify_changes(page=page), verify_anchors(page=page)]
+
+
+def write_anchors(now: datetime | None = None, *, margin: timedelta = MARGIN, page: int = PAGE) -> list[AuditAnchor]:
+    """Anchor each table's rows written since its last anchor and older than `margin` (scheduler)."""
+    now = now or utcnow()
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(select(func.pg_advisory_xact_lock(ANCHORS_LOCK)))
+        prev = db.session.execute(select(AuditAnchor.hash).order_by(AuditAnchor.id.desc()).limit(1)).scalar()
+        written = []
+        for table, model in TABLES.items():
+            start = db.session.execute(select(func.max(AuditAnchor.last_id)).where(AuditAnchor.chain == table)).scalar()
+            start = start or 0
+            upper = db.session.execute(select(func.max(model.id)).where(
+                model.id > start, model.created_at <= now - margin)).scalar()
+            if upper is None:
+                continue
+            sha, count = hashlib.sha256(), 0
+            for row in _pages([model.id, model.hash], (model.id,), page=page, after=(start,),
+                              where=model.id <= upper, release=False):
+                sha.update(f"{row.id}:{row.hash or '-'}\n".encode())
+                count += 1
+            values = dict(chain=table, last_id=upper, row_count=count, digest=sha.hexdigest(), created_at=now)
+            anchor = AuditAnchor(**values, prev_hash=prev, hash=anchor_hash(values, prev))
+            prev = anchor.hash
+            db.session.add(anchor)
+            written.append(anchor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return written
