@@ -76,6 +76,7 @@ PAGE_MODULES = (
     "knowledge.articles",       # the knowledge base (issue 15)
     "knowledge.desk",
     "knowledge.recordings",
+    "knowledge.categories",
     "campaigns.campaigns",
     "campaigns.queue",
 )

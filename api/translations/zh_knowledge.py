@@ -54,4 +54,8 @@ ZH = {
     "the end of the cut comes after its start": "截取结束须晚于开始",
     "only the center's call roles listen to shared recordings": "只有中心话务相关岗位可以收听分享的录音",
     "shared recording %(id)s not found": "分享的录音 %(id)s 不存在",
+    # the category tree (api/pages/knowledge/categories.py)
+    "Categories": "知识分类", "Knowledge categories": "知识分类", "the tree articles are filed under": "知识条目归档的分类树",
+    "Under": "上级分类", "Add a category": "新增分类", "No category yet.": "还没有分类。", "(top level)": "（顶级）",
+    "Category added.": "分类已新增。", "Category renamed.": "分类已改名。",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.db import db
-from engine.errors import ValidationFailed
+from engine.errors import NotFound, ValidationFailed
 from engine.knowledge import access
 from engine.models import KbCategory
 from engine.organisation import Actor
@@ -17,10 +17,26 @@ def create(*, actor: Actor, name: str, parent_id: int | None = None, sort: int =
     return add(name=name, parent_id=parent_id, sort=sort)
 
 
-def add(*, name: str, parent_id: int | None = None, sort: int = 0) -> KbCategory:
+def rename(*, actor: Actor, category_id: int, name: str) -> KbCategory:
+    """A new name for a category (its articles and children stay where they are)."""
+    actor.require(*access.APPROVER_ROLES)
+    row = db.session.get(KbCategory, category_id)
+    if row is None:
+        raise NotFound(msg("kb_no_category", "choose a category"))
+    row.name = _checked_name(name)
+    db.session.commit()
+    return row
+
+
+def _checked_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise ValidationFailed({"name": [msg("required", "required")]})
+    return name
+
+
+def add(*, name: str, parent_id: int | None = None, sort: int = 0) -> KbCategory:
+    name = _checked_name(name)
     parent = db.session.get(KbCategory, parent_id) if parent_id else None
     if parent_id and parent is None:
         raise ValidationFailed({"parent_id": [msg("kb_no_category", "choose a category")]})

@@ -113,3 +113,22 @@ def test_a_shared_cut_plays_only_its_seconds(signin, actor, dept, category, reco
                                                                 "start_second": "4", "end_second": "2"})
     assert res.status_code == 422 and 'data-error="end_second"' in res.get_data(as_text=True)
     assert db.session.execute(db.select(KbArticle.id)).scalar() == article.id
+
+
+def test_the_center_shapes_the_category_tree_and_others_may_not(signin, category):
+    root = category("住房保障")
+    lead = signin("shift_lead")
+    token = csrf(lead, "/knowledge/categories")
+    assert lead.post("/knowledge/categories", data={"csrf_token": token, "name": " ", "parent_id": root}).status_code == 422
+    assert lead.post("/knowledge/categories", data={"csrf_token": token, "name": "公积金", "parent_id": root}
+                     ).status_code == 302
+    page = lead.get("/knowledge/categories").get_data(as_text=True)
+    child = re.search(r'data-category="(\d+)">\s*<td style="padding-left: 2\.0rem" class="user-text">公积金', page)
+    assert child, page                                   # one level below 住房保障
+    assert lead.post(f"/knowledge/categories/{child[1]}", data={"csrf_token": token, "name": "住房公积金"}
+                     ).status_code == 302
+    assert "住房公积金" in lead.get("/knowledge/categories").get_data(as_text=True)
+    handler = signin("zjj_handler")
+    assert handler.get("/knowledge/categories").status_code == 403
+    assert handler.post("/knowledge/categories", data={"csrf_token": csrf(handler, "/knowledge"), "name": "X"}
+                        ).status_code == 403
