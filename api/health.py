@@ -46,11 +46,13 @@ def migrations() -> tuple[tuple[str, ...], set[str]]:
 
 def database_heads() -> tuple[str, ...]:
     """The revisions stamped in the database (empty: never migrated). Read directly, not through
-    alembic's MigrationContext, which logs two lines per call — per probe of every balancer."""
-    with db.engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return ()
-        return tuple(sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()))
+    alembic's MigrationContext, which logs two lines per call — per probe of every balancer. On the
+    request's own connection: a second one could find an SQLite file locked by this thread's open
+    transaction and call a busy database unreachable."""
+    conn = db.session.connection()
+    if not inspect(conn).has_table("alembic_version"):
+        return ()
+    return tuple(sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()))
 
 
 @bp.get("/readyz")
