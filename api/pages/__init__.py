@@ -93,6 +93,8 @@ def init_app(app: Flask) -> None:
     web.init_app(app)
     filters.register_filters(app)
     timeline.register(app)     # its labels use the filters module, which must not import it back
+    from engine import scheduler
+    scheduler.register_import_targets()   # once: the import targets and the contact page's outbound source
     app.register_blueprint(bp)
     for name in PAGE_MODULES:
         module = importlib.import_module(f"api.pages.{name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine import imports
 from engine.campaigns.service import MANAGE_ROLES
-from engine.campaigns.targets import LIST_FIELDS, _open_campaign, add_list_rows, validate_list_row
+from engine.campaigns.targets import LIST_FIELDS, add_list_rows, open_campaign, validate_list_row
 from engine.errors import DomainError, ValidationFailed
 from engine.organisation import Actor
 from forms.messages import msg
@@ -23,7 +23,7 @@ def check_options(options: dict, actor: Actor) -> dict:
     if not raw.isdigit():
         raise ValidationFailed({"campaign_id": [msg("required", "required")]})
     try:
-        _open_campaign(actor, int(raw))
+        open_campaign(actor, int(raw))
     except DomainError as exc:
         raise ValidationFailed({"campaign_id": [exc.message]}) from None
     return {**options, "campaign_id": int(raw)}

@@ -45,7 +45,7 @@ def add_list_rows(campaign_id: int, rows: list[dict], actor: Actor) -> int:
     """Add clean rows (validate_list_row's) to a campaign, once per normalised phone: a row whose
     phone the campaign has already is skipped, so a resumed import adds nothing twice. Commits;
     returns how many were added. A finished campaign takes no more (409)."""
-    campaign = _open_campaign(actor, campaign_id)
+    campaign = open_campaign(actor, campaign_id)
     existing = set(db.session.execute(select(CampaignTarget.key).where(
         CampaignTarget.campaign_id == campaign.id)).scalars())
     now, added = clock_now(), []
@@ -85,7 +85,7 @@ def add_pasted(*, actor: Actor, campaign_id: int, text: str) -> int:
 
 def add_visits(*, actor: Actor, campaign_id: int) -> int:
     """A satisfaction re-visit campaign's list: every case waiting for its visit, one target per case."""
-    campaign = _open_campaign(actor, campaign_id)
+    campaign = open_campaign(actor, campaign_id)
     waiting = db.session.execute(select(Case.id, Case.phone, Case.citizen_name).join(
         WorkItem, WorkItem.case_id == Case.id).where(
         WorkItem.state == "open", WorkItem.form_key == "visit").order_by(WorkItem.created_at, Case.id)).all()
@@ -96,7 +96,7 @@ def add_visits(*, actor: Actor, campaign_id: int) -> int:
 
 def add_callbacks(*, actor: Actor, campaign_id: int) -> int:
     """A dissuasion callback campaign's list: the open callback list, one target per number."""
-    campaign = _open_campaign(actor, campaign_id)
+    campaign = open_campaign(actor, campaign_id)
     calls = db.session.execute(select(CallRecord.id, CallRecord.callback_number, CallRecord.caller, CallRecord.case_id)
                                .where(CallRecord.callback_status == "open").order_by(CallRecord.arrived_at)).all()
     rows = []
@@ -119,7 +119,8 @@ def _add_found(campaign: Campaign, rows: list[tuple]) -> int:
     return _save(campaign, added)
 
 
-def _open_campaign(actor: Actor, campaign_id: int) -> Campaign:
+def open_campaign(actor: Actor, campaign_id: int) -> Campaign:
+    """The campaign, if the actor may see it and it still takes work (409 once finished)."""
     campaign = get_campaign(actor=actor, campaign_id=campaign_id)
     if campaign.state == "finished":
         raise WrongState(msg("campaign_finished", "the campaign is finished"))

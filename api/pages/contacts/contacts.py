@@ -14,7 +14,6 @@ from api.inputs import parse_page
 from api.messages import say_errors
 from api.pages.campaigns.labels import result_labels
 from api.pages.web import page_actor
-from engine import scheduler
 from engine.contacts import access, history, learn, merge as merging, notes, service
 from engine.db import db
 from engine.errors import ValidationFailed
@@ -72,7 +71,6 @@ def contact_page(contact_id: int):
     if contact.id != contact_id:
         return redirect(url_for("contacts.contact_page", contact_id=contact.id))
     from api.pages.telephony.calls import present_all
-    scheduler.register_import_targets()     # and the outbound attempts' source (campaigns)
     seen = history.history(actor=actor, contact_id=contact.id)
     return render_template("pages/contacts/contact.html", c=service.present(actor, contact), seen=seen,
                            calls=present_all(seen["calls"], actor), merges=merging.merges_of(contact.id),

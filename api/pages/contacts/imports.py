@@ -1,7 +1,7 @@
 """Excel import pages: upload an .xlsx, map its columns to fields, watch the progress bar (the
 scheduler process does the work), read the result and download the rejected rows as .xlsx.
 
-Targets are registered by the composition root (engine.scheduler.register_import_targets);
+Targets are registered once at start-up (api.pages.init_app calls engine.scheduler.register_import_targets);
 jobs are seen by their creator and by shift leads and admins (engine.imports.jobs.get: 404 else).
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ from flask_login import login_required
 from api.errors import N_
 from api.messages import say_errors
 from api.pages.web import page_actor
-from engine import scheduler
 from engine.db import db
 from engine.errors import ValidationFailed
 from engine.imports import jobs, report, targets
@@ -38,7 +37,6 @@ TARGET_MSGIDS = (N_("Outbound list"), N_("Skill"), N_("Notes"))
 
 
 def _target(name: str) -> targets.Target:
-    scheduler.register_import_targets()
     return targets.get(name)
 
 
@@ -46,7 +44,6 @@ def _target(name: str) -> targets.Target:
 @login_required
 def import_list():
     actor = page_actor()
-    scheduler.register_import_targets()
     mine = [t for t in targets.TARGETS.values() if actor.has(*t.roles)]
     if not mine and not actor.has(*jobs.OVERSEERS):
         from engine.errors import PermissionDenied
