@@ -191,7 +191,7 @@ def main() -> None:
         t0 = time.perf_counter()
         added = load(args.n, clock_now(), processes.current_version_id())
         print(f"loaded {added:,} cases (+ departments, deadlines, work items) in {time.perf_counter() - t0:.1f} s")
-        _analyze()
+        analyze()
         ids = {"xs_xs": common.dept("xs_xs"), "dh_hb_handler": common.actor("dh_hb_handler").user_id}
     clients = {login: signed_in(app, login) for login in {login for _, login, _ in PAGES}}
     print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -206,7 +206,7 @@ def main() -> None:
           f"{len(res.data) / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
 
 
-def _analyze() -> None:
+def analyze() -> None:
     """Planner statistics and the visibility map after a bulk load, as autovacuum leaves a live table
     (without it PostgreSQL cannot count from an index alone and reads the heap)."""
     from sqlalchemy import text
