@@ -5,6 +5,8 @@ The REST API and the pages may call these (`dispatch(case_id=..., ...)`) or the 
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from engine.cases import work_items
 from engine.errors import WrongState
 from engine.models import Case, WorkItem
@@ -13,7 +15,7 @@ from forms.messages import msg
 
 
 def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: int | None = None,
-         expected_version: int | None = None) -> Case:
+         expected_version: int | None = None, after: Callable | None = None) -> Case:
     def pick(action) -> WorkItem:
         for item in action.open_items:
             if item.form_key == form_key and item.kind == "task" and (
@@ -22,12 +24,13 @@ def _act(form_key: str, case_id: int, actor: Actor, data: dict, department_id: i
         raise WrongState(msg("no_such_task", "case %(id)s has no open '%(task)s' task", id=case_id, task=form_key))
 
     return work_items.complete_on_case(case_id=case_id, actor=actor, data=data, pick=pick,
-                                       expected_version=expected_version)
+                                       expected_version=expected_version, after=after)
 
 
-def triage(*, case_id: int, actor: Actor, **data) -> Case:
-    """Direct answer, not accepted (with reason) or on to dispatch."""
-    return _act("triage", case_id, actor, data)
+def triage(*, case_id: int, actor: Actor, after: Callable | None = None, **data) -> Case:
+    """Direct answer, not accepted (with reason) or on to dispatch; `after(action)` writes in the same
+    transaction (the knowledge article a direct answer cited)."""
+    return _act("triage", case_id, actor, data, after=after)
 
 
 def dispatch(*, case_id: int, actor: Actor, **data) -> Case:

@@ -164,8 +164,9 @@ def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version:
 
 
 def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Callable,
-                     expected_version: int | None = None) -> Case:
-    """Complete the open item that `pick(action)` chooses among the locked case's open items."""
+                     expected_version: int | None = None, after: Callable | None = None) -> Case:
+    """Complete the open item that `pick(action)` chooses among the locked case's open items;
+    `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited)."""
     with case_action(case_id, expected_version=expected_version, with_blob=True,
                      actor_id=actor.user_id) as action:
         item = pick(action)
@@ -179,6 +180,8 @@ def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Cal
             escalations.decide(action, item, actor, clean)
         else:
             _complete_task(action, item, actor, clean)
+        if after is not None:
+            after(action)
     return action.case
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.cases import actions, locked_case_action
+from engine.cases import actions
 from engine.db import db
 from engine.errors import NotFound
 from engine.knowledge import access
@@ -27,20 +27,15 @@ def citable(article_id: int) -> KbArticle:
 
 
 def answer_directly(*, actor: Actor, case_id: int, article_id: int, answer: str) -> Case:
-    """Triage the case as a direct answer with `answer`, then record the cited article on it.
-
-    Two commits: the answer is the case's step (its own unit of work, with every check of triage),
-    the citation a side event after it; a failed answer records no citation.
-    """
+    """Triage the case as a direct answer with `answer` and record the cited article on it, in one
+    transaction: the answer never stands without its citation, nor the citation without the answer."""
     actor.require(*access.DESK_ROLES)
     article = citable(article_id)
     cited = {"article_id": article.id, "version": article.published_version or article.version,
              "title": article.title}
     db.session.rollback()          # end the read: triage starts its own transaction (SQLite: IMMEDIATE)
-    actions.triage(case_id=case_id, actor=actor, decision="direct_answer", answer=answer)
-    with locked_case_action(case_id, actor_id=actor.user_id, touch=False) as action:
-        action.event(CITED, actor_id=actor.user_id, data=cited)
-    return action.case
+    return actions.triage(case_id=case_id, actor=actor, decision="direct_answer", answer=answer,
+                          after=lambda action: action.event(CITED, actor_id=actor.user_id, data=cited))
 
 
 def citations(case_id: int) -> list[dict]:

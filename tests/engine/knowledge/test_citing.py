@@ -39,3 +39,24 @@ def test_only_the_desk_roles_answer_from_the_knowledge_base(actor, dept, categor
     case = open_case(actor("agent"), category="consult")
     with pytest.raises(PermissionDenied):
         citing.answer_directly(actor=actor("zjj_handler"), case_id=case.id, article_id=article.id, answer="x")
+
+
+def test_the_answer_and_its_citation_stand_or_fall_together(actor, dept, category, monkeypatch):
+    """A citation that cannot be written undoes the answer: the case waits in triage as before."""
+    article = published(actor, dept, category("住房"), "公积金提取", "<p>x</p>")
+    case = open_case(actor("agent"), category="consult")
+
+    def broken_event(self, *args, **kwargs):
+        if args and args[0] == citing.CITED:
+            raise RuntimeError("the database went away")
+        return real_event(self, *args, **kwargs)
+
+    from engine.cases.unit import CaseAction
+    real_event = CaseAction.event
+    monkeypatch.setattr(CaseAction, "event", broken_event)
+    with pytest.raises(RuntimeError):
+        citing.answer_directly(actor=actor("agent"), case_id=case.id, article_id=article.id, answer="携带身份证办理。")
+    monkeypatch.undo()
+    after = get_case(case_id=case.id, actor=actor("agent"))
+    assert after.outcome is None and after.stage == "triage"
+    assert citing.citations(case.id) == []
