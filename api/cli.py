@@ -107,3 +107,5 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(group)
     from api.cli_audit import audit_cli  # the audit's hash chains (issue 16)
     app.cli.add_command(audit_cli)
+    from api.cli_cases_check import cases_cli  # blob, work items, deadlines, events agree (issue 16)
+    app.cli.add_command(cases_cli)
