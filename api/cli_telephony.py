@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -40,6 +41,10 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
     sink = CdrPoster(cdr_url, password=current_app.config.get("TELEPHONY_CDR_PASSWORD", "")) if cdr_url else None
     sim = Simulator(password=password, host=host, port=port, cdr_sink=sink, files_root=files or None,
                     one_call_per_agent=True).start()
+    if cdr_url:   # the queues' parameters from the web, as mod_xml_curl fetches callcenter.conf
+        from telephony.simulated_ivr import xml_curl_source
+        sim.ivr.source = xml_curl_source(cdr_url.replace("/telephony/cdr", "/telephony/callcenter.conf"),
+                                         current_app.config.get("TELEPHONY_CDR_PASSWORD", ""))
     click.echo(f"ESL simulator listening on {host}:{sim.port} (password {password})")
     # one call at a time, each in its own thread: the seat a call is offered to is chosen when the
     # call starts, so an agent who signs in gets the next call
@@ -47,8 +52,9 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
     played = 0
     try:
         for outcome in outcomes:
-            threading.Thread(target=sim.play, args=([outcome],), kwargs={"rate": 1.0, "step": step},
-                             daemon=True).start()
+            # the caller's menu key 0-3 in turn: the demo's queues (综合, 咨询, 投诉, 企业热线)
+            threading.Thread(target=sim.play, args=([outcome],), kwargs={"rate": 1.0, "step": step,
+                             "digits": [str(played % 4)]}, daemon=True).start()
             played += 1
             time.sleep(1.0 / rate)
         click.echo(f"played {played} calls; still listening (Ctrl-C to stop)")
@@ -67,24 +73,57 @@ def simulate(host: str, port: int, password: str, rate: float, calls: int, step:
               help="Or TELEPHONY_ESL_PASSWORD (keeps it out of the process list).")
 @click.option("--hotline-variable", default="hotline_call", show_default=True,
               help="Record only A legs with this channel variable = true (empty: every inbound leg).")
-def run(host: str, port: int, password: str, hotline_variable: str) -> None:
+@click.option("--switch", "switch_id", default="", envvar="TELEPHONY_SWITCH_ID",
+              help="This switch's id, stamped on what the worker writes; its commands name it "
+                   "(or TELEPHONY_SWITCH_ID; default: HOST:PORT).")
+@click.option("--default/--no-default", "default", default=None,
+              help="Also take commands that name no switch and write the `live` snapshot "
+                   "(default: when the switch is the first of TELEPHONY_SWITCHES, or that is empty).")
+def run(host: str, port: int, password: str, hotline_variable: str, switch_id: str, default: bool | None) -> None:
     """Run the worker: call records, screen pops, agent-ID announcements, queued commands, the
     wallboard's live view and CDR reconciliation, until interrupted."""
-    from engine.telephony import calls, live as call_live
+    from engine.telephony.switch_hooks import SwitchHooks
     from telephony.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)   # a voicemail case's intake: 8 lines per task otherwise
     app = current_app._get_current_object()
-    worker = Worker(_client_factory(host, port, password), calls.record, context=app.app_context,
-                    hooks=call_live, hotline_variable=hotline_variable or None).start()
-    click.echo(f"telephony worker connected to {host}:{port}" if _wait(worker) else "waiting for the switch…")
+    switch_id = switch_id or f"{host}:{port}"
+    if default is None:
+        default = is_default_switch(switch_id, os.environ.get("TELEPHONY_SWITCHES", ""))
+    try:
+        hooks = SwitchHooks(switch_id, default=default)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--switch") from None
+    worker = Worker(_client_factory(host, port, password), hooks.store, context=app.app_context,
+                    hooks=hooks, hotline_variable=hotline_variable or None).start()
+    role = "default switch" if default else "switch"
+    click.echo(f"telephony worker of {role} {switch_id} connected to {host}:{port}" if _wait(worker)
+               else f"telephony worker of {role} {switch_id}: waiting for the switch…")
     signal.signal(signal.SIGTERM, _interrupt)    # systemd and honcho stop with SIGTERM: flush as on Ctrl-C
     try:
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
         worker.stop(flush=True)
+
+
+def switch_entries(text: str) -> list[tuple[str, str, int]]:
+    """TELEPHONY_SWITCHES (`[ID=]HOST:PORT,…`) as (switch id, host, port); the id defaults to HOST:PORT."""
+    entries = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        switch_id, _, address = item.rpartition("=")
+        host, _, port = address.rpartition(":")
+        entries.append((switch_id or address, host, int(port)))
+    return entries
+
+
+def is_default_switch(switch_id: str, switches: str) -> bool:
+    """The default switch is the first of TELEPHONY_SWITCHES (or the only one when it is empty)."""
+    entries = switch_entries(switches)
+    return not entries or entries[0][0] == switch_id
 
 
 def _interrupt(_signum, _frame) -> None:
@@ -187,4 +226,7 @@ def selftest(count: int, rate: float, drop_after: float | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from api.cli_self_service import self_service  # the IVR's self-service branch (outbound socket)
+
+    telephony_cli.add_command(self_service)
     app.cli.add_command(telephony_cli)

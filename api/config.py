@@ -55,6 +55,9 @@ def _telephony_settings() -> dict:
         # mod_json_cdr posts with HTTP basic auth as `freeswitch` and this password; empty refuses
         # every post (set it in production; `make run` sets a demo one)
         "TELEPHONY_CDR_PASSWORD": os.environ.get("TELEPHONY_CDR_PASSWORD", ""),
+        # mod_xml_curl fetches callcenter.conf (the queues) with the same credentials, only from
+        # these addresses (comma-separated; empty: any address that has the credentials)
+        "TELEPHONY_CONFIG_HOSTS": os.environ.get("TELEPHONY_CONFIG_HOSTS", ""),
         # the switch writes recordings and voicemail under SWITCH_DIR; the web reads them from
         # RECORDINGS_DIR (a read-only mount of the same files); empty: no playback
         "TELEPHONY_SWITCH_DIR": os.environ.get("TELEPHONY_SWITCH_DIR", "/var/lib/freeswitch"),

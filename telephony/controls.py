@@ -82,7 +82,7 @@ class ControlView:
             if h.get("variable_hotline_outbound") == "true":
                 number = h.get("variable_hotline_number", "")
                 self.calls[uid] = Call(agent=agent, caller=number, leg=uid, outbound={
-                    "call_id": uid, "caller": number, "agent": agent, "queue": OUTBOUND_QUEUE,
+                    "call_id": uid, "caller": number, "agent": agent, "queue": OUTBOUND_QUEUE, "direction": "outbound",
                     "arrived_at": records.event_time(h), "case_id": _int(h.get("variable_hotline_case"))})
                 leg.caller = number
         else:

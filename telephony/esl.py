@@ -47,7 +47,7 @@ class Settings:
     events: tuple[str, ...] = ("CHANNEL_CREATE", "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "CHANNEL_HANGUP",
                                "CHANNEL_HANGUP_COMPLETE", "RECORD_START", "RECORD_STOP", "BACKGROUND_JOB",
                                "CHANNEL_HOLD", "CHANNEL_UNHOLD",   # the call controls' confirmations
-                               "CUSTOM", "callcenter::info", "vm::maintenance")
+                               "CUSTOM", "callcenter::info", "vm::maintenance", "conference::maintenance")
     filters: tuple[tuple[str, str], ...] = ()
     format: str = "json"  # plain works too; json is what greenswitch could not parse
     connect_timeout: float = 5.0

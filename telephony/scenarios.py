@@ -35,6 +35,8 @@ class Script:
     core_uuid: str
     steps: list[Step] = field(default_factory=list)
     now: float = 0.0
+    queue: str = QUEUE     # the queue the menu choice leads to (telephony/simulated_ivr.py)
+    digit: str = "1"       # the menu key the caller presses
 
     def base(self, name: str, subclass: str | None = None) -> list[tuple[str, str]]:
         """Headers every event carries."""
@@ -56,7 +58,7 @@ class Script:
     def cc(self, action: str, member: Leg, **extra: str) -> None:
         """A CUSTOM callcenter::info event about this member."""
         h = self.base("CUSTOM", "callcenter::info") + [
-            ("CC-Queue", QUEUE), ("CC-Action", action), ("CC-Member-UUID", member.vars.get("cc_member_uuid", "")),
+            ("CC-Queue", self.queue), ("CC-Action", action), ("CC-Member-UUID", member.vars.get("cc_member_uuid", "")),
             ("CC-Member-Session-UUID", member.uuid), ("CC-Member-CID-Number", member.number)]
         h += [(k.replace("_", "-"), v) for k, v in extra.items()]
         self.steps.append((self.now, h, None))
@@ -91,12 +93,12 @@ def _ivr(s: Script, a: Leg) -> None:
     a.vars["ivr_stage"] = "menu"
     s.channel("CHANNEL_EXECUTE", a)
     s.wait(2)
-    dtmf = s.base("DTMF") + [("Unique-ID", a.uuid), ("DTMF-Digit", "1")]
+    dtmf = s.base("DTMF") + [("Unique-ID", a.uuid), ("DTMF-Digit", s.digit)]
     s.steps.append((s.now, dtmf, None))
 
 
 def _join_queue(s: Script, a: Leg) -> None:
-    a.vars.update(ivr_stage="queue", cc_queue=QUEUE, cc_queue_joined_epoch=s.epoch(),
+    a.vars.update(ivr_stage="queue", cc_queue=s.queue, cc_queue_joined_epoch=s.epoch(), ivr_choice=s.digit,
                   cc_member_uuid=str(uuid.uuid4()), cc_side="member")
     s.cc("member-queue-start", a)
     s.wait(3)
@@ -105,7 +107,7 @@ def _join_queue(s: Script, a: Leg) -> None:
 def _agent_leg(s: Script, a: Leg, agent: str) -> Leg:
     s.cc("agent-offering", a, CC_Agent=agent)
     b = Leg("outbound", a.number, a.name)
-    b.vars.update(cc_side="agent", cc_agent=agent, cc_member_session_uuid=a.uuid, cc_queue=QUEUE)
+    b.vars.update(cc_side="agent", cc_agent=agent, cc_member_session_uuid=a.uuid, cc_queue=s.queue)
     s.channel("CHANNEL_CREATE", b)
     s.wait(2)
     return b
@@ -201,13 +203,14 @@ SCENARIOS = {"answered": answered, "trunk": trunk, "ivr": ivr, "queue": queue,
 
 
 def build_call(outcome: str, start: float, core_uuid: str, caller: str | None = None,
-               caller_name: str = "Caller", agent: str | None = None) -> tuple[Leg, list[Step]]:
+               caller_name: str = "Caller", agent: str | None = None, queue: str = QUEUE,
+               digit: str = "1") -> tuple[Leg, list[Step]]:
     """The A leg and the timed steps of one call that ends with the given outcome (offered to
     `agent`, or to a random `10xx@default`)."""
     a = Leg("inbound", caller or f"138{random.randrange(10**8):08d}", caller_name)
     # hotline_call: the sample dialplan marks 12345 calls (telephony/freeswitch/dialplan/public/12345.xml)
     a.vars.update(sip_call_id=f"{uuid.uuid4().hex}@trunk", call_uuid=a.uuid, hotline_call="true")
-    script = Script(start, core_uuid)
+    script = Script(start, core_uuid, queue=queue, digit=digit)
     SCENARIOS[outcome](script, a, agent or f"10{random.randrange(100):02d}@default")
     return a, script.steps
 

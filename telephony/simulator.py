@@ -12,7 +12,9 @@ import uuid
 from typing import Callable, Iterable
 
 from telephony import protocol, scenarios, simulated_outputs as outputs
+from telephony.simulated_conference import Conferences
 from telephony.simulated_controls import Switchboard
+from telephony.simulated_ivr import QueueConfig
 
 GOODBYE = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 log = logging.getLogger(__name__)
@@ -93,6 +95,8 @@ class Simulator:
         self._lock = threading.Lock()
         self._closed = False
         self.board = Switchboard(self)   # live calls the call controls act on (talking_call)
+        self.ivr = QueueConfig(self)     # queues, tiers, the menu choice (`ivr.source`: callcenter.conf)
+        self.conferences = Conferences(self)   # mod_conference: rooms and members
 
     def start(self) -> "Simulator":
         """Accept connections in a background thread."""
@@ -190,6 +194,8 @@ class Simulator:
         if verb == "msleep":
             time.sleep(int(args or 0) / 1000)
             return "+OK\n"
+        if (answer := self.conferences.api(verb, args)) is not None:
+            return answer
         if verb in Switchboard.VERBS and (answer := self.board.api(verb, args)) is not None:
             return answer
         if verb == "status":
@@ -218,6 +224,8 @@ class Simulator:
 
     def _callcenter_config(self, words: list[str]) -> str:
         # `agent set status <agent> '<status>'` and `queue list members <queue>` (mod_callcenter)
+        if (answer := self.ivr.api(words)) is not None:
+            return answer
         if words[:3] == ["agent", "set", "status"] and len(words) >= 5:
             self.agents[words[3]] = " ".join(words[4:]).strip("'\"")
             return "+OK\n"
@@ -302,7 +310,7 @@ class Simulator:
         raise TimeoutError(f"{count} ESL client(s) did not connect")
 
     def play(self, outcomes: Iterable[str], rate: float = 100.0, step: float = 0.001,
-             callers: Iterable[tuple[str, str]] = ()) -> list[scenarios.Leg]:
+             callers: Iterable[tuple[str, str]] = (), digits: list[str] = ()) -> list[scenarios.Leg]:
         """Play calls (one per outcome) starting `rate` per second; one virtual second lasts `step` s."""
         heap: list[tuple[float, int, list[tuple[str, str]], str | None]] = []
         legs, origin, caller_list = [], time.time(), list(callers)
@@ -310,7 +318,8 @@ class Simulator:
             number, name = caller_list[i] if i < len(caller_list) else (None, "Caller")
             agent = self._pick_agent()
             # each call's clock starts when it starts (its events carry that time)
-            leg, steps = scenarios.build_call(outcome, origin + i / rate, self.core_uuid, number, name, agent=agent)
+            leg, steps = scenarios.build_call(outcome, origin + i / rate, self.core_uuid, number, name, agent=agent,
+                                              **self.ivr.route(digits, i))   # menu key -> its queue
             if agent and self.one_call_per_agent:
                 with self._lock:
                     self._serving[leg.uuid] = agent

@@ -30,7 +30,7 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from telephony import controls, esl, records
+from telephony import conferences, controls, esl, queue_announce, records
 from telephony.classifier import CallTracker, Outcome
 from telephony.live import LiveView
 
@@ -143,6 +143,7 @@ class Worker:
         if self.hooks is not None:
             self._screens(h)      # before the live view forgets an ended call's agent
             controls.apply(self, h)
+            conferences.apply(self, h)
         self.live.on_event(h)
         self.tracker.on_event(h)
         return self._write_new()
@@ -213,6 +214,7 @@ class Worker:
         if now >= self._next["snapshot"]:
             self._next["snapshot"] = now + 1.0
             self.publish()
+        queue_announce.maintain(self)   # the menu's queues, callers' positions (issue 18)
 
     def run_commands(self) -> int:
         """Send queued commands (bgapi) and record the answers of finished ones; the number sent."""
@@ -274,6 +276,7 @@ class Worker:
                 log.info("rebuilt %d live call(s) that started while disconnected", added)
         except (esl.EslError, TimeoutError, ValueError) as exc:
             log.warning("could not rebuild live calls after connecting (next connect retries): %s", exc)
+        conferences.rebuild(self)   # members who joined or left meanwhile
         self.peak_on = None   # re-apply: a restarted switch forgot the global variable
 
     def _switch_restarted(self) -> None:

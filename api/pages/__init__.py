@@ -71,6 +71,9 @@ PAGE_MODULES = (
     "telephony.voicemail",
     "telephony.wallboard",
     "telephony.call_controls",  # hold, transfer, pickup, supervision (issue 18)
+    "telephony.conferences",    # conferences of up to 50 parties (issue 18)
+    "admin.call_queues",        # queues and the IVR menu (issue 18)
+    "telephony.callcenter_conf",  # callcenter.conf for mod_xml_curl (issue 18)
     "contacts.contacts",
     "contacts.imports",
     "knowledge.articles",       # the knowledge base (issue 15)
@@ -81,7 +84,7 @@ PAGE_MODULES = (
     "campaigns.queue",
 )
 # Machine-to-machine endpoints with their own authentication (no session cookie, no CSRF token).
-CSRF_EXEMPT = ("telephony.cdr",)
+CSRF_EXEMPT = ("telephony.cdr", "telephony.callcenter_conf")
 
 
 def init_app(app: Flask) -> None:

@@ -5,11 +5,13 @@ from engine.models.audit import CaseEvent
 from engine.models.audit_chain import AuditAnchor  # noqa: F401  (hash chains of the audit, issue 16)
 from engine.models.calendar import CalendarDay, CalendarYear
 from engine.models.call import CallRecord
+from engine.models.call_queue import CallQueue, CallQueueAgent  # noqa: F401  (queues and the IVR menu, issue 18)
 from engine.models.campaign import Campaign, CampaignAgent, CampaignAttempt, CampaignTarget  # noqa: F401  (issue 15)
 from engine.models.case import Case, CaseDepartment, CaseNumberCounter, Urge
 from engine.models.catalogue import DispatchRule, Matter
 from engine.models.channel_client import ChannelClient, Open311Request  # noqa: F401  (Open311, issue 14)
 from engine.models.citizen_channel import InboundSms, PhoneVerification, WebSubmission
+from engine.models.conference import Conference, ConferenceMember  # noqa: F401  (conferences, issue 18)
 from engine.models.contact import (  # noqa: F401  (contacts, call notes, imports: issue 15)
     CallNote,
     Contact,

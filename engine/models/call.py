@@ -56,5 +56,8 @@ class CallRecord(db.Model):
     voicemail_at: Mapped[datetime | None] = mapped_column(DateTime)
     voicemail_note: Mapped[str | None] = mapped_column(String(200))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    # inbound: a citizen called 12345; outbound: an agent's click-to-call (queue "outbound")
+    direction: Mapped[str] = mapped_column(String(8), default="inbound", server_default="inbound")
+    switch_id: Mapped[str | None] = mapped_column(String(64))   # the switch that carried the call
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -37,6 +37,9 @@ class AgentStatus(db.Model):
     # When a screen of this seat last showed it was open (its screen-pop stream); a seat nobody
     # looks at is signed out at the switch (engine.telephony.seats).
     seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the switch the seat's phone is on (engine.telephony.switches): learnt from that switch's
+    # events and answers; None until known (its status then goes to every switch)
+    switch_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -46,7 +49,8 @@ class TelephonyCommand(db.Model):
     """A command for the switch, queued by the web and carried out by the worker (ESL bgapi)."""
 
     __tablename__ = "telephony_command"
-    __table_args__ = (Index("ix_telephony_command_status_id", "status", "id"),)
+    __table_args__ = (Index("ix_telephony_command_status_id", "status", "id"),
+                      Index("ix_telephony_command_switch", "switch_id", "status", "id"))   # take_commands
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -56,6 +60,8 @@ class TelephonyCommand(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     call_id: Mapped[str | None] = mapped_column(String(64))  # our origination uuid, or the call acted on
+    # the switch whose worker carries it out; None: the default switch's (engine.telephony.switches)
+    switch_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -77,6 +83,7 @@ class CallFeed(db.Model):
     caller: Mapped[str | None] = mapped_column(String(64))
     queue: Mapped[str | None] = mapped_column(String(64))
     switch_at: Mapped[datetime | None] = mapped_column(DateTime)   # the switch's event time
+    switch_id: Mapped[str | None] = mapped_column(String(64))      # the switch that reported it
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
@@ -90,6 +97,7 @@ class CallCdr(db.Model):
     core_uuid: Mapped[str | None] = mapped_column(String(64))
     direction: Mapped[str | None] = mapped_column(String(16))
     document: Mapped[str] = mapped_column(Text)
+    switch_id: Mapped[str | None] = mapped_column(String(64))   # stamped by the worker that read it
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, case as sql_case, delete, func, or_, select, update
+from sqlalchemy import and_, case as sql_case, delete, func, select, update
 
 from engine import cases
 from engine.db import db
@@ -21,7 +21,7 @@ from engine.models import AgentStatus, CallFeed, CallRecord, Case, TelephonyComm
 from engine.models.call import OUTCOMES
 from engine.organisation import Actor, roles as R, scope, settings
 from engine.ports import mask_phone, now as clock_now
-from engine.telephony import live as call_live
+from engine.telephony import live as call_live, switches
 from forms.messages import msg
 
 # roles that sit at a phone; visitors call citizens back (their seats take no queue calls: the
@@ -137,6 +137,8 @@ def recording_file(*, actor: Actor, call_record_id: int, which: str, switch_dir:
     variable in a CDR cannot make the web read an arbitrary file.
     """
     row = get_call(actor=actor, call_record_id=call_record_id)
+    if row.case_id:         # the citizen's voice: the masking rule of the case (scope.may_see_personal_data)
+        scope.check_personal_data(actor, db.session.get(Case, row.case_id))
     path = row.recording_path if which == "recording" else row.voicemail_path
     if not path or not local_dir:
         raise NotFound(msg("no_recording", "this call has no such recording"))
@@ -306,13 +308,13 @@ def peak_wanted(mode: int, threshold: int, longest_queue: int) -> bool:
 def wallboard(*, actor: Actor, day_start: datetime) -> dict:
     """Live queues (from the worker), agents by state, and today's figures from the call records."""
     actor.require(*LEAD_ROLES)
-    live, written = call_live.read_state("live")
+    live, written = switches.live_state()   # every switch's queues
     now = clock_now()
     agents = dict.fromkeys(("ready", "ringing", "talking", "break"), 0)
     agents.update(dict(db.session.execute(select(AgentStatus.state, func.count())
                                           .where(AgentStatus.state != "logged_out").group_by(AgentStatus.state)).all()))
     today = and_(CallRecord.arrived_at >= day_start,   # inbound only: outbound calls are no offered calls
-                 or_(CallRecord.queue.is_(None), CallRecord.queue != OUTBOUND_QUEUE))
+                 CallRecord.direction == "inbound")
     counts = dict.fromkeys(OUTCOMES, 0)
     counts.update(dict(db.session.execute(select(CallRecord.outcome, func.count()).where(today)
                                           .group_by(CallRecord.outcome)).all()))

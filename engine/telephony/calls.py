@@ -16,16 +16,17 @@ from engine.models import CallRecord
 from engine.models.call import OUTCOMES
 from engine.ports import now as clock_now
 from engine.telephony import live as call_live
+from engine.telephony.call_center import OUTBOUND_QUEUE
 
 log = logging.getLogger(__name__)
 
 FIELDS = ("caller", "queue", "agent", "arrived_at", "ivr_at", "queued_at", "offered_at", "answered_at",
           "ended_at", "recording_path", "outcome", "callback_requested", "callback_number", "case_id",
-          "voicemail_path")
+          "voicemail_path", "switch_id", "direction")
 
 
 _LENGTHS = {"caller": 64, "queue": 64, "agent": 64, "recording_path": 255, "callback_number": 64,
-            "voicemail_path": 255}
+            "voicemail_path": 255, "switch_id": 64}
 
 
 def record(*, call: dict, commit: bool = True) -> bool:
@@ -42,6 +43,8 @@ def record(*, call: dict, commit: bool = True) -> bool:
         if isinstance(values[name], str):
             values[name] = values[name][:size]
     values["callback_requested"] = bool(values["callback_requested"])
+    if values["direction"] not in ("inbound", "outbound"):
+        values["direction"] = "outbound" if values["queue"] == OUTBOUND_QUEUE else "inbound"
     values["callback_status"] = "open" if values["callback_requested"] else None
     values["case_id"] = values["case_id"] or call_live.case_for_call(str(call["call_id"]))
     # a message waits in the voicemail queue until an agent has listened (engine.telephony.voicemail)

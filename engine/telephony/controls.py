@@ -25,7 +25,7 @@ from engine.errors import NotFound, ValidationFailed, WrongState
 from engine.models import AgentStatus, CallFeed, TelephonyCommand, User
 from engine.organisation import Actor, roles as R
 from engine.ports import now as clock_now
-from engine.telephony import call_center, live as call_live
+from engine.telephony import call_center, live as call_live, switches
 from forms.messages import msg
 
 SUPERVISE_ROLES = (R.SHIFT_LEAD, R.CENTER_LEADER, R.SUPERVISOR)
@@ -43,8 +43,8 @@ HOTLINE_QUEUE = "hotline@default"     # telephony/freeswitch/callcenter.conf.xml
 
 # --- what the switch reported ---------------------------------------------------------------
 def agent_calls() -> dict[str, dict]:
-    """Calls on agents' phones by A-leg id, from the worker's live snapshot."""
-    state, _ = call_live.read_state("live")
+    """Calls on agents' phones by A-leg id, from the workers' live snapshots (every switch)."""
+    state, _ = switches.live_state()
     return {c["uuid"]: c for c in state.get("agent_calls", []) if c.get("uuid")}
 
 
@@ -167,7 +167,7 @@ def resolve_target(actor: Actor, target: str) -> tuple[str, str]:
 
 def queues() -> list[str]:
     """The queues a call can be sent to: the hotline's and those the switch reports live."""
-    state, _ = call_live.read_state("live")
+    state, _ = switches.live_state()
     names = {q.get("name", "") for q in state.get("queues", [])} | {HOTLINE_QUEUE}
     return sorted(n for n in names if QUEUE_NAME.fullmatch(n))
 

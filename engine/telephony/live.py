@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import case as sql_case, delete, func, select, update
+from sqlalchemy import case as sql_case, delete, func, or_, select, update
 
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
 from engine.models import AgentStatus, CallCdr, CallFeed, Case, TelephonyCommand, TelephonyState
 from engine.ports import now as clock_now
+from engine.telephony import switches
 from forms.messages import msg
 
 QUEUE_DOMAIN = "default"
@@ -41,15 +42,16 @@ def extension_of(agent: str | None) -> str | None:
 
 # --- the live feed -----------------------------------------------------------------------------
 def feed(*, kind: str, call_id: str, agent: str | None, caller: str | None = None, queue: str | None = None,
-         switch_at: datetime | None = None) -> int:
-    """Append one call moment (offer/answer/end) and move the agent's phone state with it."""
+         switch_at: datetime | None = None, switch_id: str | None = None) -> int:
+    """Append one call moment (offer/answer/end) and move the agent's phone state with it (the
+    seat is on `switch_id`, the switch that reported the moment)."""
     now = clock_now()
     row = CallFeed(kind=kind, call_id=call_id, agent=agent, caller=caller, queue=queue, switch_at=switch_at,
-                   created_at=now)
+                   switch_id=switch_id, created_at=now)
     db.session.add(row)
     ext = extension_of(agent)
     if ext and kind in SEAT_KINDS:
-        _phone_state(ext, kind, call_id, now)
+        _phone_state(ext, kind, call_id, now, switch_id)
     if kind in CONFIRMS:
         _confirm(call_id, kind)
     db.session.commit()
@@ -77,7 +79,7 @@ def _confirm(call_id: str, kind: str) -> None:
         row.result = f"{CONFIRMED}{EVENT_NAMES[kind]}] {row.result or ''}".strip()[:255]
 
 
-def _phone_state(extension: str, kind: str, call_id: str, now: datetime) -> None:
+def _phone_state(extension: str, kind: str, call_id: str, now: datetime, switch_id: str | None = None) -> None:
     # ringing/talking follow the switch; the agent's own choice (ready/break) is not overridden by
     # an "end" of a call they were not on (e.g. a late event after they went on break).
     status = AgentStatus.__table__
@@ -87,6 +89,8 @@ def _phone_state(extension: str, kind: str, call_id: str, now: datetime) -> None
         cond, values = status.c.state.in_(("ready", "ringing", "talking")), {"state": "talking", "call_id": call_id}
     else:
         cond, values = status.c.call_id == call_id, {"state": "ready", "call_id": None}
+    if switch_id is not None:
+        values["switch_id"] = switch_id     # the switch that moves the seat is the seat's switch
     db.session.execute(update(status).where(status.c.extension == extension, cond)
                        .values(state_since=now, version=status.c.version + 1, **values))
 
@@ -129,20 +133,30 @@ def trim(now: datetime | None = None) -> dict[str, int]:
 
 # --- commands ------------------------------------------------------------------------------------
 def queue_command(*, kind: str, command: str, actor_id: int | None = None, case_id: int | None = None,
-                  call_id: str | None = None, commit: bool = True) -> TelephonyCommand:
-    """Queue one API command line for the worker (lines are built by services, never typed by users)."""
+                  call_id: str | None = None, commit: bool = True, seat: str | None = None,
+                  switch_id: str | None = None) -> TelephonyCommand:
+    """Queue one API command line for the worker (lines are built by services, never typed by users).
+
+    It goes to `switch_id` if given, else to the switch of the call or seat it is about
+    (engine.telephony.switches.targets); an agent status of a seat whose switch is not known yet
+    goes to every running switch (one row each; the first is returned).
+    """
     if "\n" in command or "\r" in command:
         raise ValidationFailed({"command": [msg("command_one_line", "a switch command is one line")]})
-    row = TelephonyCommand(kind=kind, command=command, status="pending", requested_by_id=actor_id,
-                           case_id=case_id, call_id=call_id, created_at=clock_now())
-    db.session.add(row)
+    goes_to = [switch_id] if switch_id else switches.targets(kind=kind, command=command, call_id=call_id, seat=seat)
+    rows = [TelephonyCommand(kind=kind, command=command, status="pending", requested_by_id=actor_id,
+                             case_id=case_id, call_id=call_id, switch_id=target, created_at=clock_now())
+            for target in goes_to]
+    db.session.add_all(rows)
     if commit:
         db.session.commit()
-    return row
+    return rows[0]
 
 
-def take_commands(limit: int = COMMANDS_PER_POLL) -> list[tuple[int, str]]:
-    """Pending commands, oldest first, marked sent (one worker per switch takes them).
+def take_commands(switch_id: str | None = None, limit: int = COMMANDS_PER_POLL, *,
+                  default: bool = True) -> list[tuple[int, str]]:
+    """Pending commands for this switch, oldest first, marked sent: those naming it, and those
+    naming no switch if it is the default switch (a worker without a switch id: only those).
 
     A command older than COMMAND_TTL fails as expired instead: a call an agent asked for while the
     worker was down must not ring a citizen minutes later.
@@ -151,8 +165,11 @@ def take_commands(limit: int = COMMANDS_PER_POLL) -> list[tuple[int, str]]:
         TelephonyCommand.status == "pending", TelephonyCommand.created_at < clock_now() - COMMAND_TTL)
         .values(status="failed", result="-ERR expired: the switch was not reachable in time",
                 finished_at=clock_now()))
+    ours = TelephonyCommand.switch_id.is_(None)
+    if switch_id is not None:
+        ours = or_(TelephonyCommand.switch_id == switch_id, ours) if default else TelephonyCommand.switch_id == switch_id
     query = (select(TelephonyCommand.id, TelephonyCommand.command)
-             .where(TelephonyCommand.status == "pending").order_by(TelephonyCommand.id).limit(limit))
+             .where(TelephonyCommand.status == "pending", ours).order_by(TelephonyCommand.id).limit(limit))
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = [(i, c) for i, c in db.session.execute(query)]
@@ -170,6 +187,9 @@ def finish_command(command_id: int, *, ok: bool, result: str) -> None:
     db.session.execute(update(TelephonyCommand).where(TelephonyCommand.id == command_id).values(
         status="done" if ok else "failed", finished_at=clock_now(),
         result=sql_case((kept, func.substr(TelephonyCommand.result + " " + text, 1, 255)), else_=text[:255])))
+    row = db.session.get(TelephonyCommand, command_id)
+    if row is not None:
+        switches.learn_seat(row, ok)
     db.session.commit()
 
 

@@ -111,8 +111,14 @@ def test_json_cdr_posts_every_leg_to_the_web_with_basic_auth():
 
 # --- dialplan -------------------------------------------------------------------------------------
 def _value(template: str, chan: dict[str, str], glob: dict[str, str]) -> str:
-    """${name} as FreeSWITCH expands it at run time: the channel's, else the global variable."""
-    return re.sub(r"(?<!\$)\$\{(\w+)\}", lambda m: chan.get(m[1], glob.get(m[1], "")), template)
+    """${name} as FreeSWITCH expands it at run time: the channel's, else the global variable; the
+    innermost first, so ${hotline_queue_${ivr_choice}} reads the variable the digit names."""
+    for _ in range(5):
+        expanded = re.sub(r"(?<!\$)\$\{(\w+)\}", lambda m: chan.get(m[1], glob.get(m[1], "")), template)
+        if expanded == template:
+            break
+        template = expanded
+    return template
 
 
 def _matches(condition: ET.Element, chan: dict[str, str], glob: dict[str, str]) -> bool:
@@ -128,10 +134,10 @@ def _hunt(extensions: list[ET.Element], chan: dict[str, str], glob: dict[str, st
     return next((e for e in extensions if all(_matches(c, chan, glob) for c in e.findall("condition"))), None)
 
 
-def run_call(dest: str = "12345", *, caller: str = CALLER, peak: str = "0", digits=(), queue=None):
+def run_call(dest: str = "12345", *, caller: str = CALLER, peak: str = "0", digits=(), queue=None, menu=None):
     """The caller's channel variables and the applications run, up to the end of the call."""
     extensions = xml("dialplan/public/12345.xml").findall("extension")
-    glob = {"cc_peak": peak}  # what `global_setvar cc_peak=…` leaves on the box
+    glob = {"cc_peak": peak, **(menu or {})}  # what `global_setvar cc_peak=…` (and the menu's) leave
     chan = {"caller_id_number": caller, "destination_number": dest}
     apps: list[tuple[str, str]] = []
     keys = list(digits)  # what the caller presses, prompt after prompt
@@ -184,6 +190,17 @@ def test_a_normal_call_answers_then_menu_then_queue():
     assert "callback_requested" not in chan
 
 
+def test_each_menu_key_leads_to_the_queue_the_worker_set_with_its_priority_score():
+    menu = {"hotline_queue_2": "complaint@default", "hotline_score_2": "420",
+            "hotline_queue_": "hotline@default", "hotline_score_": "0"}   # telephony/queue_announce.py
+    chan, apps = run_call(digits=["2"], menu=menu)
+    assert ("callcenter", "complaint@default") in apps and chan["cc_base_score"] == "420"
+    chan, apps = run_call(digits=[], menu=menu)   # no key: the general queue
+    assert ("callcenter", "hotline@default") in apps
+    # before the worker set anything, a caller still reaches the general queue
+    assert ("callcenter", QUEUE) in run_call(digits=["7"])[1]
+
+
 def test_at_peak_pressing_1_files_a_callback_without_joining_the_queue():
     chan, apps = run_call(peak="1", digits=["1", "1"])
     assert chan["callback_requested"] == "true" and chan["callback_number"] == CALLER
@@ -218,7 +235,7 @@ def test_a_caller_leaving_the_queue_otherwise_is_not_sent_to_voicemail():
 def test_the_dialplan_names_what_the_worker_and_classifier_read():
     text = (CONF / "dialplan/public/12345.xml").read_text(encoding="utf-8")
     for name in ("${cc_peak}", "callback_requested=true", "callback_number=${caller_id_number}",
-                 "${cc_cancel_reason}", f'data="{QUEUE}"'):
+                 "${cc_cancel_reason}", f'data="hotline_queue={QUEUE}"', 'data="${hotline_queue}"'):
         assert name in text, name
 
 

@@ -156,13 +156,17 @@ def test_dissuaded_call_opens_a_callback(app, live_server, actor):
 @pytest.mark.parametrize("mode,expected", [(1, "1"), (0, "0")])
 def test_peak_switch_sets_the_switchs_global(app, live_server, actor, mode, expected):
     call_center.set_peak_mode(actor=actor("shift_lead"), mode=mode)
-    with switch(app, live_server) as (sim, worker):
-        deadline = time.monotonic() + 5
-        while sim.globals.get("cc_peak") != expected and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert sim.globals.get("cc_peak") == expected
-        assert read(lambda: call_live.read_state("live")[0]["peak"]) is (mode == 1)
-    settings.write_audited("telephony.peak_mode", 2, actor_id=None, reason="test reset")
+    try:
+        with switch(app, live_server) as (sim, worker):
+            deadline = time.monotonic() + 5
+            while sim.globals.get("cc_peak") != expected and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert sim.globals.get("cc_peak") == expected
+            # the worker sets the switch's global first and writes its snapshot after: wait for it
+            wait_for(lambda: call_live.read_state("live")[0].get("peak") is (mode == 1),
+                     what=f"the live snapshot saying peak={mode == 1}")
+    finally:
+        settings.write_audited("telephony.peak_mode", 2, actor_id=None, reason="test reset")
 
 
 def test_a_gap_rebuilds_live_calls_and_cdrs_decide_calls_ended_in_it(app, live_server):

@@ -36,6 +36,7 @@ def _labels() -> dict[str, str]:
         "citizen_rating": _("Citizen's online rating"), "reexamination_requested": _("Re-examination requested"),
         "reexamination_opened": _("Re-examination of another case"),
         "knowledge_cited": _("Answered citing a knowledge article"),     # engine.knowledge.citing
+        "conference_started": _("Conference started"), "conference_ended": _("Conference ended"),  # issue 18
     }
 
 

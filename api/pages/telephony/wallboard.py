@@ -68,16 +68,25 @@ def peak_mode_labels(queue_length: int) -> dict[str, str]:
     return {"0": _("Always off"), "1": _("Always on"), "2": _("Auto at %(n)s waiting", n=queue_length)}
 
 
+def queue_rows(live_queues: list[dict]) -> list[dict]:
+    """The live queues as the board shows them (each switch's own when there are several)."""
+    rows = []
+    several = len({q.get("switch") for q in live_queues}) > 1    # several switches: say whose queue
+    for q in live_queues:
+        wait = int(q.get("longest_wait") or 0)
+        label = queue_label(str(q.get("name") or ""))
+        if several and q.get("switch"):
+            label = _("%(queue)s (switch %(switch)s)", queue=label, switch=str(q["switch"]))
+        rows.append({"name": str(q.get("name") or ""), "label": label, "waiting": int(q.get("waiting") or 0),
+                     "ringing": int(q.get("ringing") or 0), "longest_wait": wait,
+                     "longest_wait_text": mm_ss(wait), "alarm": wait > WAIT_ALARM_SECONDS})
+    return rows
+
+
 def board(actor) -> dict:
     """The wallboard's figures as JSON-ready data: numbers, their display text, labels, alarms."""
     raw = call_center.wallboard(actor=actor, day_start=day_start())
-    queues = []
-    for q in raw["queues"]:
-        wait = int(q.get("longest_wait") or 0)
-        queues.append({"name": str(q.get("name") or ""), "label": queue_label(str(q.get("name") or "")),
-                       "waiting": int(q.get("waiting") or 0),
-                       "ringing": int(q.get("ringing") or 0), "longest_wait": wait,
-                       "longest_wait_text": mm_ss(wait), "alarm": wait > WAIT_ALARM_SECONDS})
+    queues = queue_rows(raw["queues"])
     rate = raw["answer_rate_15s"]
     live_at = local_time(raw["live_at"], "%H:%M:%S") if raw["live_at"] else None
     if not raw["live_stale"]:
