@@ -7,7 +7,7 @@ from engine.cases import service as case_service
 from engine.db import db
 from engine.deadlines.colours import colour_of
 from engine.models import Case, WorkItem
-from engine.organisation import roles as R
+from engine.organisation import scope
 from engine.organisation.actor import Actor
 from engine.ports import mask_phone, now as clock_now
 
@@ -25,11 +25,7 @@ def mask_name(name: str) -> str:
 
 def may_see_personal_data(actor: Actor, case: Case) -> bool:
     """Center roles that call citizens see everything; departments lose it on confidential cases."""
-    if not actor.roles & R.PERSONAL_DATA_ROLES:
-        return False
-    if case.confidential and not actor.roles & (R.PERSONAL_DATA_ROLES - R.DEPARTMENT_ROLES):
-        return False
-    return True
+    return scope.may_see_personal_data(actor, case)
 
 
 def case_summary(case: Case, actor: Actor) -> dict:

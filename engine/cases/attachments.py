@@ -8,8 +8,8 @@ from sqlalchemy import select
 from engine.cases.unit import case_action
 from engine.cases.visible import get_case
 from engine.db import db
-from engine.errors import NotFound, ValidationFailed
-from engine.models import Attachment
+from engine.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.models import Attachment, User
 from engine.organisation import Actor, roles as R, scope
 from engine.storage import store
 from forms.messages import msg
@@ -105,12 +105,22 @@ def list_for(*, case_id: int, actor: Actor) -> list[Attachment]:
                                    .order_by(Attachment.id)).scalars())
 
 
+def _own_department(actor: Actor, row: Attachment) -> bool:
+    """Whether a department user's own department (or one below it) added the file."""
+    if not actor.roles & R.DEPARTMENT_ROLES or row.uploaded_by_id is None:
+        return False
+    uploader = db.session.get(User, row.uploaded_by_id)
+    return uploader is not None and scope.in_subtree(actor, uploader.department_id)
+
+
 def fetch(*, attachment_id: int, actor: Actor) -> tuple[Attachment, str]:
     """The attachment and the path of its bytes, if the actor may see its case."""
     row = db.session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound(msg("attachment_not_found", "attachment %(id)s not found", id=attachment_id))
-    get_case(case_id=row.case_id, actor=actor)
+    case = get_case(case_id=row.case_id, actor=actor)
+    if not scope.may_see_personal_data(actor, case) and case.confidential and not _own_department(actor, row):
+        raise PermissionDenied(msg("attachment_masked", "the citizen's files of a confidential case are masked for you"))
     path = store().path(row.sha256)
     if not path.exists():
         raise NotFound(msg("attachment_missing", "the file of attachment %(id)s is missing from the store", id=attachment_id))

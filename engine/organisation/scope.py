@@ -6,6 +6,7 @@ from sqlalchemy import and_, exists, select, true
 from engine.db import db
 from engine.errors import PermissionDenied
 from engine.models import Case, CaseDepartment, Department, WorkItem
+from engine.organisation import roles as R
 from engine.organisation.actor import Actor
 from forms.messages import msg
 
@@ -47,6 +48,21 @@ def check_case_visible(actor: Actor, case: Case) -> None:
         select(Case.id).where(Case.id == case.id, case_visible(actor))).first()
     if not found:
         raise PermissionDenied(msg("case_out_of_scope", "case %(id)s is outside your department's scope", id=case.id))
+
+
+def may_see_personal_data(actor: Actor, case: Case) -> bool:
+    """The masking rule: the citizen's name, phone, voice (recordings) and own files are for the
+    roles that call citizens or work the case; department roles lose them on a confidential case."""
+    if not actor.roles & R.PERSONAL_DATA_ROLES:
+        return False
+    return not case.confidential or bool(actor.roles & (R.PERSONAL_DATA_ROLES - R.DEPARTMENT_ROLES))
+
+
+def check_personal_data(actor: Actor, case: Case) -> None:
+    """Raise PermissionDenied unless the masking rule lets the actor have the citizen's data."""
+    if not may_see_personal_data(actor, case):
+        raise PermissionDenied(msg("personal_data_masked", "the citizen's personal data of case %(id)s is masked for you",
+                                   id=case.id))
 
 
 def in_subtree(actor: Actor, department_id: int | None) -> bool:

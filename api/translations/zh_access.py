@@ -1,0 +1,5 @@
+"""Chinese for the masking rule of recordings and attachments (issue 16's access sweep)."""
+ZH = {
+    "the citizen's personal data of case %(id)s is masked for you": "工单 %(id)s 的市民个人信息对您屏蔽",
+    "the citizen's files of a confidential case are masked for you": "保密工单中市民提供的文件对您屏蔽",
+}
