@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import quoteattr
 
-from sqlalchemy import select
+from sqlalchemy import case as case_when, func, select
 
 from engine.db import db
 from engine.errors import NotFound, ValidationFailed
@@ -228,16 +228,15 @@ def switch_settings() -> dict:
 
 
 def today_by_queue(since) -> list[dict]:
-    """Calls per queue since a moment, with how many were answered (the wallboard's table)."""
-    rows = db.session.execute(select(CallRecord.queue, CallRecord.outcome).where(
-        CallRecord.arrived_at >= since, CallRecord.queue.is_not(None), CallRecord.queue != "outbound")).all()
+    """Calls per queue since a moment, with how many were answered (one GROUP BY over the arrival
+    index: a busy day holds a hundred thousand calls)."""
+    answered = func.sum(case_when((CallRecord.outcome == "answered", 1), else_=0))
+    rows = db.session.execute(select(CallRecord.queue, func.count(), answered).where(
+        CallRecord.arrived_at >= since, CallRecord.queue.is_not(None), CallRecord.direction == "inbound")
+        .group_by(CallRecord.queue).order_by(CallRecord.queue)).all()
     labels = {q.name: q.label for q in all_queues()}
-    out: dict[str, dict] = {}
-    for queue, outcome in rows:
-        item = out.setdefault(queue, {"queue": queue, "label": labels.get(queue, queue), "calls": 0, "answered": 0})
-        item["calls"] += 1
-        item["answered"] += outcome == "answered"
-    return sorted(out.values(), key=lambda i: i["queue"])
+    return [{"queue": queue, "label": labels.get(queue, queue), "calls": calls, "answered": int(done or 0)}
+            for queue, calls, done in rows]
 
 
 DEMO_QUEUES = [   # (name, label, digit, priority, seats)
