@@ -2,7 +2,7 @@
 task waiting now coloured by its time limit, who has it on hover), and the viewer draws every
 corpus file that carries a diagram, saying so instead of showing an empty frame when one has none.
 
-Screenshots: /tmp/diagram_*.png (the case page's card, zoomed on the current task, a closed case,
+Screenshots: test-artifacts/screenshots/diagram_*.png (the case page's card, zoomed on the current task, a closed case,
 each corpus file)."""
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ from engine.cases import actions
 from engine.db import db
 from engine.models import WorkItem
 from engine.ports import now as clock_now
-from tests.browser.conftest import login
+from tests.browser.conftest import SCREENSHOTS, login
 from tests.factories import to_handling
 
 pytestmark = pytest.mark.browser
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "bpmn"
-SHOTS = Path("/tmp")
+SHOTS = SCREENSHOTS       # test-artifacts/screenshots (git-ignored)
 DIAGRAM = ".bpmn-diagram"
 
 
