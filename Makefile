@@ -27,12 +27,19 @@ serve: venv vendor translations  ## production: gunicorn + scheduler + telephony
 	$(FLASK) db upgrade
 	$(BIN)/honcho -f Procfile.production start
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own database, see
+# tests/conftest.py). --dist loadfile keeps a file's tests on one worker, so a module's fixtures
+# (the fuzz app, Dovecot) start once; files go out in collection order (--no-loadscope-reorder),
+# where tests/conftest.py puts the files that take minutes first. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
 test: venv vendor translations  ## the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: venv vendor translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/hotline_test} \
-		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+		$(PYTEST) $(PYTEST_ARGS)
 
 system:
 	@bash scripts/setup-system.sh
@@ -75,7 +82,11 @@ api/static/vendor/.installed: package.json | system
 vendor: api/static/vendor/.installed
 
 # The Chinese UI catalogue (api/translations/zh.py writes the .po; compiled .mo files are not kept in git).
-translations: venv
+# Compiled when a .po is newer than its .mo (two `make test` at once, as .ci/run starts them,
+# then never rewrite a catalogue the other's workers are reading).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard api/translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGUES)
+$(CATALOGUES): %.mo: %.po | venv
 	$(BIN)/pybabel compile -d api/translations --statistics
 
 db: venv

@@ -1,6 +1,8 @@
 """Test fixtures: a fresh database (TEST_DATABASE_URL, or SQLite), migrated and seeded once.
 
 PostgreSQL: the database named in TEST_DATABASE_URL is dropped and created anew for the run.
+Under pytest-xdist (`make test` runs `-n 2`) each worker has its own: `<name>_gw0`, `<name>_gw1`
+(SQLite files, instance folders and ports are per worker already: tmp_path_factory, free ports).
 Each test starts with no cases; the demo organisation and the case process stay.
 """
 from __future__ import annotations
@@ -63,11 +65,25 @@ def _fresh_postgres(url: str) -> str:
 
 CDR_PASSWORD = "test-cdr-secret"   # what the tests' simulated switch posts CDRs with
 
+# Under pytest-xdist (`make test`: --dist loadfile --no-loadscope-reorder hands out whole files in
+# collection order) the files that take minutes go first, so none is left running alone at the end.
+SLOW_FILES = ("tests/api/test_fuzz.py", "tests/browser/test_walkthrough.py", "tests/browser/test_diagram.py",
+              "tests/engine/imports/test_import_runner.py", "tests/api/test_language.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):       # one process: the order stays as collected
+        items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOW_FILES)
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url and url.startswith("postgres"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER")      # gw0, gw1, ... under pytest-xdist
+        if worker:
+            parsed = make_url(url)
+            url = parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
         return _fresh_postgres(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
@@ -82,8 +98,10 @@ def _compile_translations() -> None:
     for po in Path(__file__).resolve().parents[1].glob("api/translations/*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as src, mo.open("wb") as dst:
+            part = mo.with_suffix(f".mo.{os.getpid()}")    # xdist workers: never read a half-written file
+            with po.open("rb") as src, part.open("wb") as dst:
                 write_mo(dst, read_po(src))
+            part.replace(mo)
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +132,7 @@ def _clean(app):
         db.session.execute(text("DELETE FROM inbound_mail")); db.session.execute(text("DELETE FROM imap_cursor"))  # mailbox
         for table in ("call_note", "contact_link", "contact_merge", "contact_tag", "contact_phone", "contact_cursor", "import_error", "import_job"): db.session.execute(text(f"DELETE FROM {table}"))  # contacts, imports (issue 15)
         db.session.execute(text("UPDATE contact SET merged_into_id = NULL")); db.session.execute(text("DELETE FROM contact"))
+        for table in ("conference_member", "conference"): db.session.execute(text(f"DELETE FROM {table}"))  # conferences (issue 18)
         for model in (CitizenRating, Reexamination, AccountabilityRecord, CallRecord, CallFeed, CallCdr, TelephonyCommand, AgentStatus, TelephonyState, WorkItem, Attachment, OvertimeReport, NaturalCompletion, Deadline, Urge, CaseEvent, CaseDepartment, Notification, Case,
                       CaseNumberCounter, ApiToken, KpiDay, KpiMonth):
             db.session.execute(delete(model))
