@@ -50,7 +50,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import common  # noqa: E402
+from bench import (
+    common,  # noqa: E402
+    telephony_controls,  # noqa: E402
+)
 from bench.telephony_children import browsers_main, ensure_agents, switch_main, web_main  # noqa: E402
 from bench.telephony_figures import print_intro, report  # noqa: E402
 from bench.telephony_trace import PEAK_PER_MINUTE, Plan, RunResult, WorkerTrace, raw_classifier  # noqa: E402
@@ -79,6 +82,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the worker's grace for late agent-leg events, real seconds (default 3.0, as `telephony run`)")
     parser.add_argument("--settle", type=float, default=60.0,
                         help="seconds to wait after the last event for records and screen pops (default 60)")
+    parser.add_argument("--controls", type=int, default=4,
+                        help="seats that hold and resume a call of their own throughout the play (default 4; 0: none)")
     parser.add_argument("--one-process", action="store_true",
                         help="switch, web and screens as threads of the worker's process (default: processes)")
     return parser.parse_args(argv)
@@ -196,10 +201,20 @@ class RealPath:
             self.trace.backlog = max(self.trace.backlog, self.worker.client.events.qsize())
 
     def play(self) -> dict:
-        """Have the switch play the calls; its answer (call ids, offers, wall times)."""
+        """Have the switch play the calls, with agents using call controls meanwhile (--controls);
+        its answer (call ids, offers, wall times)."""
+        self.controls = None
+        if (k := self.plan.args.controls):
+            calls = _ask(self.switch, ("reserve", self.plan.agents[-k:]))
+            self.controls = telephony_controls.Controls(self.app, self.plan.seats, calls or []).start()
         self.trace.reset()
+        t0 = time.monotonic()
         self.switch.send(("play", self.plan.outcomes, self.plan.rate, self.plan.step))
-        return self.switch.recv()
+        played = self.switch.recv()
+        if self.controls:
+            self.controls.finish()
+            self.controls.seconds = time.monotonic() - t0
+        return played
 
     def settle(self, played: dict) -> float:
         """Wait for the records and the screen pops; the wall time the wait ended."""
@@ -265,7 +280,7 @@ class RealPath:
             drained, screens = self.collect()
         finally:
             self.close()
-        return RunResult(played, drained, screens, t_settled, self.trace, self.worker)
+        return RunResult(played, drained, screens, t_settled, self.trace, self.worker, self.controls)
 
 
 # ---------------------------------------------------------------- the run
@@ -291,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # (b) the real path: web, switch and screens forked off (or threads), the worker here
     run = RealPath(app, plan).run()
-    return report(app, plan, run, raw)
+    status = report(app, plan, run, raw)
+    telephony_controls.report(run.controls, getattr(run.controls, "seconds", 0.0))
+    return status
 
 
 if __name__ == "__main__":

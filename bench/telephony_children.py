@@ -17,6 +17,8 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from bench import telephony_controls
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
@@ -119,6 +121,8 @@ def switch_main(conn: Connection, cdr_url: str, password: str) -> None:
         command, *args = conn.recv()
         if command == "agents":
             conn.send(switch.sim.available_agents())
+        elif command == "reserve":          # seats holding calls of their own (bench/telephony_controls.py)
+            conn.send(telephony_controls.reserve(switch.sim, *args))
         elif command == "play":
             conn.send(switch.play(*args))
         elif command == "drain":

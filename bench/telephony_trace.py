@@ -135,6 +135,7 @@ class RunResult:
     t_settled: float
     trace: WorkerTrace
     worker: Any
+    controls: Any = None         # bench/telephony_controls.Controls when --controls
 
 
 @dataclass
