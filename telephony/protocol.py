@@ -189,3 +189,18 @@ def encode_command(command: str, headers: dict[str, str] | None = None) -> bytes
     if any("\n" in line or "\r" in line for line in lines[1:]):
         raise ProtocolError("command header contains a line break")
     return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def read_command(reader: BinaryIO) -> tuple[str, dict[str, str]] | None:
+    """One client command as a switch reads it: its first line, then `Name: value` lines up to the
+    blank line (None at EOF). Used by the simulator's inbound and outbound-socket servers."""
+    lines: list[str] = []
+    while True:
+        raw = reader.readline()
+        if not raw:
+            return None
+        line = raw.decode("utf-8").rstrip("\r\n")
+        if line:
+            lines.append(line)
+        elif lines:
+            return lines[0], dict(split_header(h) for h in lines[1:])

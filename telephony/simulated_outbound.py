@@ -60,7 +60,7 @@ class SimulatedCall:
     def run(self) -> None:
         """Serve commands until `exit`, the caller's hangup, or the server closing."""
         try:
-            while not self.closed and (command := _read_command(self.reader)) is not None:
+            while not self.closed and (command := protocol.read_command(self.reader)) is not None:
                 self._handle(*command)
         except (OSError, ValueError):
             pass
@@ -170,18 +170,3 @@ class SimulatedCall:
                 closing()
             except OSError:
                 pass
-
-
-def _read_command(reader) -> tuple[str, dict[str, str]] | None:
-    """One command: its first line and header lines up to the blank line (None at EOF)."""
-    lines: list[str] = []
-    while True:
-        raw = reader.readline()
-        if not raw:
-            return None
-        line = raw.decode("utf-8").rstrip("\r\n")
-        if not line:
-            if lines:
-                return lines[0], dict(protocol.split_header(h) for h in lines[1:])
-            continue
-        lines.append(line)

@@ -128,7 +128,7 @@ class Simulator:
         if self.send_auth:
             session.send(protocol.frame("auth/request"))
         try:
-            while (command := _read_command(reader)) is not None:
+            while (command := protocol.read_command(reader)) is not None:
                 if not self._handle(session, *command):
                     break
         except (OSError, ValueError):
@@ -376,19 +376,3 @@ class Simulator:
                 self.members.pop(session, None)
         if action == "agent-offering":
             self.offers[session] = time.time()
-
-
-def _read_command(reader) -> tuple[str, dict[str, str]] | None:
-    """One client command: the first line, then `Name: value` lines up to a blank line."""
-    lines: list[str] = []
-    while True:
-        raw = reader.readline()
-        if not raw:
-            return None
-        line = raw.decode("utf-8").rstrip("\r\n")
-        if line:
-            lines.append(line)
-        elif lines:
-            break
-    headers = dict(protocol.split_header(line) for line in lines[1:])
-    return lines[0], headers

@@ -249,9 +249,11 @@ def test_trim_removes_only_what_outlived_its_use(app):
                        .values(received_at=now - timedelta(days=40)))
     db.session.commit()
     assert call_live.trim(now) == {"feed": 1, "commands": 1, "cdrs": 1}
-    assert [r[0] for r in call_live.feed_after(0)] == [new_feed]
+    # only this test's rows: an earlier test's simulator may still be posting CDRs of its calls
+    assert [r[0] for r in call_live.feed_after(0) if r[0] in (old_feed, new_feed)] == [new_feed]
     assert db.session.get(TelephonyCommand, pending.id) is not None   # never carried out: kept
-    assert [d["variables"]["uuid"] for _, d in call_live.cdrs_after(0)] == ["new-leg"]
+    assert [d["variables"]["uuid"] for _, d in call_live.cdrs_after(0)
+            if d["variables"]["uuid"] in ("old-leg", "new-leg")] == ["new-leg"]
 
 
 def test_a_command_nobody_carried_out_in_time_expires_instead_of_ringing_later(app):

@@ -11,14 +11,12 @@ configuration the switch asks for is answered "not found", so it falls back to i
 """
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, Response, current_app, request
 
+from api.pages.telephony.cdr import switch_authorised
 from engine.telephony import queues
 
 bp = Blueprint("callcenter_conf", __name__)
-USER = "freeswitch"
 NOT_FOUND = ('<?xml version="1.0" encoding="UTF-8"?>\n<document type="freeswitch/xml">\n'
              '  <section name="result">\n    <result status="not found"/>\n  </section>\n</document>\n')
 
@@ -26,7 +24,7 @@ NOT_FOUND = ('<?xml version="1.0" encoding="UTF-8"?>\n<document type="freeswitch
 @bp.post("/telephony/callcenter.conf")
 def callcenter_conf():
     """callcenter.conf rendered from the queues; 401 without the credentials, 403 from elsewhere."""
-    if not _authorised():
+    if not switch_authorised():
         return Response("credentials needed\n", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
     if not _allowed_host():
         return Response("not from this address\n", 403)
@@ -36,15 +34,6 @@ def callcenter_conf():
     # queue load|reload asks with the queue's name (CC-Queue); module load without it
     document = queues.callcenter_document(form.get("CC-Queue") or None)
     return Response(document, 200, mimetype="text/xml")
-
-
-def _authorised() -> bool:
-    expected = current_app.config.get("TELEPHONY_CDR_PASSWORD") or ""
-    auth = request.authorization
-    if not expected or auth is None or auth.type != "basic":
-        return False
-    return hmac.compare_digest((auth.username or "").encode(), USER.encode()) and \
-        hmac.compare_digest((auth.password or "").encode(), expected.encode())
 
 
 def _allowed_host() -> bool:

@@ -22,7 +22,7 @@ USER = "freeswitch"
 @bp.post("/telephony/cdr")
 def receive_cdr():
     """Store one CDR; 401 without the right credentials, 422 for a document that is not a CDR."""
-    if not _authorised():
+    if not switch_authorised():
         response = jsonify(code=401, message="CDR posts need the switch's credentials")
         response.headers["WWW-Authenticate"] = 'Basic realm="cdr"'
         return response, 401
@@ -37,7 +37,9 @@ def receive_cdr():
     return jsonify(stored=new), 200
 
 
-def _authorised() -> bool:
+def switch_authorised() -> bool:
+    """The switch's HTTP basic auth (user `freeswitch`, TELEPHONY_CDR_PASSWORD): its CDR posts and its
+    configuration fetches (api.pages.telephony.callcenter_conf) use the same credentials."""
     expected = current_app.config.get("TELEPHONY_CDR_PASSWORD") or ""
     auth = request.authorization
     if not expected or auth is None or auth.type != "basic":
