@@ -15,12 +15,13 @@ from api.rest.schemas import (
     CaseQuerySchema,
     DeadlineSchema,
     EventSchema,
+    IntakeHeadersSchema,
     OvertimeReportCreateSchema,
     OvertimeReportSchema,
     UrgeCreateSchema,
     UrgeSchema,
 )
-from engine.cases import overtime, service as cases, urges
+from engine.cases import open_case_once, overtime, service as cases, urges
 from engine.db import db
 from engine.deadlines import service as deadlines
 from engine.models import WorkItem
@@ -41,10 +42,14 @@ class Cases(MethodView):
                 "page": result.page, "page_size": result.page_size}
 
     @blp.arguments(CaseCreateSchema)
+    @blp.arguments(IntakeHeadersSchema, location="headers")
     @blp.response(201, CaseCreatedSchema)
-    def post(self, data):
-        """Register a citizen's request (intake); answers the case number and query code."""
-        return cases.open_case(actor=current_actor(), data=data)
+    def post(self, data, headers):
+        """Register a citizen's request (intake); answers the case number and query code.
+
+        With an `Idempotency-Key` a repeat answers the case the key opened (`Idempotent-Replayed: true`)."""
+        case, opened = open_case_once(actor=current_actor(), data=data, key=headers.get("idempotency_key"))
+        return case, 201, ({} if opened else {"Idempotent-Replayed": "true"})
 
 
 @blp.route("/<id:case_id>")

@@ -69,6 +69,14 @@ class CaseQuerySchema(PagingSchema):
     sort = fields.String(load_default="-created_at")
 
 
+class IntakeHeadersSchema(Schema):
+    """`Idempotency-Key`: send a repeat of a POST whose answer was lost with the same key, and the
+    case it opened is answered again (never a second case; engine.cases.intake_keys)."""
+
+    idempotency_key = fields.String(data_key="Idempotency-Key", validate=validate.Regexp(r"^[\x21-\x7e]{1,64}$"),
+                                    metadata={"description": "1-64 visible ASCII characters, unique per request"})
+
+
 class CaseCreatedSchema(Schema):
     id = fields.Integer()
     case_no = fields.String()

@@ -33,6 +33,7 @@ from engine.models.reexamination import CitizenRating, Reexamination  # noqa: F4
 from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
 from engine.models.statistics import KpiDay, KpiMonth, RollupState, SavedReport
+from engine.models.intake_key import IntakeKey
 from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 
@@ -40,7 +41,7 @@ __all__ = [
     "AccountabilityRecord", "AgentStatus", "ApiToken", "Attachment", "CallCdr", "CallFeed", "CallRecord", "CalendarDay", "CalendarYear", "Case", "CaseDepartment", "CaseEvent", "CaseNumberCounter",
     "CaseRiskFlag", "DisputeRecord", "RiskType",
     "ImapCursor", "InboundMail",
-    "InboundSms", "PhoneVerification", "WebSubmission",
+    "InboundSms", "PhoneVerification", "WebSubmission", "IntakeKey",
     "ConfigChange", "Deadline", "Department", "DispatchRule", "Matter", "NaturalCompletion", "Notification", "OvertimeReport", "Parameter",
     "ProcessVersion", "KpiDay", "KpiMonth", "RollupState", "SavedReport", "TelephonyCommand", "TelephonyState", "Urge", "User", "UserRole", "WorkItem",
 ]

@@ -134,11 +134,11 @@ class SmsSink:
 
 
 def call(base: str, method: str, path: str, token: str, body: dict | None = None,
-         timeout: float = 10.0) -> tuple[int, dict]:
+         timeout: float = 10.0, headers: dict | None = None) -> tuple[int, dict]:
     """One JSON request; (status, body). A dropped connection raises OSError."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as res:
             return res.status, json.loads(res.read() or b"{}")

@@ -71,18 +71,27 @@ class Load:
     def _intake(self) -> None:
         while not self.stop.is_set():
             n = next(self._seq)
-            title, node = f"MN-{n:05d}", self._node()
+            case_id = self._send_intake(f"MN-{n:05d}")
+            if case_id:
+                self.cases.put((n, case_id))
+            time.sleep(0.1)
+
+    def _send_intake(self, title: str) -> int | None:
+        """Send until answered: a request cut off by a dying node is sent again to any node with the
+        same Idempotency-Key (the title), as a careful client does; the key keeps it one case."""
+        for _attempt in range(30):
+            node = self._node()
             try:
-                status, body = call(node, "POST", "/api/v1/cases", self.tokens["agent"], {**INTAKE, "title": title})
+                status, body = call(node, "POST", "/api/v1/cases", self.tokens["agent"], {**INTAKE, "title": title},
+                                    headers={"Idempotency-Key": title})
             except OSError:
                 self.out.add("intakes", (title, node, "cut", None))
                 time.sleep(0.2)     # the node is down: the client's next request goes elsewhere
                 continue
             case_id = body.get("id") if status == 201 else None
             self.out.add("intakes", (title, node, status, case_id))
-            if case_id:
-                self.cases.put((n, case_id))
-            time.sleep(0.1)
+            return case_id
+        return None
 
     def _complete(self) -> None:
         while not self.stop.is_set():

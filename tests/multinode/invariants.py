@@ -13,7 +13,8 @@ def rows(url: str, sql: str, *params) -> list[tuple]:
 
 
 def intakes(url: str, sent: list[tuple]) -> dict[str, list]:
-    """Acknowledged intakes exist once; cut-off ones are absent or whole; no case is half."""
+    """Acknowledged intakes exist once; cut-off ones are sent again with their idempotency key until
+    answered, and still make one case; no case is half."""
     cases = {title: (cid, n_items, n_events, n_receipts) for title, cid, n_items, n_events, n_receipts in rows(url, """
         SELECT c.title, c.id,
                (SELECT count(*) FROM work_item w WHERE w.case_id = c.id),
@@ -29,6 +30,7 @@ def intakes(url: str, sent: list[tuple]) -> dict[str, list]:
         "half (no work item, event or receipt)": [t for t, (_cid, wi, ev, rc) in cases.items() if not wi or not ev or rc != 1],
         "refused with a 5xx": [t for t, _node, status, _cid in sent if isinstance(status, int) and status >= 500],
         "cut, then found whole": [t for t in cut if t in cases],
+        "cut, never answered on a retry": sorted({t for t in cut} - {t for t, _cid in acked}),
     }
 
 

@@ -234,7 +234,7 @@ def _check(cluster, load, first_job, killed_at) -> None:
     assert audit.returncode == 0, f"the audit's hash chains are broken:\n{audit.stdout}{audit.stderr}"
     found = invariants.intakes(cluster.libpq_url, load.out.intakes)
     for what in ("lost (acknowledged, not stored)", "doubled (one request, two cases)",
-                 "half (no work item, event or receipt)", "refused with a 5xx"):
+                 "half (no work item, event or receipt)", "refused with a 5xx", "cut, never answered on a retry"):
         assert not found[what], f"intake: {what}: {found[what]}"
     found = invariants.completions(cluster.libpq_url, load.out.completions)
     for what in ("lost (acknowledged, not done)", "acknowledged twice", "done without exactly one event",
