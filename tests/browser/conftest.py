@@ -49,9 +49,10 @@ def browser_context_args(browser_context_args, base_url):
 
 @pytest.fixture
 def page(page):
-    """A fresh tab per test; a step that hangs fails within seconds, not after 30 s."""
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(15_000)
+    """A fresh tab per test; a step that hangs fails within 20 s (CI runs two suites' browsers on
+    two cores: a step can take several seconds there), not after Playwright's 30 s."""
+    page.set_default_timeout(20_000)
+    page.set_default_navigation_timeout(20_000)
     return page
 
 

@@ -2,6 +2,7 @@
 screen closed is signed out by the scheduler's presence job."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -58,9 +59,16 @@ def test_a_seat_whose_screens_closed_is_signed_out(page: Page, actor):
     expect(page.locator("#phone-state")).to_contain_text("就绪")
     assert _seat(user_id).seen_at > clock_now() - timedelta(seconds=30)
     page.goto("about:blank")                              # the last screen of the seat closes
-    db.session.execute(update(AgentStatus).where(AgentStatus.user_id == user_id)
-                       .values(seen_at=clock_now() - timedelta(minutes=10)))   # … ten minutes ago
-    db.session.commit()
-    assert seats.sign_out_absent() == {"signed_out": 1}
+    # … ten minutes ago. The closed stream's thread may still mark the seat seen once before it
+    # notices the browser left, so the sign-out pass is repeated until that last mark is past.
+    signed = {"signed_out": 0}
+    for _ in range(20):
+        db.session.execute(update(AgentStatus).where(AgentStatus.user_id == user_id)
+                           .values(seen_at=clock_now() - timedelta(minutes=10)))
+        db.session.commit()
+        if (signed := seats.sign_out_absent()) != {"signed_out": 0}:
+            break
+        time.sleep(0.25)
+    assert signed == {"signed_out": 1}
     assert _seat(user_id).state == "logged_out"
     assert _last_command() == "callcenter_config agent set status 1002@default 'Logged Out'"

@@ -93,17 +93,17 @@ def test_mute_and_kick_reach_the_switch_and_the_members_follow_its_events(app, a
         a, b = joined(room.id, 2)
         mute = conferences.act(actor=actor("agent"), conference_id=room.id, member=a.id, action="mute")
         assert mute.command == f"conference {room.name} mute {a.member_id}"
-        wait_for(lambda: db.session.get(ConferenceMember, a.id).muted, what="muted from mute-member")
+        wait_for(lambda: db.session.get(ConferenceMember, a.id).muted, timeout=30, what="muted from mute-member")
         assert not sim.conferences.rooms[room.name].members[a.member_id].speak
         assert wait_for(lambda: db.session.get(type(mute), mute.id).status == "done" and
                         db.session.get(type(mute), mute.id)).result == f"+OK mute {a.member_id}"
         conferences.act(actor=actor("agent"), conference_id=room.id, member=a.id, action="unmute")
-        wait_for(lambda: not db.session.get(ConferenceMember, a.id).muted, what="unmuted")
+        wait_for(lambda: not db.session.get(ConferenceMember, a.id).muted, timeout=30, what="unmuted")
         with pytest.raises(PermissionDenied):      # not the host
             conferences.act(actor=actor("shift_lead"), conference_id=room.id, member=a.id, action="mute")
         db.session.rollback()
         conferences.act(actor=actor("agent"), conference_id=room.id, member=b.id, action="kick")
-        wait_for(lambda: db.session.get(ConferenceMember, b.id).status == "left", what="kicked member left")
+        wait_for(lambda: db.session.get(ConferenceMember, b.id).status == "left", timeout=30, what="kicked member left")
         assert b.member_id not in sim.conferences.rooms[room.name].members
         assert f"bgapi conference {room.name} kick {b.member_id}" in sim.commands
         with pytest.raises(WrongState):            # no longer in the room
@@ -111,7 +111,7 @@ def test_mute_and_kick_reach_the_switch_and_the_members_follow_its_events(app, a
         db.session.rollback()
         # the last member hangs up: the switch destroys the room, the conference ends, the timeline says so
         sim.conferences.hang_up(a.leg_id)
-        wait_for(lambda: db.session.get(Conference, room.id).status == "ended", what="conference ended")
+        wait_for(lambda: db.session.get(Conference, room.id).status == "ended", timeout=30, what="conference ended")
         assert read(lambda: db.session.get(ConferenceMember, a.id).status) == "left"
         actions = read(lambda: list(db.session.execute(select(CaseEvent.action).where(
             CaseEvent.case_id == case.id, CaseEvent.action.like("conference_%")).order_by(CaseEvent.id)).scalars()))
