@@ -5,7 +5,7 @@ the peak plays.
 (Switchboard.talking_call) and offers them no queue call. During the play, one thread per seat
 acts as that agent through the phone bar's service (engine.telephony.controls.control): hold,
 wait for the switch's event to confirm it ("[confirmed: …]" on the command), resume, wait again,
-and so on. Each control's latency is queue → confirmed: the web's insert, the worker's 0.2 s
+and so on, a click a second. Each control's latency is queue → confirmed: the web's insert, the worker's 0.2 s
 command poll, bgapi over the Event Socket, the switch's CHANNEL_HOLD/UNHOLD event back through
 the worker's feed.
 """
@@ -15,7 +15,8 @@ import threading
 import time
 from typing import Any
 
-POLL = 0.01          # how often a driver looks at its command's result
+POLL = 0.05          # how often a driver looks at its command's result
+PACE = 1.0           # seconds an agent waits between two clicks (the drivers share the worker's process)
 
 
 def reserve(sim: Any, agents: list[str]) -> list[tuple[str, str]]:
@@ -62,6 +63,7 @@ class Controls:
             while not self.stop.is_set():
                 self._one(actor, call_id, action)
                 action = "unhold" if action == "hold" else "hold"
+                self.stop.wait(PACE)
             db.session.remove()
 
     def _talking(self, user_id: int, call_id: str, timeout: float = 30.0) -> bool:
@@ -91,7 +93,6 @@ class Controls:
         except DomainError as exc:
             db.session.rollback()
             self._fail(f"{action}: refused {exc}")
-            time.sleep(0.5)
             return
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
