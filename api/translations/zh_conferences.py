@@ -20,4 +20,5 @@ ZH = {
     "member %(id)s not found": "参会方 %(id)s 不存在", "this member is not in the conference": "该参会方不在会商中",
     "only the conference's host can do this": "只有会商发起人可以操作", "this conference has ended": "会商已结束",
     "extension %(ext)s is not signed in": "分机 %(ext)s 未签入", "conference %(id)s not found": "会商 %(id)s 不存在",
+    "No colleague is signed in to a seat now.": "现在没有已签入坐席的同事。",
 }

@@ -30,7 +30,9 @@
   }
 
   function draw(state) {
-    document.getElementById("conference-status").textContent = state.status_label;
+    const badge = document.getElementById("conference-status");
+    badge.textContent = state.status_label;
+    badge.className = "badge " + (state.status === "open" ? "green" : "grey");
     document.getElementById("conference-count").textContent = state.in_room;
     body.replaceChildren();
     state.members.forEach(function (m) {
@@ -74,7 +76,8 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       const chosen = function (name) {
-        return Array.from(form.elements[name].selectedOptions).map(function (o) { return o.value; });
+        const list = form.elements[name];      // absent when nobody can be chosen (no seat signed in)
+        return list ? Array.from(list.selectedOptions).map(function (o) { return o.value; }) : [];
       };
       post(d.inviteUrl, {seats: chosen("seats"), contacts: chosen("contacts"), number: form.elements.number.value})
         .then(function (res) { report(res); if (res.ok) form.reset(); });
