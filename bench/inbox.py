@@ -80,7 +80,20 @@ def load(n: int, now: datetime, version_id: int) -> int:
             if batch:
                 db.session.execute(insert(model), batch)
         db.session.commit()
+    _advance_case_ids()
     return max(n - have, 0)
+
+
+def _advance_case_ids() -> None:
+    """The loader gives cases explicit ids: PostgreSQL's sequence must move past them, or the next
+    intake (bench/http.py, bench/scale.py) collides with a loaded case."""
+    from sqlalchemy import text
+
+    from engine.db import db
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("""SELECT setval(pg_get_serial_sequence('"case"', 'id'),
+                                                 greatest((SELECT max(id) FROM "case"), 1))"""))
+        db.session.commit()
 
 
 def _rows(i: int, now: datetime, depts: list[tuple[int, int]], version_id: int) -> dict:

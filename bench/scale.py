@@ -42,20 +42,8 @@ def load_cases(app, n: int) -> None:
     with app.app_context():
         t0 = time.perf_counter()
         added = inbox_bench.load(n, clock_now(), processes.current_version_id())
-        _advance_case_ids()
         inbox_bench.analyze()
         print(f"  cases: +{added:,} in {time.perf_counter() - t0:.1f} s")
-
-
-def _advance_case_ids() -> None:
-    """The loader gives cases explicit ids: PostgreSQL's sequence must move past them before intake."""
-    from sqlalchemy import text
-
-    from engine.db import db
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("""SELECT setval(pg_get_serial_sequence('"case"', 'id'),
-                                                 (SELECT max(id) FROM "case"))"""))
-        db.session.commit()
 
 
 def load_calls(app, n: int) -> None:
