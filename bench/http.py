@@ -22,11 +22,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and its name would hide the
-# standard library's `http` package from everything imported below: keep only the project root.
-_BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
-sys.path.insert(0, str(_BENCH.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# first: bench/common.py takes this file's folder off sys.path, where the name of this file would
+# hide the standard library's `http` package from everything imported below
+from bench import common  # noqa: E402, I001
 
 import gc  # noqa: E402
 import http.client  # noqa: E402
@@ -37,8 +36,6 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-
-from bench import common  # noqa: E402
 
 HTTP_LOGINS = common.LIFECYCLE_LOGINS + ("dh_hb_handler",)
 _local = threading.local()
