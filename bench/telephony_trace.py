@@ -46,6 +46,7 @@ class TimedHooks:
         from engine.telephony import live as call_live
         self._live = call_live
         self.offer_committed: dict[str, float] = {}
+        self.stored_at: list[float] = []       # calls committed by a pass (WorkerTrace.store: one at a time)
 
     def __getattr__(self, name):
         return getattr(self._live, name)
@@ -55,6 +56,16 @@ class TimedHooks:
         if kwargs.get("kind") == "offer":
             self.offer_committed.setdefault(kwargs["call_id"], time.time())
         return row
+
+    def write_pass(self, moments: list, records: list) -> list:
+        """A pass's moments and records (telephony.writes), noting when its offers and calls were committed."""
+        new = self._live.write_pass(moments, records)
+        now = time.time()
+        for moment in moments:
+            if moment.get("kind") == "offer":
+                self.offer_committed.setdefault(moment["call_id"], now)
+        self.stored_at += [now] * len(records)
+        return new
 
 
 class WorkerTrace:
@@ -66,17 +77,20 @@ class WorkerTrace:
         self._record = calls.record
         self.hooks = TimedHooks()
         self.busy = BusyTimer()
-        self.stored_at: list[float] = []
         self.bgapi_waits: list[float] = []         # the worker thread waiting for a bgapi's command/reply
         self.handled: list[tuple[str, float]] = []   # (Event-Sequence, wall time the worker took it)
         self.offer_taken: dict[str, float] = {}
         self.backlog = 0                           # the worker's event queue, max while sampling
 
     def store(self, *, call: Any) -> Any:
-        """The worker's store: write the call record, noting when."""
+        """The worker's store (a pass written one at a time): write the call record, noting when."""
         new = self._record(call=call)
-        self.stored_at.append(time.time())
+        self.hooks.stored_at.append(time.time())
         return new
+
+    @property
+    def stored_at(self) -> list[float]:
+        return self.hooks.stored_at
 
     def on_event(self, headers: dict) -> None:
         """Note when the worker took each event, and each call's offer."""
@@ -87,7 +101,7 @@ class WorkerTrace:
 
     def instrument(self, worker: Any) -> None:
         """Time the worker's busy methods and note every event it handles."""
-        worker.handle = self.busy.wrap(worker.handle, on_call=self.on_event)
+        worker.take = self.busy.wrap(worker.take, on_call=self.on_event)
         worker.maintain = self.busy.wrap(worker.maintain)
         worker._write_new = self.busy.wrap(worker._write_new)
 

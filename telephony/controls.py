@@ -132,15 +132,15 @@ class ControlView:
 
 
 def apply(worker, h: Mapping[str, str]) -> None:
-    """The worker's part: feed the moments of one event and store finished outbound calls."""
+    """The worker's part: the moments of one event and finished outbound calls, for the pass's writes."""
     moments = worker.controls.on_event(h)
     if moments or h.get("CC-Action") == "bridge-agent-start":
         worker._next["snapshot"] = 0.0    # the web reads the agent's leg from the snapshot: write it now
-    with worker.context():
-        for kind, call, agent, caller in moments:
-            worker.hooks.feed(kind=kind, call_id=call, agent=agent, caller=caller, switch_at=records.event_time(h))
-        while worker.controls.records:
-            worker.store(call=worker.controls.records.pop(0))
+    for kind, call, agent, caller in moments:
+        worker.outbox.moments.append(dict(kind=kind, call_id=call, agent=agent, caller=caller,
+                                          switch_at=records.event_time(h)))
+    worker.outbox.calls += worker.controls.records
+    worker.controls.records.clear()
 
 
 def live_calls(view: ControlView, live) -> list[dict]:

@@ -30,7 +30,7 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from telephony import conferences, controls, esl, queue_announce, records
+from telephony import conferences, controls, esl, queue_announce, records, writes
 from telephony.classifier import CallTracker, Outcome
 from telephony.live import LiveView
 
@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # Default selftest / demo mix (weights); every outcome is present.
 TICK_SECONDS = 0.05      # how often calls whose grace period ran out are decided
-STORE_GIVE_UP = 600.0   # seconds a call may fail to be stored (database away) before it is set aside
+PASS_EVENTS = 200        # events taken in one pass at most: their writes share one transaction
+HEARTBEAT = 5.0          # an unchanged live snapshot is written again after this long (the web: stale after 10 s)
 QUEUE = "hotline@default"   # the queue of the 12345 number (telephony/freeswitch/callcenter.conf.xml)
 DEFAULT_MIX = {"answered": 6, "trunk": 1, "ivr": 1, "queue": 1, "agent": 1, "overflow": 1, "dissuaded": 1}
 
@@ -75,13 +76,15 @@ class Worker:
         self._orphans: dict[str, float] = {}
         self._failures: dict[str, float] = {}
         self._next_tick = 0.0
-        self.set_aside: list[dict] = []   # calls the store refused for STORE_GIVE_UP seconds (logged)
+        self.set_aside: list[dict] = []   # calls the store refused for writes.STORE_GIVE_UP seconds (logged)
         self._cdr_cursor: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._reconnected = False
         self._jobs: list[tuple[int, Future]] = []
         self._next = {"commands": 0.0, "cdrs": 0.0, "snapshot": 0.0}
+        self.outbox = writes.Outbox()      # the current pass's feed moments and outbound calls
+        self._published: tuple[dict, float] = ({}, float("-inf"))   # the last snapshot written, when
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> "Worker":
@@ -108,16 +111,18 @@ class Worker:
             self.client.stop()
 
     def run(self) -> None:
-        """Consume until stopped (the worker thread's body; also usable in the foreground)."""
+        """Consume until stopped (the worker thread's body; also usable in the foreground): each
+        pass takes the events waiting (PASS_EVENTS at most), then writes what they decided at once."""
         assert self.client is not None
         while not self._stop.is_set():
+            for event in self._take_pass():
+                try:
+                    self.take(event.headers)
+                except Exception:  # noqa: BLE001 — one bad event must not stop the worker
+                    self.errors += 1
+                    log.exception("telephony worker failed on an event")
             try:
-                event = self.client.events.get(timeout=0.05)
-            except queue.Empty:
-                event = None
-            try:
-                if event is not None:
-                    self.handle(event.headers)
+                self._write_new()
                 if self._reconnected:
                     self.after_connect()
                 self.maintain()
@@ -126,19 +131,38 @@ class Worker:
                     self._next_tick = now + TICK_SECONDS
                     self.tracker.tick()
                 self._write_new()
-            except Exception:  # noqa: BLE001 — one bad event or write must not stop the worker
+            except Exception:  # noqa: BLE001 — one failed write must not stop the worker
                 self.errors += 1
-                log.exception("telephony worker failed on an event")
+                log.exception("telephony worker failed on a pass")
+
+    def _take_pass(self) -> list:
+        """The events waiting now (after up to 0.05 s for the first), PASS_EVENTS at most."""
+        assert self.client is not None
+        try:
+            events = [self.client.events.get(timeout=0.05)]
+        except queue.Empty:
+            return []
+        while len(events) < PASS_EVENTS:
+            try:
+                events.append(self.client.events.get_nowait())
+            except queue.Empty:
+                break
+        return events
 
     # --- events ---------------------------------------------------------------------------
     def handle(self, h: Mapping[str, str]) -> list[Outcome]:
-        """Take one event's headers; write the calls it lets the tracker decide."""
+        """Take one event's headers and write at once what it decided (a pass of one event)."""
+        self.take(h)
+        return self._write_new()
+
+    def take(self, h: Mapping[str, str]) -> None:
+        """Take one event's headers into the views; its writes wait in the outbox for the pass."""
         name = h.get("Event-Name")
         if name == esl.CONNECTED:
             self._reconnected = True
-            return []
+            return
         if name == esl.DISCONNECTED:
-            return []
+            return
         self._note(h)
         if self.hooks is not None:
             self._screens(h)      # before the live view forgets an ended call's agent
@@ -146,7 +170,6 @@ class Worker:
             conferences.apply(self, h)
         self.live.on_event(h)
         self.tracker.on_event(h)
-        return self._write_new()
 
     def _note(self, h: Mapping[str, str]) -> None:
         uid = h.get("Unique-ID")
@@ -175,9 +198,8 @@ class Worker:
         if h.get("Event-Name") == "CHANNEL_HANGUP_COMPLETE":
             call = self.live.calls.get(h.get("Unique-ID") or "")
             if call and call.agent and call.stage == "ringing":   # the caller left while it rang
-                with self.context():
-                    self.hooks.feed(kind="end", call_id=call.uuid, agent=call.agent, queue=call.queue,
-                                    caller=call.caller, switch_at=records.event_time(h))
+                self.outbox.moments.append(dict(kind="end", call_id=call.uuid, agent=call.agent, queue=call.queue,
+                                                caller=call.caller, switch_at=records.event_time(h)))
             return
         if h.get("Event-Subclass") != "callcenter::info":
             return
@@ -186,10 +208,9 @@ class Worker:
                 "bridge-agent-fail": "end"}.get(action or "")
         if not kind or not member or not agent or member in self.tracker.finished and kind != "end":
             return
-        with self.context():
-            self.hooks.feed(kind=kind, call_id=member, agent=agent, queue=h.get("CC-Queue"),
-                            caller=h.get("CC-Member-CID-Number") or h.get("Caller-Caller-ID-Number"),
-                            switch_at=records.event_time(h))
+        self.outbox.moments.append(dict(kind=kind, call_id=member, agent=agent, queue=h.get("CC-Queue"),
+                                        caller=h.get("CC-Member-CID-Number") or h.get("Caller-Caller-ID-Number"),
+                                        switch_at=records.event_time(h)))
         if kind == "answer" and self.announce:
             # the caller hears the agent's ID (自动报工号) before talking; the reply comes later
             extension = agent.split("@", 1)[0]
@@ -252,10 +273,14 @@ class Worker:
                     self.peak_on = wanted
             except (esl.EslError, TimeoutError) as exc:
                 log.warning("could not switch dissuasion: %s", exc)
+        snapshot = self.live.snapshot(bool(self.peak_on))
+        snapshot["agent_calls"] = controls.live_calls(self.controls, self.live)
+        content, now = {k: v for k, v in snapshot.items() if k != "at"}, self.clock()
+        if content == self._published[0] and now - self._published[1] < HEARTBEAT:
+            return      # nothing moved: at the peak this is rare, when quiet it is every second
         with self.context():
-            snapshot = self.live.snapshot(bool(self.peak_on))
-            snapshot["agent_calls"] = controls.live_calls(self.controls, self.live)
             self.hooks.write_state("live", snapshot)
+        self._published = (content, now)
 
     # --- after a (re)connect -------------------------------------------------------------
     def after_connect(self) -> None:
@@ -340,54 +365,15 @@ class Worker:
 
     # --- writes -----------------------------------------------------------------------------
     def _write_new(self) -> list[Outcome]:
-        """Store every outcome the tracker decided (in on_event() or tick()) and drop it from `done`."""
-        decided = []
-        while self.tracker.done:
-            outcome = self.tracker.done[0]
-            if not self._is_hotline(outcome.uuid):
-                self.tracker.done.pop(0)
-                self._forget(outcome.uuid)
-                self.ignored += 1
-                continue
-            call = self.to_record(outcome)
-            try:
-                with self.context():
-                    new = self.store(call=call)
-            except Exception:  # noqa: BLE001 — the database may be away; a row may be refused
-                if not self._store_failed(outcome.uuid, call):
-                    break      # retried on the next pass, after the others
-                new = None     # set aside for good
-            self._failures.pop(outcome.uuid, None)
-            self.tracker.done.pop(0)
-            self._forget(outcome.uuid)
-            if new:
-                self.recorded += 1
-            elif new is False:
-                self.repeated += 1
-            decided.append(outcome)
-        return decided
+        """Write the pass (telephony.writes): its feed moments and every call the tracker decided."""
+        return writes.write(self)
 
-    def _store_failed(self, uid: str, call: dict) -> bool:
-        """After a failed store: move the call behind the others (a refused row must not hold up
-        every later call) and retry it on later passes — or, once it has failed for
-        STORE_GIVE_UP seconds, set it aside (logged with its data). True if set aside."""
-        first = self._failures.setdefault(uid, self.clock())
-        if self.clock() - first >= STORE_GIVE_UP:
-            log.error("call %s could not be stored for %.0f s; set aside: %s", uid, STORE_GIVE_UP, call)
-            self.set_aside.append(call)
-            return True
-        if first == self.clock() or len(self._failures) == 1:
-            log.warning("call %s could not be stored (retrying)", uid, exc_info=True)
-        self.errors += 1
-        self.tracker.done.append(self.tracker.done.pop(0))
-        return False
-
-    def _is_hotline(self, uid: str) -> bool:
+    def is_hotline(self, uid: str) -> bool:
         if not self.hotline_variable:
             return True
         return self._finals.get(uid, {}).get(f"variable_{self.hotline_variable}") == "true"
 
-    def _forget(self, uid: str) -> None:
+    def forget(self, uid: str) -> None:
         self._finals.pop(uid, None)
         self._times.pop(uid, None)
         self.live.calls.pop(uid, None)

@@ -50,7 +50,8 @@ class TelephonyCommand(db.Model):
 
     __tablename__ = "telephony_command"
     __table_args__ = (Index("ix_telephony_command_status_id", "status", "id"),
-                      Index("ix_telephony_command_switch", "switch_id", "status", "id"))   # take_commands
+                      Index("ix_telephony_command_switch", "switch_id", "status", "id"),   # take_commands
+                      Index("ix_telephony_command_call", "call_id", "id"))   # controls confirmed by call
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -6,14 +6,15 @@ never reads request data; the web never opens the Event Socket: these tables joi
 """
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import case as sql_case, delete, func, or_, select, update
+from sqlalchemy import DateTime, String, and_, bindparam, case as sql_case, delete, func, insert, null, or_, select, update
 
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
-from engine.models import AgentStatus, CallCdr, CallFeed, Case, TelephonyCommand, TelephonyState
+from engine.models import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.ports import now as clock_now
 from engine.telephony import switches
 from forms.messages import msg
@@ -44,22 +45,53 @@ def extension_of(agent: str | None) -> str | None:
 def feed(*, kind: str, call_id: str, agent: str | None, caller: str | None = None, queue: str | None = None,
          switch_at: datetime | None = None, switch_id: str | None = None) -> int:
     """Append one call moment (offer/answer/end) and move the agent's phone state with it (the
-    seat is on `switch_id`, the switch that reported the moment)."""
+    seat is on `switch_id`, the switch that reported the moment); the feed row's id."""
     now = clock_now()
     row = CallFeed(kind=kind, call_id=call_id, agent=agent, caller=caller, queue=queue, switch_at=switch_at,
                    switch_id=switch_id, created_at=now)
     db.session.add(row)
-    ext = extension_of(agent)
-    if ext and kind in SEAT_KINDS:
-        _phone_state(ext, kind, call_id, now, switch_id)
-    if kind in CONFIRMS:
-        _confirm(call_id, kind)
+    _moments_done([dict(kind=kind, call_id=call_id, agent=agent)], now, switch_id)
     db.session.commit()
     return row.id
 
 
-# moments that move a seat (a transfer frees it); the others only confirm call controls
-SEAT_KINDS = ("offer", "answer", "end", "transfer")
+def write_pass(moments: list[dict], records: list[dict], switch_id: str | None = None) -> list[bool]:
+    """What one pass of the telephony worker decided, in one transaction: the feed moments in their
+    order (with the seats they move and the controls they confirm), then the call records
+    (engine.telephony.calls.record_many); whether each record is new.
+
+    At the peak a pass holds hundreds of moments; one commit for all of them instead of one each
+    is most of the worker's capacity (docs/PERFORMANCE.md). Nothing is kept if any write fails.
+    """
+    from engine.telephony import calls  # calls imports call_center, which imports this module
+
+    now = clock_now()
+    try:
+        if moments:
+            db.session.connection().execute(_FEED_INSERT, [{**FEED_ROW, **moment, "switch_id": switch_id,
+                                                            "created_at": now} for moment in moments])
+            _moments_done(moments, now, switch_id)
+        new = calls.record_many([dict(r, switch_id=switch_id) for r in records]) if records else []
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return new
+
+
+def _moments_done(moments: list[dict], now: datetime, switch_id: str | None) -> None:
+    """The seats the moments move, in their order (one executemany), and the controls they confirm."""
+    moves = [{"ext": ext, "kind": SEAT_MOVES[m["kind"]], "call": m["call_id"], "now": now, "switch": switch_id}
+             for m in moments if m["kind"] in SEAT_MOVES and (ext := extension_of(m.get("agent")))]
+    if moves:
+        db.session.connection().execute(_seat_move(switch_id is not None), moves)
+    _confirm([(m["call_id"], m["kind"]) for m in moments if m["kind"] in CONFIRMS], now)
+
+
+# a feed row's columns besides kind, call_id and agent (every row of one INSERT names them all)
+FEED_ROW = dict.fromkeys(("caller", "queue", "switch_at"))
+# moments that move a seat, and how (a transfer frees it); the others only confirm call controls
+SEAT_MOVES = {"offer": "ring", "answer": "talk", "end": "free", "transfer": "free"}
 # the switch's event -> the controls it confirms (engine.telephony.controls)
 CONFIRMS = {"hold": ("hold",), "unhold": ("unhold",), "transfer": ("transfer", "xfer_complete"),
             "consult": ("consult",), "bridge": ("xfer_cancel",), "answer": ("answer", "pickup", "transfer",
@@ -69,30 +101,44 @@ EVENT_NAMES = {"hold": "CHANNEL_HOLD", "unhold": "CHANNEL_UNHOLD", "transfer": "
 CONFIRMED = "[confirmed: "
 
 
-def _confirm(call_id: str, kind: str) -> None:
-    """Mark the newest unconfirmed control of this call the event answers (its audit entry)."""
-    row = db.session.execute(select(TelephonyCommand).where(
-        TelephonyCommand.call_id == call_id, TelephonyCommand.kind.in_(CONFIRMS[kind]),
-        TelephonyCommand.status != "failed", TelephonyCommand.created_at >= clock_now() - timedelta(minutes=10))
-        .order_by(TelephonyCommand.id.desc()).limit(1)).scalar()
-    if row is not None and not (row.result or "").startswith(CONFIRMED):
-        row.result = f"{CONFIRMED}{EVENT_NAMES[kind]}] {row.result or ''}".strip()[:255]
+def _confirm(moments: list[tuple[str, str]], now: datetime) -> None:
+    """For each (call, kind): mark the newest unconfirmed control of that call the event answers
+    (its audit entry). One read for the pass: most calls have no control at all."""
+    if not moments:
+        return
+    kinds = {k for _, kind in moments for k in CONFIRMS[kind]}
+    rows = db.session.execute(select(TelephonyCommand).where(
+        TelephonyCommand.call_id.in_({call for call, _ in moments}), TelephonyCommand.kind.in_(kinds),
+        TelephonyCommand.status != "failed", TelephonyCommand.created_at >= now - timedelta(minutes=10))
+        .order_by(TelephonyCommand.id.desc())).scalars().all()
+    for call, kind in moments:
+        row = next((r for r in rows if r.call_id == call and r.kind in CONFIRMS[kind]), None)
+        if row is not None and not (row.result or "").startswith(CONFIRMED):
+            row.result = f"{CONFIRMED}{EVENT_NAMES[kind]}] {row.result or ''}".strip()[:255]
 
 
-def _phone_state(extension: str, kind: str, call_id: str, now: datetime, switch_id: str | None = None) -> None:
-    # ringing/talking follow the switch; the agent's own choice (ready/break) is not overridden by
-    # an "end" of a call they were not on (e.g. a late event after they went on break).
+@functools.cache
+def _seat_move(with_switch: bool):
+    """A seat's phone state after a moment, one statement for every move (bound: ext, kind, call,
+    now, switch) so that a pass's moments go as one executemany, in their order.
+
+    ringing/talking follow the switch; the agent's own choice (ready/break) is not overridden by
+    an "end" of a call they were not on (e.g. a late event after they went on break)."""
     status = AgentStatus.__table__
-    if kind == "offer":
-        cond, values = status.c.state.in_(("ready", "ringing")), {"state": "ringing", "call_id": call_id}
-    elif kind == "answer":
-        cond, values = status.c.state.in_(("ready", "ringing", "talking")), {"state": "talking", "call_id": call_id}
-    else:
-        cond, values = status.c.call_id == call_id, {"state": "ready", "call_id": None}
-    if switch_id is not None:
-        values["switch_id"] = switch_id     # the switch that moves the seat is the seat's switch
-    db.session.execute(update(status).where(status.c.extension == extension, cond)
-                       .values(state_since=now, version=status.c.version + 1, **values))
+    kind, call = bindparam("kind", type_=String), bindparam("call", type_=String)
+    values = {"state": sql_case((kind == "ring", "ringing"), (kind == "talk", "talking"), else_="ready"),
+              "call_id": sql_case((kind == "free", null()), else_=call)}
+    if with_switch:
+        values["switch_id"] = bindparam("switch", type_=String)     # the switch that moves the seat is the seat's switch
+    state = status.c.state     # no IN (…): its expanding parameters cannot go in an executemany
+    return (update(status).where(status.c.extension == bindparam("ext"), or_(
+        and_(kind == "ring", or_(state == "ready", state == "ringing")),
+        and_(kind == "talk", or_(state == "ready", state == "ringing", state == "talking")),
+        and_(kind == "free", status.c.call_id == call)))
+        .values(state_since=bindparam("now", type_=DateTime), version=status.c.version + 1, **values))
+
+
+_FEED_INSERT = insert(CallFeed.__table__)
 
 
 FEED_COLUMNS = (CallFeed.id, CallFeed.kind, CallFeed.call_id, CallFeed.agent, CallFeed.caller, CallFeed.queue,
@@ -264,10 +310,3 @@ def agent_states() -> dict[str, str]:
                               .where(AgentStatus.state != "logged_out")).all()
     db.session.commit()
     return {cc_agent(ext): state for ext, state in rows}
-
-
-# --- call ↔ case -------------------------------------------------------------------------------
-def case_for_call(call_id: str) -> int | None:
-    """The case registered from this call, if any (the record is written when the call ends)."""
-    return db.session.execute(select(Case.id).where(Case.call_id == call_id).order_by(Case.id).limit(1)).scalar()
-

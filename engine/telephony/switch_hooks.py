@@ -32,6 +32,9 @@ class SwitchHooks:
     def feed(self, **moment) -> int:
         return live.feed(**moment, switch_id=self.switch_id)
 
+    def write_pass(self, moments: list[dict], records: list[dict]) -> list[bool]:
+        return live.write_pass(moments, records, switch_id=self.switch_id)
+
     def take_commands(self, limit: int = live.COMMANDS_PER_POLL) -> list[tuple[int, str]]:
         return live.take_commands(self.switch_id, limit, default=self.default)
 
