@@ -145,7 +145,8 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     import secrets
 
     from api.threaded_server import ThreadedServer
-    from engine.telephony import calls, live as call_live
+    from engine.telephony import calls
+    from engine.telephony.switch_hooks import SwitchHooks
     from telephony import scenarios
     from telephony.simulated_outputs import CdrPoster
     from telephony.simulator import Simulator
@@ -157,7 +158,7 @@ def selftest_run(app: Flask, count: int, rate: float = 200.0, step: float = 0.00
     poster = CdrPoster(server.start() + "/telephony/cdr", password=password)
     sim = Simulator(port=0, cdr_sink=poster).start()
     worker = Worker(_client_factory("127.0.0.1", sim.port, "ClueCon", backoff=(0.05, 0.5), connect_timeout=2.0),
-                    calls.record, context=app.app_context, grace=grace, hooks=call_live,
+                    calls.record, context=app.app_context, grace=grace, hooks=SwitchHooks(None),
                     hotline_variable="hotline_call").start()
     try:
         worker.client.wait_connected(10)

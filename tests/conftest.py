@@ -150,6 +150,10 @@ def _clean(app):
         processes.forget_current()
         from engine.channels import open311_services
         open311_services.forget()       # a test may have changed the matter catalogue
+        from engine.organisation import token_cache
+        token_cache.clear()             # every token is deleted above; a user a test changed by SQL is fresh
+        from engine.screening import matcher
+        matcher.forget()                # a test may have written the risk lists by SQL
 
 
 @pytest.fixture(scope="session")

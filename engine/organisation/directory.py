@@ -12,7 +12,7 @@ from engine.db import db, utcnow
 from engine.errors import NotFound, ValidationFailed
 from engine.models import ApiToken, Case, CaseDepartment, ConfigChange, Department, User, UserRole, WorkItem
 from engine.models.org import DEPARTMENT_KINDS
-from engine.organisation import roles as R
+from engine.organisation import roles as R, token_cache
 from engine.organisation.actor import Actor, actor_from_user
 from engine.ports import now as clock_now
 from forms.fields import missing
@@ -68,11 +68,18 @@ def create_token(*, username: str, label: str = "") -> str:
 
 
 def actor_for_token(token: str) -> Actor | None:
-    """The actor a bearer token belongs to, or None if unknown, revoked or the user is inactive."""
-    row = db.session.execute(select(ApiToken).where(ApiToken.token_hash == _hash(token))).scalar()
+    """The actor a bearer token belongs to, or None if unknown, revoked or the user is inactive
+    (engine.organisation.token_cache: a token checked in the last seconds is not read again)."""
+    digest = _hash(token)
+    cached = token_cache.get(digest)
+    if cached is not None:
+        return cached
+    row = db.session.execute(select(ApiToken).where(ApiToken.token_hash == digest)).scalar()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    return actor_from_user(row.user)
+    actor = actor_from_user(row.user)
+    token_cache.put(digest, actor)
+    return actor
 
 
 def revoke_tokens(*, username: str) -> int:

@@ -2,9 +2,11 @@
 regular expression, shared by every intake of the process.
 
 Each process keeps its compiled matcher beside the key it was built from (number of risk types,
-sum of their revisions, highest id, latest change). Every screening reads that key with one
-aggregate over the small `risk_type` table: an edit made by another process changes it, and the
-next intake here recompiles. Nothing has to be told.
+sum of their revisions, highest id, latest change). A screening reads that key with one aggregate
+over the small `risk_type` table when the last look is KEY_SECONDS old: an edit made by another
+process changes it, and an intake here recompiles within those seconds; an edit made in this
+process (engine.screening.risk_types) forgets the look, so the next intake reads the key at once.
+(Reading it on every intake was one statement of an intake's six.)
 
 The scan is one pass of `(?=(w1|w2|…))` (longest words first) over the lower-cased text: at each
 position it finds the longest keyword starting there. A shorter keyword inside a found one (集体
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -53,8 +56,9 @@ class Matcher:
         return hits
 
 
+KEY_SECONDS = 2.0
 _lock = threading.Lock()
-_cached: dict = {"key": None, "matcher": Matcher.build([])}
+_cached: dict = {"key": None, "matcher": Matcher.build([]), "looked": float("-inf")}
 
 
 def _key() -> tuple:
@@ -63,9 +67,13 @@ def _key() -> tuple:
 
 
 def current() -> Matcher:
-    """The matcher of the lists as they are now (recompiled only when they changed)."""
+    """The matcher of the lists as they are now (recompiled only when they changed; another
+    process's edit is seen within KEY_SECONDS)."""
+    if time.monotonic() - _cached["looked"] < KEY_SECONDS:
+        return _cached["matcher"]
     key = _key()
     with _lock:
+        _cached["looked"] = time.monotonic()
         if _cached["key"] == key:
             return _cached["matcher"]
     rows = db.session.execute(select(RiskType.code, RiskType.keywords).where(RiskType.active.is_(True))
@@ -74,3 +82,9 @@ def current() -> Matcher:
     with _lock:
         _cached.update(key=key, matcher=matcher)
     return matcher
+
+
+def forget() -> None:
+    """Read the key on the next screening (this process has just changed a list)."""
+    with _lock:
+        _cached["looked"] = float("-inf")

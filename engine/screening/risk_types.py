@@ -15,6 +15,7 @@ from engine.errors import NotFound, ValidationFailed, check_form
 from engine.models import ConfigChange, RiskType, User
 from engine.organisation import Actor
 from engine.ports import now as clock_now
+from engine.screening import matcher
 from engine.screening.access import EDIT_ROLES
 from forms import Field, Form
 from forms.messages import msg
@@ -91,6 +92,7 @@ def save(*, actor: Actor, data: dict, risk_type_id: int | None = None, reason: s
     db.session.add(ConfigChange(area=AUDIT_AREA, key=f"{AUDIT_AREA}:{row.id}", old=old, new=new, reason=reason,
                                 actor_id=actor.user_id, created_at=now))
     db.session.commit()
+    matcher.forget()
     return row
 
 

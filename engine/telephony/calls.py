@@ -43,7 +43,7 @@ def record(*, call: dict, commit: bool = True) -> bool:
 
 def record_many(calls: list[dict]) -> list[bool]:
     """Store decided calls with one INSERT … ON CONFLICT DO NOTHING for all of them (the telephony
-    worker's pass, engine.telephony.live.write_pass); whether each is new, in order. No commit.
+    worker's pass, engine.telephony.passes.write_pass); whether each is new, in order. No commit.
 
     Raises ValueError before writing anything if a call lacks its id or outcome.
     """

@@ -10,7 +10,20 @@ import functools
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, and_, bindparam, case as sql_case, delete, func, insert, null, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    case as sql_case,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
 
 from engine.db import db, dialect_insert
 from engine.errors import ValidationFailed
@@ -50,36 +63,12 @@ def feed(*, kind: str, call_id: str, agent: str | None, caller: str | None = Non
     row = CallFeed(kind=kind, call_id=call_id, agent=agent, caller=caller, queue=queue, switch_at=switch_at,
                    switch_id=switch_id, created_at=now)
     db.session.add(row)
-    _moments_done([dict(kind=kind, call_id=call_id, agent=agent)], now, switch_id)
+    moments_done([dict(kind=kind, call_id=call_id, agent=agent)], now, switch_id)
     db.session.commit()
     return row.id
 
 
-def write_pass(moments: list[dict], records: list[dict], switch_id: str | None = None) -> list[bool]:
-    """What one pass of the telephony worker decided, in one transaction: the feed moments in their
-    order (with the seats they move and the controls they confirm), then the call records
-    (engine.telephony.calls.record_many); whether each record is new.
-
-    At the peak a pass holds hundreds of moments; one commit for all of them instead of one each
-    is most of the worker's capacity (docs/PERFORMANCE.md). Nothing is kept if any write fails.
-    """
-    from engine.telephony import calls  # calls imports call_center, which imports this module
-
-    now = clock_now()
-    try:
-        if moments:
-            db.session.connection().execute(_FEED_INSERT, [{**FEED_ROW, **moment, "switch_id": switch_id,
-                                                            "created_at": now} for moment in moments])
-            _moments_done(moments, now, switch_id)
-        new = calls.record_many([dict(r, switch_id=switch_id) for r in records]) if records else []
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return new
-
-
-def _moments_done(moments: list[dict], now: datetime, switch_id: str | None) -> None:
+def moments_done(moments: list[dict], now: datetime, switch_id: str | None) -> None:
     """The seats the moments move, in their order (one executemany), and the controls they confirm."""
     moves = [{"ext": ext, "kind": SEAT_MOVES[m["kind"]], "call": m["call_id"], "now": now, "switch": switch_id}
              for m in moments if m["kind"] in SEAT_MOVES and (ext := extension_of(m.get("agent")))]
@@ -138,7 +127,7 @@ def _seat_move(with_switch: bool):
         .values(state_since=bindparam("now", type_=DateTime), version=status.c.version + 1, **values))
 
 
-_FEED_INSERT = insert(CallFeed.__table__)
+FEED_INSERT = insert(CallFeed.__table__)   # a pass's moments, executemany (engine.telephony.passes)
 
 
 FEED_COLUMNS = (CallFeed.id, CallFeed.kind, CallFeed.call_id, CallFeed.agent, CallFeed.caller, CallFeed.queue,

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from engine.db import db
 from engine.models import CallCdr
-from engine.telephony import calls, live, switches
+from engine.telephony import calls, live, passes, switches
 
 
 class SwitchHooks:
@@ -33,7 +33,7 @@ class SwitchHooks:
         return live.feed(**moment, switch_id=self.switch_id)
 
     def write_pass(self, moments: list[dict], records: list[dict]) -> list[bool]:
-        return live.write_pass(moments, records, switch_id=self.switch_id)
+        return passes.write_pass(moments, records, switch_id=self.switch_id)
 
     def take_commands(self, limit: int = live.COMMANDS_PER_POLL) -> list[tuple[int, str]]:
         return live.take_commands(self.switch_id, limit, default=self.default)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from engine.db import db
 from engine.models import CallQueue, TelephonyCommand
 from engine.telephony import call_center, calls, live as call_live, queues
+from engine.telephony.switch_hooks import SwitchHooks
 from telephony import esl
 from telephony.queue_announce import Announcer
 from telephony.simulated_ivr import xml_curl_source
@@ -31,7 +32,7 @@ def switch(app, live_server, announcer=None):
     sim = Simulator(cdr_sink=CdrPoster(live_server + "/telephony/cdr", password=CDR_PASSWORD)).start()
     sim.ivr.source = xml_curl_source(live_server + "/telephony/callcenter.conf", CDR_PASSWORD)
     factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=call_live)
+    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None))
     if announcer is not None:
         worker.queue_announcer = announcer
     worker.start()

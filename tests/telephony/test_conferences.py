@@ -12,7 +12,8 @@ from sqlalchemy import select
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed, WrongState
 from engine.models import CaseEvent, Conference, ConferenceMember
-from engine.telephony import calls, conference_events, conferences, live as call_live
+from engine.telephony import calls, conference_events, conferences
+from engine.telephony.switch_hooks import SwitchHooks
 from telephony import conferences as worker_conferences, esl, protocol
 from telephony.simulator import Simulator
 from telephony.worker import Worker
@@ -32,7 +33,7 @@ def switch(app):
 
     def start_worker():
         factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-        worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=call_live).start()
+        worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None)).start()
         worker.client.wait_connected(5)
         workers.append(worker)
         return worker

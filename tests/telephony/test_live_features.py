@@ -13,6 +13,7 @@ from engine.db import db
 from engine.models import AgentStatus, CallFeed, Case, TelephonyCommand
 from engine.organisation import settings
 from engine.telephony import call_center, calls, live as call_live
+from engine.telephony.switch_hooks import SwitchHooks
 from telephony import esl
 from telephony.simulated_outputs import CdrPoster
 from telephony.simulator import Simulator
@@ -48,7 +49,7 @@ def switch(app, live_server, **worker_options):
     poster = CdrPoster(live_server + "/telephony/cdr", password=CDR_PASSWORD)
     sim = Simulator(cdr_sink=poster).start()
     factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=call_live,
+    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None),
                     **worker_options).start()
     try:
         worker.client.wait_connected(5)

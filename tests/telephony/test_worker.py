@@ -10,7 +10,8 @@ from api.cli_telephony import selftest_run
 from engine.db import db
 from engine.models import CallRecord
 from engine.models.call import OUTCOMES
-from engine.telephony import calls, live as call_live
+from engine.telephony import calls
+from engine.telephony.switch_hooks import SwitchHooks
 from telephony import esl, scenarios
 from telephony.records import cdr_headers
 from telephony.simulator import Simulator
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.timeout(60)
 def play_through_worker(app, outcomes: list[str]):
     sim = Simulator().start()
     factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=call_live).start()
+    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None)).start()
     try:
         worker.client.wait_connected(5)
         sim.wait_for_clients()

@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 
 from engine.db import db
 from engine.models import AgentStatus, CallFeed, CallRecord, TelephonyCommand
-from engine.telephony import call_center, calls, live as call_live
+from engine.telephony import call_center, calls, live as call_live, passes
 from engine.telephony.switch_hooks import SwitchHooks
 from telephony import scenarios
 from telephony.worker import HEARTBEAT, Worker
@@ -99,7 +99,7 @@ class RefusingHooks:
         if any(r["call_id"] == self.bad_id for r in records):
             db.session.execute(CallFeed.__table__.insert(), [dict(kind="offer", call_id="half", agent=None)])
             raise ValueError("refused")      # after a write: the pass's transaction must leave nothing
-        return call_live.write_pass(moments, records)
+        return passes.write_pass(moments, records)
 
 
 def test_a_pass_that_cannot_be_written_together_is_written_one_at_a_time(app, actor):
@@ -131,7 +131,7 @@ def test_a_hold_moment_in_a_pass_confirms_the_newest_hold_of_its_call_only(app):
     for call_id in ("held", "other"):
         call_live.queue_command(kind="hold", command=f"uuid_hold {call_id}", call_id=call_id, switch_id="sw")
     newest = call_live.queue_command(kind="hold", command="uuid_hold held", call_id="held", switch_id="sw")
-    call_live.write_pass([dict(kind="hold", call_id="held", agent="1001@default")], [])
+    passes.write_pass([dict(kind="hold", call_id="held", agent="1001@default")], [])
     results = dict(read(lambda: db.session.execute(
         select(TelephonyCommand.id, TelephonyCommand.result).where(TelephonyCommand.kind == "hold")).all()))
     assert results.pop(newest.id).startswith("[confirmed: CHANNEL_HOLD]")

@@ -60,9 +60,11 @@ def test_editing_a_list_changes_the_next_screening(actor, demo_lists):
 
 
 def test_the_lists_compile_once_per_change_even_when_another_process_edits(actor, demo_lists, monkeypatch):
-    builds = []
+    builds, clock = [], [1000.0]
     real = matcher.Matcher.build
     monkeypatch.setattr(matcher.Matcher, "build", classmethod(lambda cls, types: builds.append(1) or real(types)))
+    monkeypatch.setattr(matcher.time, "monotonic", lambda: clock[0])
+    matcher.forget()
     matcher.current()
     builds.clear()
     matcher.current()
@@ -72,6 +74,8 @@ def test_the_lists_compile_once_per_change_even_when_another_process_edits(actor
     db.session.execute(update(RiskType).where(RiskType.code == "petition")
                        .values(keywords=["上访", "维权"], revision=RiskType.revision + 1))
     db.session.commit()
+    assert matcher.current().scan("依法维权") == {}          # this process looks again within seconds
+    clock[0] += matcher.KEY_SECONDS
     assert matcher.current().scan("依法维权") == {"petition": ["维权"]}
     assert builds == [1]
 
