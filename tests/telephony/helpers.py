@@ -39,3 +39,34 @@ def collect(client: esl.EslClient, until: Callable[[list[protocol.Event]], bool]
 def named(events: list[protocol.Event], name: str) -> list[protocol.Event]:
     """The events with this name (Event-Subclass for CUSTOM)."""
     return [e for e in events if e.name == name]
+
+
+@contextlib.contextmanager
+def switch_with_worker(app, live_server: str, *, conf_over_http: bool = False, announcer=None, **worker_options):
+    """The simulator, posting CDRs to the live server (and, with `conf_over_http`, fetching
+    callcenter.conf from it as mod_xml_curl does) + a connected worker with the engine's hooks
+    (a worker without a switch id); both stopped afterwards."""
+    from engine.telephony import calls
+    from engine.telephony.switch_hooks import SwitchHooks
+    from telephony.simulated_ivr import xml_curl_source
+    from telephony.simulated_outputs import CdrPoster
+    from telephony.worker import Worker
+    from tests.conftest import CDR_PASSWORD
+
+    sim = Simulator(cdr_sink=CdrPoster(live_server + "/telephony/cdr", password=CDR_PASSWORD)).start()
+    if conf_over_http:
+        sim.ivr.source = xml_curl_source(live_server + "/telephony/callcenter.conf", CDR_PASSWORD)
+    factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
+    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None),
+                    **worker_options)
+    if announcer is not None:
+        worker.queue_announcer = announcer
+    worker.start()
+    try:
+        worker.client.wait_connected(5)
+        sim.wait_for_clients()
+        yield sim, worker
+    finally:
+        worker.stop()
+        sim.close()
+

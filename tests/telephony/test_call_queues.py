@@ -3,7 +3,6 @@ over real HTTP (as mod_xml_curl does): a saved queue reaches the switch through 
 a menu key leads to its queue, and waiting callers hear their position move up."""
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 
@@ -13,36 +12,16 @@ from sqlalchemy import delete, select
 from engine.db import db
 from engine.models import CallQueue, TelephonyCommand
 from engine.telephony import call_center, calls, live as call_live, queues
-from engine.telephony.switch_hooks import SwitchHooks
-from telephony import esl
 from telephony.queue_announce import Announcer
-from telephony.simulated_ivr import xml_curl_source
-from telephony.simulated_outputs import CdrPoster
-from telephony.simulator import Simulator
-from telephony.worker import Worker
-from tests.conftest import CDR_PASSWORD
+from tests.telephony.helpers import switch_with_worker
 from tests.telephony.test_live_features import read, wait_for
 
 pytestmark = pytest.mark.timeout(90)
 
 
-@contextlib.contextmanager
 def switch(app, live_server, announcer=None):
     """Simulator fetching callcenter.conf from the live server + a worker with the engine's hooks."""
-    sim = Simulator(cdr_sink=CdrPoster(live_server + "/telephony/cdr", password=CDR_PASSWORD)).start()
-    sim.ivr.source = xml_curl_source(live_server + "/telephony/callcenter.conf", CDR_PASSWORD)
-    factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None))
-    if announcer is not None:
-        worker.queue_announcer = announcer
-    worker.start()
-    try:
-        worker.client.wait_connected(5)
-        sim.wait_for_clients()
-        yield sim, worker
-    finally:
-        worker.stop()
-        sim.close()
+    return switch_with_worker(app, live_server, conf_over_http=True, announcer=announcer)
 
 
 @pytest.fixture

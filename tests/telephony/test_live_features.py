@@ -3,7 +3,6 @@ screen-pop feed and phone states, agent-ID announcement, queued commands (agent 
 click-to-call), voicemail -> case, callback list, peak switch, rebuild after a gap, switch restart."""
 from __future__ import annotations
 
-import contextlib
 import time
 
 import pytest
@@ -13,12 +12,8 @@ from engine.db import db
 from engine.models import AgentStatus, CallFeed, Case, TelephonyCommand
 from engine.organisation import settings
 from engine.telephony import call_center, calls, live as call_live
-from engine.telephony.switch_hooks import SwitchHooks
-from telephony import esl
-from telephony.simulated_outputs import CdrPoster
-from telephony.simulator import Simulator
-from telephony.worker import Worker
 from tests.conftest import CDR_PASSWORD
+from tests.telephony.helpers import switch_with_worker
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -43,21 +38,9 @@ def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@contextlib.contextmanager
 def switch(app, live_server, **worker_options):
     """Simulator (posting CDRs to the live server) + a worker with the engine's hooks."""
-    poster = CdrPoster(live_server + "/telephony/cdr", password=CDR_PASSWORD)
-    sim = Simulator(cdr_sink=poster).start()
-    factory = lambda: esl.EslClient(esl.Settings(port=sim.port, backoff=(0.05, 0.2), connect_timeout=1.0))  # noqa: E731
-    worker = Worker(factory, calls.record, context=app.app_context, grace=0.3, hooks=SwitchHooks(None),
-                    **worker_options).start()
-    try:
-        worker.client.wait_connected(5)
-        sim.wait_for_clients()
-        yield sim, worker
-    finally:
-        worker.stop()
-        sim.close()
+    return switch_with_worker(app, live_server, **worker_options)
 
 
 def seat(actor, login="agent", extension="1001", state="ready"):
