@@ -98,7 +98,9 @@ def next_url(default: str) -> str:
 
 def past_the_end(result: Page):
     """A redirect to the last page when the page asked for is past it (the list shrank since the
-    link was made, a number was typed), else None."""
+    link was made, a number was typed), else None. A capped count knows no last page: none."""
+    if result.capped:
+        return None
     last = clamp(result.page, result.total, result.page_size)
     if last == result.page:
         return None

@@ -22,3 +22,5 @@ ZH.update({"Registered to": "登记日期至", "Dispatch mode": "派单方式", 
 ZH.update({"must not be before the start date": "不得早于开始日期",
            "Search title, content, address": "搜索标题、内容、地址",
            "%(n)s items": "共 %(n)s 项", "Search words": "检索字词"})
+# The inbox and the combined query count at most engine.paging.COUNT_CAP matches.
+ZH.update({"More than %(n)s items": "超过 %(n)s 项", "More than %(n)s cases": "超过 %(n)s 件"})

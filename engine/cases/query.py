@@ -21,7 +21,7 @@ from engine.localtime import local_midnight
 from engine.models import Case, CaseDepartment, Department, User, UserRole, WorkItem
 from engine.models.case import CATEGORIES, CHANNELS, DISPATCH_MODES
 from engine.organisation import Actor, roles as R, scope
-from engine.paging import Page
+from engine.paging import Page, bounded_count
 from engine.ports import now as clock_now
 from forms.messages import msg
 
@@ -198,15 +198,19 @@ def _order(sort: str) -> list:
 
 
 def search(*, actor: Actor, filters: Filters, page: int = 1, page_size: int = 30,
-           sort: str = DEFAULT_SORT) -> Page:
-    """One page of the result (items are `Found`), with the total count."""
+           sort: str = DEFAULT_SORT, count_cap: int | None = None) -> Page:
+    """One page of the result (items are `Found`), with the total count (up to `count_cap` if given)."""
     where = and_(*conditions(actor, filters))
     order = _order(sort)
-    total = db.session.execute(select(func.count()).select_from(Case).where(where)).scalar()
+    capped = False
+    if count_cap is None:
+        total = db.session.execute(select(func.count()).select_from(Case).where(where)).scalar()
+    else:
+        total, capped = bounded_count(Case.id, where, count_cap)
     _serial_plans()
     rows = db.session.execute(select(*COLUMNS).where(where).order_by(*order)
                               .limit(page_size).offset((max(page, 1) - 1) * page_size)).all()
-    return Page(items=_annotate(rows), total=total, page=page, page_size=page_size)
+    return Page(items=_annotate(rows), total=total, page=page, page_size=page_size, capped=capped)
 
 
 def _serial_plans() -> None:

@@ -13,7 +13,7 @@ from engine.deadlines import colour_condition
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
 from engine.organisation import Actor, scope
-from engine.paging import Page
+from engine.paging import Page, bounded_count
 from engine.ports import now as clock_now
 from forms.messages import msg
 
@@ -46,23 +46,45 @@ def form_of(item: WorkItem):
 
 def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", case_id: int | None = None,
                stage: str | None = None, colour: str | None = None, due_before=None, due_after=None,
-               category: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at") -> Page:
-    """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`."""
+               category: str | None = None, page: int = 1, page_size: int = 50, sort: str = "created_at",
+               count_cap: int | None = None) -> Page:
+    """An inbox page: `mine` (what I can act on now), `department` (my subtree), `all`; counted up
+    to `count_cap` if given (`Page.capped` says there are more)."""
     where = _inbox_where(actor, scope_name, state, case_id=case_id, stage=stage, colour=colour,
                          due_before=due_before, due_after=due_after, category=category)
-    total = db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
+    total, capped = _count(where, count_cap)
     order = _order(sort)
     rows = db.session.execute(
         select(WorkItem, Case.case_no, Case.title, Case.category, Case.version, Case.urgency)
         .join(Case, Case.id == WorkItem.case_id).where(where)
         .order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
-    return Page(items=rows, total=total, page=page, page_size=page_size)
+    return Page(items=rows, total=total, page=page, page_size=page_size, capped=capped)
 
 
 def count_items(*, actor: Actor, scope_name: str = "mine", state: str = "open") -> int:
     """How many items an inbox tab holds (one count query, no page)."""
-    where = _inbox_where(actor, scope_name, state)
-    return db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar()
+    return _count(_inbox_where(actor, scope_name, state), None)[0]
+
+
+def count_tabs(*, actor: Actor, cap: int,
+               known: dict[str, tuple[int, bool]] | None = None) -> dict[str, tuple[int, bool]]:
+    """(count, more than that) of each open-items tab, counted up to `cap`; `known` holds tabs
+    already counted (the listed tab without filters). A department actor's `department` and `all`
+    tabs select the same items: one count serves both."""
+    counts = dict(known or {})
+    for name in SCOPES:
+        same = "department" if name == "all" and not actor.is_center else name
+        if same not in counts:
+            counts[same] = _count(_inbox_where(actor, same, "open"), cap)
+        counts[name] = counts[same]
+    return counts
+
+
+def _count(where, cap: int | None) -> tuple[int, bool]:
+    """(rows matching, whether more match than that): exact without a cap."""
+    if cap is not None:
+        return bounded_count(WorkItem.id, where, cap)
+    return db.session.execute(select(func.count()).select_from(WorkItem).where(where)).scalar(), False
 
 
 def _inbox_where(actor: Actor, scope_name: str, state: str, *, case_id=None, stage=None, colour=None,

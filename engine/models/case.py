@@ -51,6 +51,8 @@ class Case(db.Model):
         # (measured at 1M cases: 退回率 by category for a month 305 → 67 ms; migration 0028)
         Index("ix_case_dimensions", "id",
               postgresql_include=["lead_department_id", "category", "channel", "area_id", "dispatch_mode"]),
+        # the combined query's count of a department's open cases, from the index alone (migration 0042)
+        Index("ix_case_lead_status", "lead_department_id", "status"),
         UniqueConstraint("call_id", "call_seq"),
     )
 

@@ -21,6 +21,7 @@ NATURAL_REASONS = ("no_materials", "no_fees", "no_inspection", "citizen_other")
 DISPATCHED = "stage = 'sign_for' AND role = 'lead'"
 DISPATCHED_AGAIN = "stage = 'sign_for' AND role = 'lead' AND round > 1"
 HANDLED_AGAIN = "stage = 'handling' AND role = 'lead' AND round > 1"
+OPEN = "state = 'open'"
 
 
 class Deadline(db.Model):
@@ -48,6 +49,11 @@ class Deadline(db.Model):
               sqlite_where=text(DISPATCHED_AGAIN)),
         Index("ix_deadline_handled_again", "completed_at", "case_id", postgresql_where=text(HANDLED_AGAIN),
               sqlite_where=text(HANDLED_AGAIN)),
+        # recolouring: the few open limits whose stored colour is stale, found by colour and the
+        # crossed date instead of reading every open limit (engine.deadlines.colours; migration 0042)
+        Index("ix_deadline_open_colour_due", "colour", "due_at", postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
+        Index("ix_deadline_open_colour_warn", "colour", "warn_at", postgresql_where=text(OPEN),
+              sqlite_where=text(OPEN)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

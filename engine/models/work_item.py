@@ -29,6 +29,8 @@ class WorkItem(db.Model):
         Index("ix_work_item_state_created", "state", "created_at", "id"),
         # The combined query's "handled by" filters: one person's completed tasks, not every done item.
         Index("ix_work_item_completed_by", "completed_by_id", "form_key"),
+        # The inbox's "mine" count (unclaimed or claimed by me) from the index alone (migration 0042).
+        Index("ix_work_item_inbox_claimed", "state", "department_id", "role", "claimed_by_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -147,3 +147,12 @@ def test_immediate_and_committed_cases_are_named_and_filtered(actor, signin, thr
     rows = _records(_sheet(signin("dispatcher").get("/query/export.xlsx")))
     kinds = {r["工单编号"]: r["办件类型"] for r in rows if r["工单编号"]}
     assert kinds[answered.case_no] == "即办件" and kinds[three[0].case_no] == "承诺件"
+
+
+def test_a_count_past_the_cap_says_more_than_and_still_lists_the_rows(signin, three, monkeypatch):
+    """The page counts at most COUNT_CAP matches (a district's open cases run to 100,000s)."""
+    monkeypatch.setattr("api.pages.cases.query.COUNT_CAP", 2)
+    page = signin("dispatcher").get("/query").get_data(as_text=True)
+    assert "超过 2 件" in page and "共 3 件" not in page and all(c.case_no in page for c in three)
+    monkeypatch.setattr("api.pages.cases.query.COUNT_CAP", 3)
+    assert "共 3 件" in signin("dispatcher").get("/query").get_data(as_text=True)

@@ -15,6 +15,7 @@ from engine.cases import work_items
 from engine.deadlines.workdays import TZ
 from engine.errors import DomainError
 from engine.models.case import CATEGORIES
+from engine.paging import COUNT_CAP
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 30
@@ -39,13 +40,16 @@ def inbox():
     sort = args.get("sort") if args.get("sort", "").lstrip("-") in work_items.SORTS else "created_at"
     page = parse_page(args.get("page"))
     category = args.get("category") if args.get("category") in CATEGORIES else None
-    result = work_items.list_items(actor=actor, scope_name=scope, stage=args.get("stage") or None, colour=colour,
-                                   due_before=_day_bound(args.get("due_before"), end=True),
-                                   due_after=_day_bound(args.get("due_from"), end=False), category=category,
-                                   page=page, page_size=PAGE_SIZE, sort=sort)
+    filters = dict(stage=args.get("stage") or None, colour=colour, category=category,
+                   due_before=_day_bound(args.get("due_before"), end=True),
+                   due_after=_day_bound(args.get("due_from"), end=False))
+    result = work_items.list_items(actor=actor, scope_name=scope, **filters, page=page, page_size=PAGE_SIZE,
+                                   sort=sort, count_cap=COUNT_CAP)
     if (last := past_the_end(result)) is not None:
         return last
-    counts = {s: work_items.count_items(actor=actor, scope_name=s) for s in work_items.SCOPES}
+    # Without filters the listed tab's count is the page's own: not counted twice.
+    known = {} if any(v is not None for v in filters.values()) else {scope: (result.total, result.capped)}
+    counts = work_items.count_tabs(actor=actor, cap=COUNT_CAP, known=known)
     return render_template("pages/cases/inbox.html", result=result, scope=scope, counts=counts, args=args,
                            departments=department_names(), page_size=PAGE_SIZE)
 

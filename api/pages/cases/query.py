@@ -19,6 +19,7 @@ from engine.cases import answers, query
 from engine.deadlines.colours import colour_of
 from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed
+from engine.paging import COUNT_CAP
 from engine.organisation.actor import Actor
 from engine.ports import mask_phone, now as clock_now
 from forms import get_form
@@ -58,7 +59,7 @@ def query_page():
     errors, result, rows, status = {}, None, [], 200
     try:
         filters = query.parse_filters(request.args)
-        result = query.search(actor=actor, filters=filters, page=page, page_size=size, sort=sort)
+        result = query.search(actor=actor, filters=filters, page=page, page_size=size, sort=sort, count_cap=COUNT_CAP)
         if (last := past_the_end(result)) is not None:
             return last
         rows = display_rows(result.items, actor)
