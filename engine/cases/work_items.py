@@ -148,6 +148,8 @@ def claim(*, item_id: int, actor: Actor) -> WorkItem:
 def release(*, item_id: int, actor: Actor) -> WorkItem:
     """Give back an item I claimed."""
     item = get(item_id=item_id, actor=actor)
+    # the claim's own check first: who could never have claimed it is refused (403), not told whose claim it is
+    scope.check_can_act(actor, item)
     now = clock_now()
     audit.lock(item.case_id)
     result = db.session.execute(update(WorkItem).where(

@@ -16,7 +16,8 @@ META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
 # Non-id URL values: one valid value per argument name (objects come from access_world.build).
 DEFAULTS = {"kind": "receipt", "name": "office_end", "year": 2026, "day": "2026-12-01", "code": "en", "fmt": "json",
             "rest": "nothing", "filename": "css/app.css", "target": "contacts"}
-ACTIONS = {"campaigns.move": "pause", "knowledge.change_state": "submit"}
+# A valid <action> per endpoint: an unknown one would get 422 before the access check answers.
+ACTIONS = {"campaigns.move": "pause", "knowledge.change_state": "submit", "conferences.member_action": "mute"}
 # Tables a request may touch without changing anything of the objects' (sessions, caches, rate limits).
 VOLATILE = {"api_token", "alembic_version", "telephony_state", "user_account"}
 

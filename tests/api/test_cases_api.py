@@ -143,6 +143,8 @@ def test_claimed_item_is_reserved_for_its_claimer(api, actor, dept):
         "data": {"action": "reply", "result": "resolved", "reply_text": "x"}})
     assert res.status_code == 409
     assert api("dh_handler").post(f"/api/v1/work-items/{item['id']}/release").status_code == 409
+    # who could never have claimed it (no handler role) is refused, not told whose claim it is
+    assert api("dh_hb_leader").post(f"/api/v1/work-items/{item['id']}/release").status_code == 403
     assert api("dh_hb_handler").post(f"/api/v1/work-items/{item['id']}/release").json["claimed_by_id"] is None
     assert api("xs_handler").get(f"/api/v1/work-items/{item['id']}").status_code == 403
     dept_view = api("dh_handler").get("/api/v1/work-items?scope=department").json

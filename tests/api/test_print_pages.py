@@ -85,3 +85,16 @@ def test_a_batch_with_nothing_printable_says_so(app, signin, actor):
                                                 "case_id": [str(waiting.id)]})
     page = res.get_data(as_text=True)
     assert res.status_code == 409 and "所选工单都没有此公文" in page and 'id="print-the-rest"' not in page
+
+
+def test_a_batch_of_cases_outside_the_scope_is_refused_and_prints_nothing(app, signin, actor, dept):
+    """A batch is no way around a case's scope: another department's case is not found (404)."""
+    theirs = to_handling(actor, dept, lead="dh_hb")
+    outsider = signin("xs_xs_handler")
+    token = csrf(outsider, "/query")
+    for extra in ({}, {"without_skipped": "1"}):
+        res = outsider.post("/print/batch", data={"csrf_token": token, "kind": "transfer-slip",
+                                                  "case_id": [str(theirs.id)], **extra})
+        page = res.get_data(as_text=True)
+        assert res.status_code == 404 and "不在您的权限范围内" in page and theirs.case_no not in page
+    assert printed(theirs.id) == 0

@@ -31,12 +31,20 @@ def batch():
         abort(422, description=f"choose a document and 1 to {MAX_BATCH} cases")
     actor = page_actor()
     plan = documents.plan_batch(kind=kind, case_ids=ids, actor=actor, base_url=request.host_url.rstrip("/"))
-    if plan.skipped and request.form.get("without_skipped") != "1":
-        # Some cases have no such document: say which and why, and offer to print the others.
+    if not plan.printable or plan.skipped and request.form.get("without_skipped") != "1":
+        # Some cases have no such document: say which and why, and offer to print the others (if any).
         return render_template("pages/cases/print_plan.html", plan=plan, title=documents.KINDS[kind],
-                               reasons=skip_reasons()), 200 if plan.printable else 409
+                               reasons=skip_reasons()), _plan_status(plan)
     data = documents.print_batch(plan, actor=actor)
     return pdf_response(data, f"{documents.KINDS[kind]}-{len(plan.printable)}.pdf")
+
+
+def _plan_status(plan: documents.Batch) -> int:
+    """200 when something can be printed; 404 when the actor may see none of the cases (printing any
+    of them alone is refused too: a batch is no way around a case's scope); else 409 (nothing to print)."""
+    if plan.printable:
+        return 200
+    return 404 if all(s.reason == "not_found" for s in plan.skipped) else 409
 
 
 def skip_reasons() -> dict[str, str]:
