@@ -109,8 +109,8 @@ def record_result(*, actor: Actor, target_id: int, result: str, note: str = "",
     """Record one attempt's result; the target is then done, failed or due again (the rule)."""
     now = clock_now()
     note = (note or "").strip()
+    target, campaign = my_target(actor=actor, target_id=target_id, lock=True)   # whose target: before the input
     check_result(result, note, call_back_at, now)
-    target, campaign = my_target(actor=actor, target_id=target_id, lock=True)
     _callable(target, campaign)
     call_record_id = db.session.execute(select(CallRecord.id).where(
         CallRecord.call_id == target.dial_call_id)).scalar() if target.dial_call_id else None

@@ -84,11 +84,11 @@ def invite(*, actor: Actor, conference_id: int, seats: list[str] = (), contacts:
 
 
 def act(*, actor: Actor, conference_id: int, member: int, action: str) -> TelephonyCommand:
-    """Mute, unmute or remove (kick) one member who is in the room."""
+    """Mute, unmute or remove (kick) one member who is in the room (only its host may: checked first)."""
+    room = _hosted(actor, conference_id)
     if action not in MEMBER_ACTIONS:
         raise ValidationFailed({"action": [msg("not_an_option", "must be one of: %(options)s",
                                                options=", ".join(MEMBER_ACTIONS))]})
-    room = _hosted(actor, conference_id)
     row = db.session.get(ConferenceMember, member)
     if row is None or row.conference_id != room.id:
         raise NotFound(msg("conference_member_not_found", "member %(id)s not found", id=member))
