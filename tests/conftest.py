@@ -50,6 +50,10 @@ from engine.organisation import directory as org
 from engine.organisation.actor import actor_from_user
 from engine.processes import versions as processes
 
+# Cheap password hashes in the test processes and the servers they start (the suite seeds dozens of
+# users many times and signs in hundreds of times); engine/organisation/passwords.py says why.
+os.environ.setdefault("PASSWORD_HASH_METHOD", "scrypt:1024:8:1")
+
 
 def _fresh_postgres(url: str) -> str:
     import psycopg

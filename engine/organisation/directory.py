@@ -6,7 +6,7 @@ import re
 import secrets
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from engine.db import db, utcnow
 from engine.errors import NotFound, ValidationFailed
@@ -14,6 +14,7 @@ from engine.models import ApiToken, Case, CaseDepartment, ConfigChange, Departme
 from engine.models.org import DEPARTMENT_KINDS
 from engine.organisation import roles as R, token_cache
 from engine.organisation.actor import Actor, actor_from_user
+from engine.organisation.passwords import hash_password
 from engine.ports import now as clock_now
 from forms.fields import missing
 from forms.messages import msg
@@ -40,7 +41,7 @@ def create_user(*, username: str, display_name: str, password: str, department: 
     unknown = [r for r in roles if r not in R.ALL_ROLES]
     if unknown:
         raise ValidationFailed({"roles": [msg("unknown_roles", "unknown roles: %(roles)s", roles=", ".join(unknown))]})
-    user = User(username=username, display_name=display_name, password_hash=generate_password_hash(password),
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
                 department_id=department.id, phone=phone, role_rows=[UserRole(role=r) for r in roles])
     db.session.add(user)
     db.session.flush()

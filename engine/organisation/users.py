@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
 from engine.db import MAX_ID, db
 from engine.errors import NotFound, ValidationFailed
 from engine.models import ConfigChange, Department, User, UserRole, WorkItem
 from engine.organisation import directory as org, roles as R
 from engine.organisation.actor import Actor
+from engine.organisation.passwords import hash_password
 from forms.fields import missing
 from forms.messages import msg
 
@@ -133,7 +133,7 @@ def reset_password(*, actor: Actor, user_id: int, password: str, reason: str = "
     errors = _password_errors(password)
     if errors:
         raise ValidationFailed(errors)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_epoch += 1          # whoever holds the old password's session is signed out
     org.record_change(USER_AREA, user.username, None, {"password": "reset"}, actor, reason)
     db.session.commit()
