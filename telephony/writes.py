@@ -51,8 +51,9 @@ def write(worker) -> list[Outcome]:
             log.warning("a pass of %d moment(s) and %d call(s) could not be written together; one at a time",
                         len(moments), len(calls) + len(extra), exc_info=True)
         else:
+            stored = {id(outcome) for outcome in outcomes}
+            worker.tracker.done[:] = [o for o in worker.tracker.done if id(o) not in stored]
             for outcome, new in zip(outcomes, news):
-                worker.tracker.done.remove(outcome)
                 _stored(worker, outcome.uuid, new)
             return outcomes
     _moments_one_by_one(worker, moments)
@@ -62,15 +63,14 @@ def write(worker) -> list[Outcome]:
 
 def _hotline_outcomes(worker) -> list[Outcome]:
     """The decided calls to record; those that are not hotline calls are dropped (counted)."""
-    kept = []
-    for outcome in list(worker.tracker.done):
-        if worker.is_hotline(outcome.uuid):
-            kept.append(outcome)
-        else:
-            worker.tracker.done.remove(outcome)
-            worker.forget(outcome.uuid)
-            worker.ignored += 1
-    return kept
+    kept, dropped = [], []
+    for outcome in worker.tracker.done:
+        (kept if worker.is_hotline(outcome.uuid) else dropped).append(outcome)
+    worker.tracker.done[:] = kept      # one pass over the list: after a reconnect it holds hundreds
+    for outcome in dropped:
+        worker.forget(outcome.uuid)
+        worker.ignored += 1
+    return list(kept)
 
 
 def _stored(worker, uid: str, new: bool | None) -> None:

@@ -3,7 +3,7 @@ statements (the token with its user and department, then the user's roles) on ev
 
 A busy client sends many requests a second with one token; looking it up each time was a fifth of
 an intake's cost over HTTP (docs/PERFORMANCE.md). An entry lives TOKEN_SECONDS at most. In this
-process every change of a user, a role, a department or a token empties the cache at its flush,
+process every change of a user, a role, a department or a token empties the cache as it is flushed,
 so a revocation or a disabled user takes effect at once here and within TOKEN_SECONDS in the
 other web processes.
 """
@@ -13,8 +13,8 @@ import threading
 import time
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from engine.models import ApiToken, Department, User, UserRole
 from engine.organisation.actor import Actor
 
 TOKEN_SECONDS = 5.0
@@ -44,12 +44,12 @@ def clear() -> None:
         _entries.clear()
 
 
-def _identity_changed(session: Session, _flush_context, _instances) -> None:
-    from engine.models import ApiToken, Department, User, UserRole
-
-    kinds = (ApiToken, Department, User, UserRole)
-    if any(isinstance(row, kinds) for rows in (session.new, session.dirty, session.deleted) for row in rows):
-        clear()
+def _identity_changed(_mapper, _connection, _row) -> None:
+    clear()
 
 
-event.listen(Session, "before_flush", _identity_changed)
+# Only writes of these rows decide who a token is: listening on their mappers costs the other
+# flushes (every case action's) nothing.
+for _model in (ApiToken, Department, User, UserRole):
+    for _change in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _change, _identity_changed)
