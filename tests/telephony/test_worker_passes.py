@@ -12,20 +12,13 @@ from engine.telephony import call_center, calls, live as call_live, passes
 from engine.telephony.switch_hooks import SwitchHooks
 from telephony import scenarios
 from telephony.worker import HEARTBEAT, Worker
+from tests.telephony.test_live_features import read
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def events_of(outcome: str, agent: str = "1001@default") -> list[dict[str, str]]:
     return [dict(h) for _, h, _ in scenarios.build_call(outcome, 1_700_000_000.0, "core", agent=agent)[1]]
-
-
-def read(fn):
-    db.session.rollback()
-    try:
-        return fn()
-    finally:
-        db.session.rollback()   # SQLite begins IMMEDIATE: release the lock for the worker's session
 
 
 def feed_kinds(call_id: str) -> list[str]:
