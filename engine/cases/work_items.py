@@ -61,11 +61,6 @@ def list_items(*, actor: Actor, scope_name: str = "mine", state: str = "open", c
     return Page(items=rows, total=total, page=page, page_size=page_size, capped=capped)
 
 
-def count_items(*, actor: Actor, scope_name: str = "mine", state: str = "open") -> int:
-    """How many items an inbox tab holds (one count query, no page)."""
-    return _count(_inbox_where(actor, scope_name, state), None)[0]
-
-
 def count_tabs(*, actor: Actor, cap: int,
                known: dict[str, tuple[int, bool]] | None = None) -> dict[str, tuple[int, bool]]:
     """(count, more than that) of each open-items tab, counted up to `cap`; `known` holds tabs
