@@ -123,7 +123,7 @@ def run_raw(parsed, D, intake_clean: dict, count: int):
 
 
 def check(app, ids: list[int]) -> float:
-    """Every case is archived, closed, with no open work item and 10 audit events; avg blob bytes."""
+    """Every case is archived, closed, with no open work item and 14 audit events; avg blob bytes."""
     from sqlalchemy import func, select
 
     from engine.db import db
@@ -144,8 +144,9 @@ def check(app, ids: list[int]) -> float:
         assert done == 9 * len(ids), f"{done} done work items, expected {9 * len(ids)}"
         events = db.session.execute(select(func.count()).select_from(CaseEvent).where(
             CaseEvent.case_id.in_(ids))).scalar()
-        # intake + 9 completions + 2 deadline_started (sign-for, handling)
-        assert events == 12 * len(ids), f"{events} audit events, expected {12 * len(ids)}"
+        # intake + 9 completions + 2 deadline_started (sign-for, handling) + 2 citizen_notified
+        # (the reply and the close delivered to the citizen, 送达)
+        assert events == 14 * len(ids), f"{events} audit events, expected {14 * len(ids)}"
         return common.blob_avg(ids)
 
 
@@ -203,7 +204,7 @@ def report(cases: int, svc_s: float, intake: list, per_action: dict, completions
     print(f"peer (spiff-arena, PostgreSQL): {PEER_COMPLETION_MS:.0f} ms per completion -> "
           f"{PEER_COMPLETION_MS / p50:.1f}× slower than this run's p50")
     print(f"average blob size after the lifecycle: {blob / 1024:.1f} KB ({blob:,.0f} bytes)")
-    print(f"checked: {checked} cases archived and closed, 9 done work items and 12 audit events each")
+    print(f"checked: {checked} cases archived and closed, 9 done work items and 14 audit events each")
 
 
 if __name__ == "__main__":
