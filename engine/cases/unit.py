@@ -67,12 +67,20 @@ class CaseAction:
         self.events.append(dict(action=action, actor_id=actor_id, data=data or {}))
 
 
-def lock_case(case_id: int, *, with_blob: bool = False) -> Case:
-    """SELECT ... FOR UPDATE the case row (SQLite: the transaction began IMMEDIATE)."""
-    query = select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+def lock_case(case_id: int | None, *, with_blob: bool = False, of_item: int | None = None) -> Case:
+    """SELECT ... FOR UPDATE the case row (SQLite: the transaction began IMMEDIATE).
+
+    `of_item`: lock the case of this work item instead, found in the same statement (a completion
+    knows only its item; a separate look-up was one more round trip on every completion). An
+    item's case never changes, so the subquery needs no lock of its own."""
+    target = case_id if of_item is None else (
+        select(WorkItem.case_id).where(WorkItem.id == of_item).scalar_subquery())
+    query = select(Case).where(Case.id == target).with_for_update().execution_options(populate_existing=True)
     if with_blob:
         query = query.options(undefer(Case.blob))
     case = db.session.execute(query).scalar_one_or_none()
+    if case is None and of_item is not None:
+        raise NotFound(msg("item_not_found", "work item %(id)s not found", id=of_item))
     if case is None:
         raise NotFound(msg("case_not_found", "case %(id)s not found", id=case_id))
     return case
@@ -87,19 +95,20 @@ def _open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
 
 
 @contextmanager
-def case_action(case_id: int, *, expected_version: int | None = None, with_blob: bool = False,
-                actor_id: int | None = None, touch: bool = True) -> Iterator[CaseAction]:
+def case_action(case_id: int | None, *, expected_version: int | None = None, with_blob: bool = False,
+                actor_id: int | None = None, touch: bool = True, of_item: int | None = None) -> Iterator[CaseAction]:
     """Run one action on a locked case and commit it with its projections, or roll back.
 
     `touch=False` (the scheduler's reminders) leaves the case's version alone: nothing a client
-    edits changed, so its next write must not fail as stale.
+    edits changed, so its next write must not fail as stale. `of_item` (with case_id None): the
+    case of that work item.
     """
     try:
         with db.session.no_autoflush:
-            case = lock_case(case_id, with_blob=with_blob)
+            case = lock_case(case_id, with_blob=with_blob, of_item=of_item)
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion(expected_version, case.version)
-            items, paths = _open_items(case_id)
+            items, paths = _open_items(case.id)
             action = CaseAction(case=case, now=clock_now(), open_items=items, item_paths=paths)
             yield action
             _finish(action, actor_id=actor_id, touch=touch)

@@ -174,20 +174,20 @@ def _item_closed(item_id: int, state: str) -> str:
 
 
 def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version: int | None = None) -> Case:
-    """Complete a work item with its form's data; returns the updated case."""
-    case_id = db.session.execute(select(WorkItem.case_id).where(WorkItem.id == item_id)).scalar()
-    if case_id is None:
-        raise NotFound(msg("item_not_found", "work item %(id)s not found", id=item_id))
-    return complete_on_case(case_id=case_id, actor=actor, data=data, expected_version=expected_version,
+    """Complete a work item with its form's data; returns the updated case (its case is found
+    and locked in one statement; NotFound if the item does not exist)."""
+    return complete_on_case(case_id=None, of_item=item_id, actor=actor, data=data, expected_version=expected_version,
                             pick=lambda action: action.open_item(item_id))
 
 
-def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Callable,
-                     expected_version: int | None = None, after: Callable | None = None) -> Case:
+def complete_on_case(*, case_id: int | None, actor: Actor, data: dict | None, pick: Callable,
+                     expected_version: int | None = None, after: Callable | None = None,
+                     of_item: int | None = None) -> Case:
     """Complete the open item that `pick(action)` chooses among the locked case's open items;
-    `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited)."""
+    `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited).
+    `of_item` instead of `case_id`: the case of that work item."""
     with case_action(case_id, expected_version=expected_version, with_blob=True,
-                     actor_id=actor.user_id) as action:
+                     actor_id=actor.user_id, of_item=of_item) as action:
         item = pick(action)
         scope.check_can_act(actor, item, action.item_paths.get(item.id) or "")
         if item.claimed_by_id not in (None, actor.user_id):

@@ -130,6 +130,8 @@ def test_work_item_scopes_form_claim_and_complete(api, actor, dept):
     stale = api("dispatcher").post(f"/api/v1/work-items/{dispatch_item['id']}/complete", json={
         "data": {"mode": "transfer", "lead_department_id": dept("scj")}, "version": 1})
     assert stale.status_code == 409 and "version" in stale.json["message"]
+    missing = api("dispatcher").post("/api/v1/work-items/99999999/complete", json={"data": {"mode": "transfer"}})
+    assert missing.status_code == 404 and missing.json["message"] == "work item 99999999 not found", missing.json
 
 
 def test_claimed_item_is_reserved_for_its_claimer(api, actor, dept):
