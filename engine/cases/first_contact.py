@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine import notifications
 from engine.db import db
-from engine.models import Case, User
+from engine.models import Case
 from engine.organisation import Actor
 from engine.paging import Page, clamp
 
@@ -41,15 +41,12 @@ def after_action(action, *, actor_id: int | None) -> None:
         case.first_contact_id = actor_id
     if case.stage == action.start_stage or case.first_contact_id in (None, actor_id):
         return
-    phone = db.session.execute(select(User.phone).where(
-        User.id == case.first_contact_id, User.active.is_(True))).scalar()
-    if not phone:
-        return          # nobody to text: the list of their cases still shows the new stage
     body = TEXT.format(case_no=case.case_no, title=case.title[:20], old=STAGE_NAMES.get(action.start_stage, action.start_stage),
                        new=STAGE_NAMES.get(case.stage, case.stage))
-    # The case's version after this action names the change: a retry never texts twice.
-    notifications.enqueue(kind=KIND, recipient=phone, body=body, case_id=case.id, user_id=case.first_contact_id,
-                          dedupe_key=f"first_contact:{case.id}:{case.version}:{case.stage}", now=action.now)
+    # The case's version after this action names the change: a retry never texts twice. A first
+    # contact who left or has no phone gets nothing; the list of their cases still shows the stage.
+    notifications.enqueue_to_user(kind=KIND, user_id=case.first_contact_id, body=body, case_id=case.id,
+                                  dedupe_key=f"first_contact:{case.id}:{case.version}:{case.stage}", now=action.now)
 
 
 def mine(actor: Actor, *, state: str | None = None, page: int = 1, page_size: int = 30) -> Page:

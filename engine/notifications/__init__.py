@@ -9,8 +9,9 @@ and retried by the center's staff. Imports only `organisation`.
 from engine.notifications import notices
 from engine.notifications.outbox import (
     enqueue,
+    enqueue_to_user,
     queue_receipt,
     signature,  # the SMS signature other domains' texts start with
 )
 
-__all__ = ["enqueue", "notices", "queue_receipt", "signature"]
+__all__ = ["enqueue", "enqueue_to_user", "notices", "queue_receipt", "signature"]

@@ -51,3 +51,29 @@ def test_their_list_shows_open_and_closed_cases(actor):
     assert [c["case_no"] for c in first_contact.mine(agent, state="open").items] == [open_one.case_no]
     assert [c["case_no"] for c in first_contact.mine(agent, state="closed").items] == [answered.case_no]
     assert first_contact.mine(agent, page_size=1, page=2).items[0]["case_no"] == open_one.case_no
+
+
+def test_a_first_contact_without_a_phone_or_who_left_gets_no_text_and_the_step_goes_on(actor, dept):
+    agent = actor("agent")
+    user = db.session.get(User, agent.user_id)
+    phone = user.phone
+    case = open_case(agent)
+    actions.triage(case_id=case.id, actor=agent, decision="dispatch")
+    try:
+        user.phone = ""
+        db.session.commit()
+        actions.dispatch(case_id=case.id, actor=actor("dispatcher"), mode="transfer", lead_department_id=dept("scj"))
+        user = db.session.get(User, agent.user_id)
+        user.phone, user.active = phone, False
+        db.session.commit()
+        case = actions.sign_for(case_id=case.id, actor=actor("scj_handler"))
+        assert case.stage == "handling" and texts(agent.user_id) == []
+        user = db.session.get(User, agent.user_id)
+        user.active = True
+        db.session.commit()
+        actions.reply(case_id=case.id, actor=actor("scj_handler"), result="resolved", reply_text="已处理。")
+        assert texts(agent.user_id) == [f"【12345】您首问的工单{case.case_no}(小区电梯长期故障)已由“办理”进入“审核”环节。"]
+    finally:
+        user = db.session.get(User, agent.user_id)
+        user.phone, user.active = phone, True
+        db.session.commit()
