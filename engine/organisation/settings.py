@@ -1,7 +1,8 @@
-"""Parameters: read fresh per action (one small query), edited by admins, every change audited."""
+"""Parameters: read once per transaction (one small query), edited by admins, every change audited."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from engine.db import db
 from engine.errors import ValidationFailed
@@ -34,10 +35,41 @@ class Params(dict):
 
 
 def snapshot() -> Params:
-    """All parameters as they are now (takes effect at once: no process caches them)."""
+    """All parameters as this transaction sees them (read-only: the object is shared).
+
+    Read once per transaction: an action's steps (its deadlines, its notices, the reopen limit)
+    used to read the table each, one round trip apiece. A change takes effect with the next
+    transaction anywhere (no process keeps them longer); in this transaction a parameter added,
+    changed or deleted through the session is seen at once. A bulk UPDATE/DELETE of the table
+    in the same transaction after a read is not (nothing here does that)."""
+    session = db.session()
+    held = session.info.get(_SNAPSHOT)
+    if held is not None and held[0] is session.get_transaction() and not _pending_change(session):
+        return held[1]
     values = Params(parameters.DEFAULTS)
-    values.update(dict(db.session.execute(select(Parameter.name, Parameter.value)).all()))
+    values.update(dict(session.execute(select(Parameter.name, Parameter.value)).all()))
+    session.info[_SNAPSHOT] = (session.get_transaction(), values)
     return values
+
+
+_SNAPSHOT = "parameters_snapshot"
+
+
+def _pending_change(session: Session) -> bool:
+    """A parameter row added, changed or deleted in the session but not flushed yet."""
+    return any(isinstance(obj, Parameter) for pending in (session.new, session.dirty, session.deleted)
+               for obj in pending)
+
+
+def _written(_mapper, _connection, target) -> None:
+    """A parameter row was flushed: this transaction's snapshot is out of date."""
+    session = object_session(target)
+    if session is not None:
+        session.info.pop(_SNAPSHOT, None)
+
+
+for _change in ("after_insert", "after_update", "after_delete"):
+    event.listen(Parameter, _change, _written)
 
 
 def set_parameter(*, actor: Actor, name: str, value: object, reason: str = "") -> object:
