@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Mapping
 
 import orjson
-from sqlalchemy import DateTime, Integer, String, event, func, select
+from sqlalchemy import DateTime, Integer, String, bindparam, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, attributes, mapped_column, scoped_session
 
 from engine.db import db, naive_utc, utcnow
@@ -34,6 +34,9 @@ EVENTS, CHANGES = "case_event", "config_change"
 CHANGES_LOCK = 12345_0036   # pg advisory xact lock: one config_change append at a time
 ANCHORS_LOCK = 12345_0037   # pg advisory xact lock: one anchor writer at a time
 _HEADS = "audit_chain_heads"
+_OPENED = "opened"          # heads key of a case inserted by this transaction
+_HEAD_UPDATE = (update(Case.__table__).where(Case.__table__.c.id == bindparam("case_id"))
+                .values(event_head=bindparam("head")))
 
 
 class AuditAnchor(db.Model):
@@ -113,21 +116,25 @@ def _forget_heads(session: Session, previous_transaction) -> None:
 
 def start_chain(session: Session, case_id: int) -> None:
     """A case created in this transaction has no events yet: its first append reads nothing."""
-    _heads(session)[(EVENTS, case_id)] = None
+    heads = _heads(session)
+    heads[(EVENTS, case_id)] = None
+    heads[(_OPENED, case_id)] = True
 
 
 def stamp_events(session: Session, rows: list[dict], *, locked: bool = False) -> dict:
     """Fill prev_hash and hash of case events about to be inserted in this order.
 
-    `locked`: the caller holds the rows of these cases FOR UPDATE already (a case action).
-    Returns the new heads; `remember` them once the rows are inserted."""
+    `locked`: the caller holds the rows of these cases FOR UPDATE already (a case action), loaded
+    in this session. Returns the new heads; `remember` them once the rows are inserted. The
+    cases' `event_head` follows (docs/AUDIT.md)."""
     heads = _heads(session)
     unknown = sorted({row["case_id"] for row in rows} - {key[1] for key in heads if key[0] == EVENTS})
     if unknown:
-        if not locked:
-            lock_cases(session, unknown)
-        heads.update({(EVENTS, case_id): None for case_id in unknown})
-        heads.update({(EVENTS, case_id): last for case_id, last in _last_event_hashes(session, unknown)})
+        known = _held_heads(session, unknown) if locked else _lock_heads(session, unknown)
+        missing = [case_id for case_id in unknown if known.get(case_id) is None]
+        if missing:
+            known.update(dict(_last_event_hashes(session, missing)))
+        heads.update({(EVENTS, case_id): known.get(case_id) for case_id in unknown})
     new = {}
     for row in rows:
         key = (EVENTS, row["case_id"])
@@ -136,7 +143,44 @@ def stamp_events(session: Session, rows: list[dict], *, locked: bool = False) ->
         row["data"] = row.get("data") or {}
         row["prev_hash"], row["hash"] = prev, event_hash(row, prev)
         new[key] = row["hash"]
+    _keep_heads(session, new, locked)
     return new
+
+
+def _held_heads(session: Session, case_ids: list[int]) -> dict[int, str | None]:
+    """The heads on the locked case rows this session loaded (no statement)."""
+    found = {}
+    for case_id in case_ids:
+        case = session.identity_map.get(session.identity_key(Case, case_id))
+        found[case_id] = case.event_head if case is not None else None
+    return found
+
+
+def _lock_heads(session: Session, case_ids: list[int]) -> dict[int, str | None]:
+    """Lock the cases' rows (PostgreSQL; SQLite's writer holds them all) and read their heads."""
+    query = select(Case.id, Case.event_head).where(Case.id.in_(case_ids)).order_by(Case.id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return dict(session.execute(query).all())
+
+
+def _keep_heads(session: Session, new: dict, locked: bool) -> None:
+    """Put the new heads on the case rows, except for a case opened in this transaction (its
+    INSERT is made; an UPDATE more per intake is what this column saves elsewhere: it stays NULL
+    and its first action reads the trail). A locked, loaded case takes it with the action's own
+    UPDATE; other writers update the rows they locked."""
+    opened = {key[1] for key, value in _heads(session).items() if key[0] == _OPENED}
+    loose = []
+    for (_, case_id), head in new.items():
+        if case_id in opened:
+            continue
+        case = session.identity_map.get(session.identity_key(Case, case_id)) if locked else None
+        if case is not None:
+            case.event_head = head
+        else:
+            loose.append({"case_id": case_id, "head": head})
+    if loose:
+        session.execute(_HEAD_UPDATE, loose)
 
 
 def lock_cases(session: Session, case_ids) -> None:

@@ -62,6 +62,10 @@ class Case(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
     blob = deferred(mapped_column(JSON))
+    # The hash of the case's newest audit event, kept by engine.models.audit_chain so that an
+    # action chains its events without reading the trail (one round trip less per action). NULL:
+    # not known here (a case opened in this form, or before the column): read from the trail.
+    event_head: Mapped[str | None] = mapped_column(String(64))
 
     status: Mapped[str] = mapped_column(String(16), index=True)
     stage: Mapped[str] = mapped_column(String(32), index=True)
