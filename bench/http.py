@@ -39,6 +39,7 @@ import time  # noqa: E402
 
 HTTP_LOGINS = common.LIFECYCLE_LOGINS + ("dh_hb_handler",)
 _local = threading.local()
+SERVER_LOG = os.path.join(common._TMP, "gunicorn.log")
 
 
 # ---------------------------------------------------------------- the server under test
@@ -54,9 +55,13 @@ def start_server(database_uri: str, workers: int, threads: int) -> tuple[subproc
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_uri, "PORT": str(port), "WEB_WORKERS": str(workers),
            "WEB_THREADS": str(threads), "LOG_LEVEL": "warning", "SECRET_KEY": "bench-" + os.urandom(8).hex()}
+    # The server's log goes to a file: a pipe nobody reads fills up after a few tracebacks and
+    # then blocks every worker thread on its next log line (the run stalls, clients time out).
+    log = open(SERVER_LOG, "wb")
     server = subprocess.Popen([str(common.ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-                              cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
                               start_new_session=True)
+    log.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -67,10 +72,15 @@ def start_server(database_uri: str, workers: int, threads: int) -> tuple[subproc
         except OSError:
             _local.conn = None
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn ended: {server.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"gunicorn ended: {server_log_tail()}")
         time.sleep(0.3)
     stop_server(server)
     raise SystemExit("gunicorn did not become ready within 60 s")
+
+
+def server_log_tail(chars: int = 3000) -> str:
+    with open(SERVER_LOG, "rb") as log:
+        return log.read().decode(errors="replace")[-chars:]
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -208,6 +218,8 @@ def report(title: str, n: int, elapsed: float, tally: Tally) -> None:
         print("   " + line(label, times, elapsed))
     if tally.cases:
         print(f"   full lifecycles: {tally.cases / elapsed:.1f} cases/s ({tally.cases} cases)")
+    if tally.errors:
+        print("   the server's log ends:\n" + server_log_tail())
 
 
 def in_process(app, count: int) -> tuple[float, float]:
