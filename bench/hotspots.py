@@ -85,7 +85,7 @@ def install_phases(timer: "PhaseTimer") -> None:
     timer.wrap(task_hooks, "run_after", "task hooks: after")
     timer.wrap(Form, "validate", "form validation")
     timer.wrap(processes, "current_version_id", "sql: current process version (1st query: + pool checkout, pre-ping, BEGIN)")
-    timer.wrap(numbering, "next_case_no", "sql: case number upsert")
+    timer.wrap(numbering, "assign_case_no", "sql: case number (counter upsert + case row)")
     timer.wrap(Session, "flush", "orm flush (INSERT/UPDATE)")
     timer.wrap(Session, "commit", "commit")
 

@@ -37,8 +37,8 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     call is registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
     `another_request` in the same call. `files` (name, bytes) are attached in the same
     transaction; one refused file refuses the intake, naming it, before anything is written.
-    Six statements without files: the day's counter, the case, its first work item, its audit
-    event and risk check (and a flag per risk type found), the citizen's SMS receipt in the outbox.
+    Six statements without files: the case, its first work item, its audit event and risk check
+    (and a flag per risk type found), its number (numbering.assign_case_no), the SMS receipt.
     `before_commit(case)` writes what must stand or fall with the case (a queued request's link).
     """
     actor.require(*INTAKE_ROLES)
@@ -55,11 +55,12 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         if call_id:
             case.call_id, case.call_seq = call_id, _call_seq(call_id, another_request)
         projections.set_stage(case, workflow)
-        case.case_no = numbering.next_case_no(now)   # late: the day's counter row stays locked to commit
+        case.case_no = numbering.provisional_case_no(case.query_code)
         db.session.add(case)
         _flush_once_per_call(case)
         projections.insert_items(case, workflow, now)
         _record_intake(case, clean, accepted, actor, now)
+        numbering.assign_case_no(case, now)  # last: the day's counter row stays locked until commit
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
         _link_sources(case, call_id, actor, now, before_commit)
         db.session.commit()

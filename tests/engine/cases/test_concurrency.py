@@ -161,3 +161,36 @@ def test_a_migration_and_a_completion_at_once_give_one_consistent_result(app, ap
     assert open_items == ["review"]
     moved = [m for m in moves if m["case_id"] == case.id]
     assert (row.process_version_id == v2_id) == bool(moved and moved[0]["moved"])
+
+
+def test_concurrent_intakes_take_consecutive_numbers_each_with_its_receipt(app):
+    """The number is taken last (numbering.assign_case_no): eight agents at once, five cases each,
+    get 40 distinct numbers with no gap after the day's earlier ones, and each receipt names its own."""
+    from engine.cases import service as cases
+    from engine.models import Notification
+    from engine.organisation import actor_from_user, directory
+    from tests.factories import INTAKE
+
+    def register(k):
+        def call():
+            with app.app_context():
+                who = actor_from_user(directory.get_user("agent"))
+                try:
+                    return [cases.open_case(actor=who, data={**INTAKE, "title": f"并发受理{k}-{i}"}).id
+                            for i in range(5)]
+                finally:
+                    db.session.remove()
+        return call
+
+    ids = [case_id for batch in run_together([register(k) for k in range(8)]) for case_id in batch]
+    rows = db.session.execute(select(Case.id, Case.case_no).where(Case.id.in_(ids))).all()
+    numbers = sorted(no for _, no in rows)
+    assert len(set(numbers)) == 40 and all(no.startswith("GD") and len(no) == 16 for no in numbers)
+    day_prefix, seqs = numbers[0][:10], [int(no[10:]) for no in numbers]
+    assert seqs == list(range(seqs[0], seqs[0] + 40))
+    earlier = db.session.execute(select(func.count()).select_from(Case).where(
+        Case.case_no.like(f"{day_prefix}%"), Case.id.not_in(ids))).scalar()
+    assert seqs[0] == earlier + 1                                 # no gap after the day's earlier cases
+    receipts = dict(db.session.execute(select(Notification.case_id, Notification.body).where(
+        Notification.kind == "receipt", Notification.case_id.in_(ids))).all())
+    assert all(no in receipts[case_id] for case_id, no in rows)
