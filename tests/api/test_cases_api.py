@@ -1,10 +1,8 @@
 """REST API: /api/v1/cases and /api/v1/work-items, with auth, scoping and error codes."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from engine.db import db
 from tests.factories import INTAKE, to_handling
+from tests.sql_statements import recorded
 
 
 def create(api, **overrides):
@@ -63,17 +61,9 @@ def test_list_filters_pages_and_sorts(api):
 
 def test_lists_never_read_the_blob(app, api):
     create(api)
-    seen = []
-
-    def capture(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with recorded() as seen:
         assert api("dispatcher").get("/api/v1/cases").status_code == 200
         assert api("agent").get("/api/v1/work-items?scope=mine").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT") and "case" in s]
     assert reads and not any("blob" in s for s in reads)
 

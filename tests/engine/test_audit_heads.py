@@ -3,13 +3,14 @@ its events without reading the trail, every other writer keeps the head, and a t
 rows were deleted is found by the next append instead of being silently extended."""
 from __future__ import annotations
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from engine.cases import actions, work_items
 from engine.db import db
 from engine.models import Case, CaseEvent, WorkItem
 from engine.models.audit_verify import verify_events
 from tests.factories import open_case, to_handling
+from tests.sql_statements import recorded
 
 
 def events_of(case_id: int) -> list[CaseEvent]:
@@ -23,18 +24,9 @@ def head_of(case_id: int) -> str | None:
 
 def trail_reads(fn) -> int:
     """How many statements read the case_event table while fn runs."""
-    seen = []
-
-    def capture(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM case_event" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with recorded() as seen:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return len(seen)
+    return sum(s.lstrip().upper().startswith("SELECT") and "FROM case_event" in s for s in seen)
 
 
 def test_intake_leaves_the_head_unknown_and_the_first_action_reads_it_once(actor):

@@ -2,28 +2,20 @@
 in the transaction is seen at once, and the next transaction reads the table again."""
 from __future__ import annotations
 
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 
 from engine.db import db, utcnow
 from engine.models import Parameter
 from engine.organisation import settings
+from tests.sql_statements import recorded
 
 NAME = "statistics.rollup_days"
 
 
 def reads_of_parameters(fn) -> int:
-    seen = []
-
-    def capture(conn, cursor, statement, *args):
-        if "FROM parameter" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with recorded() as seen:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return len(seen)
+    return sum("FROM parameter" in statement for statement in seen)
 
 
 def test_one_read_per_transaction_and_a_fresh_one_after_it(app):

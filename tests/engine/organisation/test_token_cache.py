@@ -2,21 +2,17 @@
 was a fifth of an intake over HTTP); every change of a user, role, department or token is seen at once."""
 from __future__ import annotations
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from engine.db import db
 from engine.models import User
 from engine.organisation import directory as org, token_cache, users as admin_users
+from tests.sql_statements import recorded
 
 
 def statements_during(fn) -> tuple[object, int]:
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 — (conn, cursor, statement, ...)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded() as seen:
         result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     return result, len(seen)
 
 
