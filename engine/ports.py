@@ -70,8 +70,13 @@ class SmsGateway(ABC):
     """Sends one text message to one phone number."""
 
     @abstractmethod
-    def send(self, phone: str, text: str) -> str:
-        """Send `text` to `phone`; returns the provider's message id or raises SmsError."""
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
+        """Send `text` to `phone`; returns the provider's message id or raises SmsError.
+
+        `key` names the message across attempts: a deliverer killed after the provider took a
+        message but before it recorded so sends it again after its lease, with the same key, and
+        a provider that honours the key delivers it once (the sender cannot know the first
+        attempt landed)."""
 
 
 def mask_phone(phone: str) -> str:
@@ -98,12 +103,19 @@ class LogGateway(SmsGateway):
         self.messages: deque[SentMessage] = deque(maxlen=keep)   # bounded: a long-running process
         self._ids = itertools.count(1)
         self._lock = threading.Lock()                            # deliverers may run in threads
+        self._by_key: dict[str, str] = {}                        # the keys of the kept messages
 
-    def send(self, phone: str, text: str) -> str:
-        """Record and log the message; never fails."""
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
+        """Record and log the message, once per key (a repeat answers the first id); never fails."""
         with self._lock:
+            if key is not None and key in self._by_key:
+                return self._by_key[key]
             message = SentMessage(id=f"log-{next(self._ids)}", phone=phone, text=text)
+            if len(self.messages) == self.messages.maxlen:
+                self._by_key = {k: v for k, v in self._by_key.items() if v != self.messages[0].id}
             self.messages.append(message)
+            if key is not None:
+                self._by_key[key] = message.id
         log.info("SMS %s to %s: %s", message.id, mask_phone(phone), text)
         return message.id
 
@@ -113,17 +125,20 @@ RETRYABLE_4XX = frozenset({408, 429})
 
 
 class HttpGateway(SmsGateway):
-    """POSTs {"to", "text"} as JSON to a URL (an SMS provider or an in-house relay)."""
+    """POSTs {"to", "text", "id"} as JSON to a URL (an SMS provider or an in-house relay); `id` (also
+    the Idempotency-Key header) is the message's key, the same on every attempt."""
 
     def __init__(self, url: str, token: str | None = None, timeout: float = 5):
         self.url = url
         self.token = token
         self.timeout = timeout
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
         """2xx → the answer's `id`; 4xx → SmsError(retryable=False); 5xx, 408, 429, network → retryable."""
+        body = {"to": phone, "text": text, **({"id": key} if key else {})}
+        headers = {**self._headers(), **({"Idempotency-Key": key} if key else {})}
         request = urllib.request.Request(self.url, method="POST", data=json.dumps(
-            {"to": phone, "text": text}, ensure_ascii=False).encode(), headers=self._headers())
+            body, ensure_ascii=False).encode(), headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return _provider_id(response.read())

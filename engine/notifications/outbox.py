@@ -115,7 +115,8 @@ def deliver_due(*, gateway: SmsGateway, now: datetime | None = None, limit: int 
     """Send up to `limit` due messages, oldest first; returns counts {sent, retrying, dead}.
 
     One message at a time: claim (commit), send with no transaction open, record (commit). No
-    database lock is held while the gateway talks, and a crash never marks an unsent row sent.
+    database lock is held while the gateway talks, and a crash never marks an unsent row sent. A
+    crash between send and record sends again after the claim's lease, under the same key.
     """
     counts = {"sent": 0, "retrying": 0, "dead": 0}
     for _ in range(limit):
@@ -123,7 +124,7 @@ def deliver_due(*, gateway: SmsGateway, now: datetime | None = None, limit: int 
         if row is None:
             break
         try:
-            provider_id, error = gateway.send(row.recipient, row.body), None
+            provider_id, error = gateway.send(row.recipient, row.body, key=delivery_key(row.id)), None
         except SmsError as exc:
             provider_id, error = None, exc
         except Exception as exc:   # a broken gateway must not stall the queue: retry later
@@ -131,6 +132,11 @@ def deliver_due(*, gateway: SmsGateway, now: datetime | None = None, limit: int 
             provider_id, error = None, SmsError(f"{type(exc).__name__}: {exc}", retryable=True)
         counts[_record(row, now or clock_now(), provider_id, error)] += 1
     return counts
+
+
+def delivery_key(notification_id: int) -> str:
+    """The message's key at the gateway, the same on every attempt (SmsGateway.send)."""
+    return f"notification-{notification_id}"
 
 
 def _claim(at: datetime) -> Notification | None:

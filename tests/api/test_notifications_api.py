@@ -13,7 +13,7 @@ from tests.factories import open_case
 class Refusing(SmsGateway):
     """A provider that rejects every number (a 4xx, final)."""
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
         raise SmsError("HTTP 400 from gateway: invalid number", retryable=False)
 
 

@@ -96,20 +96,22 @@ def children(pid: int) -> list[int]:
 
 
 class SmsSink:
-    """A fake HTTP SMS gateway (SMS_GATEWAY=http): records every POST with its time."""
+    """A fake HTTP SMS gateway (SMS_GATEWAY=http) that honours the message key as a carrier would:
+    `received` holds each delivery with its time (the first POST of a key), `repeats` the keys
+    posted again (answered with the first id, not delivered), `unkeyed` the POSTs without a key."""
 
     def __init__(self):
         self.received: list[tuple[float, str, str]] = []
+        self.repeats: list[str] = []
+        self.unkeyed = 0
+        self.ids: dict[str, str] = {}
         self.lock = threading.Lock()
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):     # noqa: N802 — http.server's name
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with sink.lock:
-                    sink.received.append((time.time(), body["to"], body["text"]))
-                    n = len(sink.received)
-                answer = json.dumps({"id": f"sink-{n}"}).encode()
+                answer = json.dumps({"id": sink.deliver(body)}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
@@ -122,6 +124,21 @@ class SmsSink:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def deliver(self, body: dict) -> str:
+        """The provider id of a POST: a new delivery, or the first one's id for a repeated key."""
+        key = body.get("id")
+        with self.lock:
+            if key in self.ids:
+                self.repeats.append(key)
+                return self.ids[key]
+            self.received.append((time.time(), body["to"], body["text"]))
+            provider_id = f"sink-{len(self.received)}"
+            if key is None:
+                self.unkeyed += 1
+            else:
+                self.ids[key] = provider_id
+            return provider_id
 
     def first_after(self, moment: float) -> float | None:
         with self.lock:

@@ -197,6 +197,10 @@ def test_kill_nine_anywhere_keeps_every_invariant(cluster):
     measured["takeover_leader_s"] = round(led_at - killed_at, 2)
     measured["takeover_first_sms_s"] = round(first_job - killed_at, 2) if first_job else None
     _quiesce(cluster)
+    # A message the killed leader had posted but not recorded waits for its claim's lease (5 min):
+    # end the leases now, so the new leader posts them again under their keys.
+    measured["leases_ended"] = invariants.end_leases(cluster.libpq_url)
+    _quiesce(cluster)
     measured.update(_counts(cluster, load))
     print("\nmulti-node run:", json.dumps(measured, ensure_ascii=False), f"in {time.time() - started:.0f} s")
     _check(cluster, load, first_job, killed_at)
@@ -223,7 +227,8 @@ def _counts(cluster, load) -> dict:
             "cases": q("SELECT count(*) FROM \"case\""), "closed": q("SELECT count(*) FROM \"case\" WHERE closed_at IS NOT NULL"),
             "sms_sent": q("SELECT count(*) FROM notification WHERE status = 'sent'"),
             "reminders": q("SELECT count(*) FROM notification WHERE kind LIKE 'reminder%%'"),
-            "gateway_posts": len(cluster.sink.received), "call_records": q("SELECT count(*) FROM call_record")}
+            "sms_delivered": len(cluster.sink.received), "sms_keys_posted_again": len(cluster.sink.repeats),
+            "call_records": q("SELECT count(*) FROM call_record")}
 
 
 def _check(cluster, load, first_job, killed_at) -> None:
@@ -240,10 +245,9 @@ def _check(cluster, load, first_job, killed_at) -> None:
     for what in ("lost (acknowledged, not done)", "acknowledged twice", "done without exactly one event",
                  "event without completion", "refused with a 5xx"):
         assert not found[what], f"completions: {what}: {found[what]}"
-    found = invariants.sms(cluster.libpq_url, cluster.sink.received)
-    for what in ("received more often than recorded sent", "recorded sent, never received", "still due", "dead",
-                 "claimed by a killed deliverer, received"):
-        assert not found[what], f"SMS not exactly once: {what}: {found[what]}"
+    found = invariants.sms(cluster.libpq_url, cluster.sink.received, cluster.sink.unkeyed)
+    for what, violations in found.items():
+        assert not violations, f"SMS not exactly once: {what}: {violations}"
     found = invariants.calls(cluster.libpq_url, CALLS)
     for what, violations in found.items():
         assert not violations, f"calls: {what}: {violations}"

@@ -114,7 +114,7 @@ def test_deliver_due_respects_the_limit():
 
 def test_an_unexpected_gateway_error_is_retried_not_raised():
     class Broken(SmsGateway):
-        def send(self, phone: str, text: str) -> str:
+        def send(self, phone: str, text: str, key: str | None = None) -> str:
             raise KeyError("bug in a gateway")
 
     nid = _queue("x")
@@ -211,8 +211,8 @@ def test_http_gateway_success_sends_json_with_the_bearer_token(provider, clock):
     row = _row(nid)
     assert (row.status, row.provider_id, row.sent_at) == ("sent", "abc", T0)
     headers, body = provider.requests[0]
-    assert body == {"to": "13800138000", "text": "提醒 ok"}
-    assert headers["Authorization"] == "Bearer s3cret"
+    assert body == {"to": "13800138000", "text": "提醒 ok", "id": f"notification-{nid}"}
+    assert headers["Authorization"] == "Bearer s3cret" and headers["Idempotency-Key"] == f"notification-{nid}"
 
 
 def test_http_gateway_without_token_sends_no_authorization_and_invents_an_id(provider):
@@ -300,7 +300,7 @@ class CountingGateway(SmsGateway):
         self.calls: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
         time.sleep(0.003)
         with self.lock:
             self.calls.append(text)
@@ -330,3 +330,25 @@ def test_two_deliverers_at_once_send_each_message_exactly_once(app, is_postgres)
     assert db.session.execute(select(func.count()).where(Notification.status == "sent")).scalar() == 50
     if is_postgres:
         assert all(r["sent"] > 0 for r in results), results    # they really ran side by side
+
+
+def test_a_message_sent_again_after_a_crash_carries_its_first_key(provider, clock):
+    """A deliverer killed after the gateway took a message and before it recorded so: the message
+    is sent again after the claim's lease, under the same key, which the carrier dedupes on."""
+    nid = _queue("crash")
+    row = notifications._claim(T0)               # the killed deliverer's claim, then its send
+    HttpGateway(provider.url).send(row.recipient, row.body, key=notifications.delivery_key(row.id))
+    db.session.rollback()                        # ... and nothing recorded
+    assert notifications.deliver_due(gateway=HttpGateway(provider.url), now=T0) == {
+        "sent": 0, "retrying": 0, "dead": 0}     # hidden by the lease
+    assert notifications.deliver_due(gateway=HttpGateway(provider.url), now=T0 + notifications.CLAIM_LEASE) == {
+        "sent": 1, "retrying": 0, "dead": 0}
+    keys = [body["id"] for _headers, body in provider.requests]
+    assert keys == [f"notification-{nid}"] * 2 and _row(nid).status == "sent"
+
+
+def test_the_log_gateway_delivers_a_key_once():
+    gateway = LogGateway()
+    first = gateway.send("13800138000", "x", key="k1")
+    assert gateway.send("13800138000", "x", key="k1") == first and len(gateway.messages) == 1
+    assert gateway.send("13800138000", "x") != gateway.send("13800138000", "x")      # no key: each sent
