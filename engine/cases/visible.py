@@ -23,8 +23,9 @@ def get_case(*, case_id: int, actor: Actor) -> Case:
         case = db.session.get(Case, case_id)
     else:
         case = db.session.execute(select(Case).where(Case.id == case_id, scope.case_visible(actor))).scalar()
-        if case is None and db.session.get(Case, case_id) is not None:
-            scope.check_case_visible(actor, db.session.get(Case, case_id))   # raises: outside the scope
+        hidden = db.session.get(Case, case_id) if case is None else None
+        if hidden is not None:
+            scope.check_case_visible(actor, hidden)   # raises: it exists, outside the scope
     if case is None:
         raise NotFound(msg("case_not_found", "case %(id)s not found", id=case_id))
     return case
