@@ -94,6 +94,7 @@ class SentMessage:
     id: str
     phone: str
     text: str
+    key: str | None = None
 
 
 class LogGateway(SmsGateway):
@@ -103,16 +104,16 @@ class LogGateway(SmsGateway):
         self.messages: deque[SentMessage] = deque(maxlen=keep)   # bounded: a long-running process
         self._ids = itertools.count(1)
         self._lock = threading.Lock()                            # deliverers may run in threads
-        self._by_key: dict[str, str] = {}                        # the keys of the kept messages
+        self._by_key: dict[str, str] = {}                        # key -> id, of the kept messages
 
     def send(self, phone: str, text: str, key: str | None = None) -> str:
         """Record and log the message, once per key (a repeat answers the first id); never fails."""
         with self._lock:
             if key is not None and key in self._by_key:
                 return self._by_key[key]
-            message = SentMessage(id=f"log-{next(self._ids)}", phone=phone, text=text)
-            if len(self.messages) == self.messages.maxlen:
-                self._by_key = {k: v for k, v in self._by_key.items() if v != self.messages[0].id}
+            message = SentMessage(id=f"log-{next(self._ids)}", phone=phone, text=text, key=key)
+            if len(self.messages) == self.messages.maxlen:     # the oldest leaves the deque: forget its key
+                self._by_key.pop(self.messages[0].key, None)
             self.messages.append(message)
             if key is not None:
                 self._by_key[key] = message.id

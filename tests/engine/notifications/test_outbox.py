@@ -352,3 +352,12 @@ def test_the_log_gateway_delivers_a_key_once():
     first = gateway.send("13800138000", "x", key="k1")
     assert gateway.send("13800138000", "x", key="k1") == first and len(gateway.messages) == 1
     assert gateway.send("13800138000", "x") != gateway.send("13800138000", "x")      # no key: each sent
+
+
+def test_the_log_gateway_remembers_only_the_keys_of_the_messages_it_keeps():
+    gateway = LogGateway(keep=2)
+    first, second = gateway.send("13800138000", "a", key="k1"), gateway.send("13800138000", "b", key="k2")
+    third = gateway.send("13800138000", "c", key="k3")           # k1's message leaves the kept two
+    assert [m.id for m in gateway.messages] == [second, third]
+    assert gateway.send("13800138000", "c", key="k3") == third and gateway.send("13800138000", "b", key="k2") == second
+    assert gateway.send("13800138000", "a", key="k1") not in (first, second, third)
