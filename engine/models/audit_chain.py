@@ -184,9 +184,11 @@ def _keep_heads(session: Session, new: dict, locked: bool) -> None:
 
 
 def lock_cases(session: Session, case_ids) -> None:
-    """PostgreSQL: the cases' rows FOR UPDATE, in id order (SQLite's writer holds them all already)."""
+    """PostgreSQL: the cases' rows FOR UPDATE, in id order (SQLite's writer holds them all already),
+    keeping the heads the rows name so that this transaction's appends neither lock nor read again."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Case.id).where(Case.id.in_(sorted(set(case_ids)))).order_by(Case.id).with_for_update())
+        locked = _lock_heads(session, sorted(set(case_ids)))
+        _heads(session).update({(EVENTS, case_id): head for case_id, head in locked.items() if head is not None})
 
 
 def remember(session: Session, new_heads: dict) -> None:
