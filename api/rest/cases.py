@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from api.auth import current_actor
 from api.rest import presenters
@@ -21,10 +20,8 @@ from api.rest.schemas import (
     UrgeCreateSchema,
     UrgeSchema,
 )
-from engine.cases import open_case_once, overtime, service as cases, urges
-from engine.db import db
+from engine.cases import open_case_once, overtime, service as cases, urges, work_items
 from engine.deadlines import service as deadlines
-from engine.models import WorkItem
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (工单)")
 
@@ -59,10 +56,7 @@ class CaseOne(MethodView):
         """One case with its departments, urges and open work items."""
         actor = current_actor()
         case = cases.get_case(case_id=case_id, actor=actor)
-        items = db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id,
-                                                          WorkItem.state == "open")
-                                   .order_by(WorkItem.id)).scalars().all()
-        return presenters.case_detail(case, actor, items)
+        return presenters.case_detail(case, actor, work_items.open_of_case(case_id))
 
 
 @blp.route("/<id:case_id>/events")

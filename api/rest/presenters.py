@@ -40,8 +40,15 @@ def case_summary(case: Case, actor: Actor) -> dict:
     return out
 
 
-def case_detail(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
+def case_step(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
+    """The case after an action, with the items open on it now (the client's next step)."""
     out = case_summary(case, actor)
+    out["open_work_items"] = [work_item(i, case.case_no, case.title, case.category, case.version) for i in open_items]
+    return out
+
+
+def case_detail(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
+    out = case_step(case, actor, open_items)
     out["content"] = case.content
     out["process_version_id"] = case.process_version_id
     out["query_code"] = case.query_code if actor.is_center else None
@@ -50,7 +57,6 @@ def case_detail(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
         "active": d.active, "dispatch_round": d.dispatch_round, "signed_at": d.signed_at,
         "opinion": d.opinion, "opinion_at": d.opinion_at} for d in case_service.departments_of(case.id)]
     out["urges"] = case_service.urges_of(case.id)
-    out["open_work_items"] = [work_item(i, case.case_no, case.title, case.category, case.version) for i in open_items]
     return out
 
 

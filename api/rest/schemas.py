@@ -148,13 +148,19 @@ class CaseSummarySchema(Schema):
     closed_at = UtcDateTime(allow_none=True)
 
 
-class CaseDetailSchema(CaseSummarySchema):
+class CaseStepSchema(CaseSummarySchema):
+    """A completion's answer: the case after the step and what is open on it now."""
+    open_work_items = fields.List(fields.Dict(), metadata={
+        "description": "the case's open work items now, oldest first; a completion answers them "
+                       "so that a client goes on to the next step without reading the case again"})
+
+
+class CaseDetailSchema(CaseStepSchema):
     query_code = fields.String(allow_none=True)
     content = fields.String()
     process_version_id = fields.Integer()
     departments = fields.List(fields.Nested(CaseDepartmentSchema))
     urges = fields.List(fields.Nested(UrgeSchema))
-    open_work_items = fields.List(fields.Dict())
 
 
 class CaseListSchema(Schema):

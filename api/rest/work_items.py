@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from api.auth import current_actor
 from api.rest import presenters
 from api.rest.schemas import (
-    CaseSummarySchema,
+    CaseStepSchema,
     CompleteSchema,
     FormSchema,
     LangSchema,
@@ -71,10 +71,11 @@ class WorkItemRelease(MethodView):
 @blp.route("/<id:item_id>/complete")
 class WorkItemComplete(MethodView):
     @blp.arguments(CompleteSchema)
-    @blp.response(200, CaseSummarySchema)
+    @blp.response(200, CaseStepSchema)
     def post(self, body, item_id):
-        """Complete the item with its form's data; 409 if it is closed or `version` is stale."""
+        """Complete the item with its form's data; 409 if it is closed or `version` is stale.
+        Answers the case and its open work items after the step."""
         actor = current_actor()
         case = work_items.complete(item_id=item_id, actor=actor, data=body["data"],
                                    expected_version=body.get("version"))
-        return presenters.case_summary(case, actor)
+        return presenters.case_step(case, actor, work_items.open_of_case(case.id))

@@ -32,6 +32,12 @@ def get(*, item_id: int, actor: Actor) -> WorkItem:
     return item
 
 
+def open_of_case(case_id: int) -> list[WorkItem]:
+    """The case's open work items, oldest first (what a case page and a completion's answer list)."""
+    return db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.state == "open")
+                              .order_by(WorkItem.id)).scalars().all()
+
+
 def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
     """The fields the item's task expects."""
     item = get(item_id=item_id, actor=actor)

@@ -124,6 +124,28 @@ def test_work_item_scopes_form_claim_and_complete(api, actor, dept):
     assert missing.status_code == 404 and missing.json["message"] == "work item 99999999 not found", missing.json
 
 
+def test_completion_answers_the_items_open_after_the_step(api, dept):
+    """A client walks on from each completion's answer, without reading the case again."""
+    case_id = create(api).json["id"]
+    [triage] = api("agent").get(f"/api/v1/cases/{case_id}").json["open_work_items"]
+    after_triage = api("agent").post(f"/api/v1/work-items/{triage['id']}/complete",
+                                     json={"data": {"decision": "dispatch"}}).json
+    [dispatch] = after_triage["open_work_items"]
+    assert dispatch["form_key"] == "dispatch" and dispatch["case_version"] == after_triage["version"]
+    after_dispatch = api("dispatcher").post(f"/api/v1/work-items/{dispatch['id']}/complete", json={"data": {
+        "mode": "transfer", "lead_department_id": dept("dh"), "co_department_ids": [dept("zjj")]}}).json
+    [sign_for] = after_dispatch["open_work_items"]
+    assert (sign_for["form_key"], sign_for["department_id"]) == ("sign_for", dept("dh"))
+    after_sign = api("dh_handler").post(f"/api/v1/work-items/{sign_for['id']}/complete",
+                                        json={"data": {"decision": "sign"}}).json
+    opened = {(i["form_key"], i["department_id"]) for i in after_sign["open_work_items"]}
+    assert opened == {("handle", dept("dh")), ("co_opinion", dept("zjj"))}
+    # the same items, field for field, as the case's own read lists them
+    detail = api("dh_handler").get(f"/api/v1/cases/{case_id}").json
+    assert after_sign["open_work_items"] == detail["open_work_items"]
+    assert after_sign["version"] == detail["version"] and after_sign["stage"] == "handling"
+
+
 def test_claimed_item_is_reserved_for_its_claimer(api, actor, dept):
     case = to_handling(actor, dept, lead="dh_hb")
     mine = api("dh_hb_handler").get("/api/v1/work-items?scope=mine").json["items"]

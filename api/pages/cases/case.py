@@ -14,7 +14,7 @@ from api.pages.filters import department_names, intake_choices
 from api.pages.telephony.calls import playback_configured, present_all
 from api.pages.web import next_url, page_actor, past_the_end
 from api.rest import presenters
-from engine.cases import attachments, intake_edit, overtime, service as cases, urges
+from engine.cases import attachments, intake_edit, overtime, service as cases, urges, work_items
 from engine.db import db
 from engine.deadlines import service as deadlines
 from engine.documents import service as documents
@@ -107,8 +107,7 @@ def case_page(case_id: int):
     """Summary, timeline, deadlines, departments and opinions, urges, calls, and what the viewer may do now."""
     actor = page_actor()
     case = cases.get_case(case_id=case_id, actor=actor)
-    items = db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.state == "open")
-                               .order_by(WorkItem.id)).scalars().all()
+    items = work_items.open_of_case(case_id)
     detail = presenters.case_detail(case, actor, items)
     actors = dict(db.session.execute(select(User.id, User.display_name)).all())
     printable = documents.available(case)
