@@ -17,7 +17,7 @@ def record(case_id: int, *, actor_id: int | None, action: str, from_stage: str |
 
 
 def record_many(rows: list[dict], *, locked: bool = False) -> None:
-    """Append several events with one statement (plain INSERT: no ORM flush bookkeeping).
+    """Append several events with one statement (a Core INSERT: no ORM flush bookkeeping).
 
     Costs one SELECT of the cases' last hashes per transaction and case, none for a case this
     transaction opened (`new_case`) or appended to already. On PostgreSQL the cases' rows are
@@ -25,7 +25,7 @@ def record_many(rows: list[dict], *, locked: bool = False) -> None:
     transactions never chain onto the same head."""
     if rows:
         heads = stamp_events(db.session, rows, locked=locked)
-        db.session.execute(insert(CaseEvent), rows)
+        db.session.execute(insert(CaseEvent.__table__), rows)   # Core: no ORM bulk-insert bookkeeping
         remember(db.session, heads)
 
 

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import undefer
 
 from engine import processes
 from engine.bpmn.runtime import CaseWorkflow, EngineFailure, TaskNotReady
 from engine.cases import audit, delivery, first_contact, projections
-from engine.db import RawJson, db
+from engine.db import RawJson, db, prebuilt
 from engine.errors import NotFound, StaleVersion, WrongState
 from engine.models import Case, Department, WorkItem
 from engine.ports import now as clock_now
@@ -71,14 +71,9 @@ def lock_case(case_id: int | None, *, with_blob: bool = False, of_item: int | No
     """SELECT ... FOR UPDATE the case row (SQLite: the transaction began IMMEDIATE).
 
     `of_item`: lock the case of this work item instead, found in the same statement (a completion
-    knows only its item; a separate look-up was one more round trip on every completion). An
-    item's case never changes, so the subquery needs no lock of its own."""
-    target = case_id if of_item is None else (
-        select(WorkItem.case_id).where(WorkItem.id == of_item).scalar_subquery())
-    query = select(Case).where(Case.id == target).with_for_update().execution_options(populate_existing=True)
-    if with_blob:
-        query = query.options(undefer(Case.blob))
-    case = db.session.execute(query).scalar_one_or_none()
+    knows only its item; a separate look-up was one more round trip on every completion)."""
+    params = {"case_id": case_id} if of_item is None else {"item_id": of_item}
+    case = db.session.execute(_lock_statement(with_blob, of_item is not None), params).scalar_one_or_none()
     if case is None and of_item is not None:
         raise NotFound(msg("item_not_found", "work item %(id)s not found", id=of_item))
     if case is None:
@@ -86,12 +81,25 @@ def lock_case(case_id: int | None, *, with_blob: bool = False, of_item: int | No
     return case
 
 
+@prebuilt
+def _lock_statement(with_blob: bool, by_item: bool):
+    # An item's case never changes, so the subquery needs no lock of its own.
+    target = (select(WorkItem.case_id).where(WorkItem.id == bindparam("item_id")).scalar_subquery()
+              if by_item else bindparam("case_id"))
+    query = select(Case).where(Case.id == target).with_for_update().execution_options(populate_existing=True)
+    return query.options(undefer(Case.blob)) if with_blob else query
+
+
 def _open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
-    rows = db.session.execute(
-        select(WorkItem, Department.path).outerjoin(Department, Department.id == WorkItem.department_id)
-        .where(WorkItem.case_id == case_id, WorkItem.state == "open").order_by(WorkItem.id)
-        .execution_options(populate_existing=True)).all()
+    rows = db.session.execute(_open_items_statement(), {"case_id": case_id}).all()
     return [item for item, _ in rows], {item.id: path for item, path in rows}
+
+
+@prebuilt
+def _open_items_statement():
+    return (select(WorkItem, Department.path).outerjoin(Department, Department.id == WorkItem.department_id)
+            .where(WorkItem.case_id == bindparam("case_id"), WorkItem.state == "open").order_by(WorkItem.id)
+            .execution_options(populate_existing=True))
 
 
 @contextmanager

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from engine import processes
 from engine.cases import audit, escalations, task_hooks
 from engine.cases.unit import case_action
-from engine.db import db, naive_utc
+from engine.db import db, naive_utc, prebuilt
 from engine.deadlines import colour_condition
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
@@ -34,8 +34,13 @@ def get(*, item_id: int, actor: Actor) -> WorkItem:
 
 def open_of_case(case_id: int) -> list[WorkItem]:
     """The case's open work items, oldest first (what a case page and a completion's answer list)."""
-    return db.session.execute(select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.state == "open")
-                              .order_by(WorkItem.id)).scalars().all()
+    return db.session.execute(_open_of_case_statement(), {"case_id": case_id}).scalars().all()
+
+
+@prebuilt
+def _open_of_case_statement():
+    return (select(WorkItem).where(WorkItem.case_id == bindparam("case_id"), WorkItem.state == "open")
+            .order_by(WorkItem.id))
 
 
 def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:

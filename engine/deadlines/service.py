@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from engine.db import db
+from engine.db import db, prebuilt
 from engine.deadlines import calendar as calendar_service, workdays as cal_math
 from engine.deadlines.colours import colour_of
 from engine.models import Case, Deadline
@@ -48,8 +48,12 @@ def warn_point(cal, params, stage: str, started_at: datetime, due_at: datetime, 
 
 def of_case(case_id: int) -> list[Deadline]:
     """Every deadline of a case, oldest first (reads, outside actions)."""
-    return list(db.session.execute(select(Deadline).where(Deadline.case_id == case_id)
-                                   .order_by(Deadline.id)).scalars())
+    return list(db.session.execute(_of_case_statement(), {"case_id": case_id}).scalars())
+
+
+@prebuilt
+def _of_case_statement():
+    return select(Deadline).where(Deadline.case_id == bindparam("case_id")).order_by(Deadline.id)
 
 
 def all_of(action) -> list[Deadline]:

@@ -49,16 +49,22 @@ def enqueue(*, kind: str, recipient: str, body: str, dedupe_key: str, case_id: i
             user_id: int | None = None, now: datetime | None = None) -> bool:
     """Queue one message in the current transaction (no commit); False if the key was queued before."""
     at = now or clock_now()
-    insert = dialect_insert()
-    # ON CONFLICT DO NOTHING rather than check-then-insert: two racing schedulers both try,
-    # the unique key lets exactly one row in and the loser waits for it instead of failing.
-    stmt = (insert(Notification)
-            .values(channel="sms", kind=kind, recipient=recipient, body=body, dedupe_key=dedupe_key,
-                    case_id=case_id, user_id=user_id, status="pending", attempts=0,
-                    next_attempt_at=at, created_at=at)
-            .on_conflict_do_nothing(index_elements=[Notification.dedupe_key])
-            .returning(Notification.id))
-    return db.session.execute(stmt).scalar() is not None
+    return db.session.execute(_enqueue(db.session.get_bind().dialect.name), {
+        "kind": kind, "recipient": recipient, "body": body, "dedupe_key": dedupe_key, "case_id": case_id,
+        "user_id": user_id, "at": at}).scalar() is not None
+
+
+@lru_cache(maxsize=4)
+def _enqueue(dialect: str):
+    """enqueue's INSERT, built once per dialect. ON CONFLICT DO NOTHING rather than
+    check-then-insert: two racing schedulers both try, the unique key lets exactly one row in and
+    the loser waits for it instead of failing. The parameters take their columns' types."""
+    return (dialect_insert(dialect)(Notification.__table__)
+            .values(channel="sms", kind=bindparam("kind"), recipient=bindparam("recipient"), body=bindparam("body"),
+                    dedupe_key=bindparam("dedupe_key"), case_id=bindparam("case_id"), user_id=bindparam("user_id"),
+                    status="pending", attempts=0, next_attempt_at=bindparam("at"), created_at=bindparam("at"))
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(Notification.__table__.c.id))
 
 
 def enqueue_to_user(*, kind: str, user_id: int, body: str, dedupe_key: str, case_id: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, object_session
 
-from engine.db import db
+from engine.db import db, prebuilt
 from engine.errors import ValidationFailed
 from engine.models import ConfigChange, Parameter
 from engine.organisation import parameters, roles as R
@@ -47,12 +47,17 @@ def snapshot() -> Params:
     if held is not None and held[0] is session.get_transaction() and not _pending_change(session):
         return held[1]
     values = Params(parameters.DEFAULTS)
-    values.update(dict(session.execute(select(Parameter.name, Parameter.value)).all()))
+    values.update(dict(session.execute(_all_statement()).all()))
     session.info[_SNAPSHOT] = (session.get_transaction(), values)
     return values
 
 
 _SNAPSHOT = "parameters_snapshot"
+
+
+@prebuilt
+def _all_statement():
+    return select(Parameter.name, Parameter.value)
 
 
 def _pending_change(session: Session) -> bool:
