@@ -99,3 +99,13 @@ def test_normalising_and_masking():
     assert lookup.normalise_code(" abcd efgh ") == "ABCDEFGH"
     assert lookup.mask_case_no("GD20261129000123") == "GD2026****0123"
     assert lookup.find("X" * 40, PHONE) is None
+
+
+def test_the_limiter_skips_the_token_api_and_only_it(app):
+    """The REST API carries no rate limit and skips the limiter's check; public pages keep theirs."""
+    from api.pages.web import _unlimited
+    with app.test_request_context("/api/v1/cases", method="POST"):
+        assert _unlimited()
+    for path in ("/lookup", "/login", "/open311/v2/services.json"):
+        with app.test_request_context(path, method="POST"):
+            assert not _unlimited(), path
