@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, true, tuple_
 
 from engine.db import db, utcnow
 from engine.models.audit import CaseEvent
+from engine.models.case import Case
 from engine.models.audit_chain import (
     ANCHORS_LOCK,
     CHANGES,
@@ -49,7 +50,7 @@ class Break:
     table: str
     row_id: int
     case_id: int | None
-    problem: str            # altered | link | unsealed | range
+    problem: str            # altered | link | unsealed | head | range
     expected: str | None
     stored: str | None
 
@@ -95,19 +96,68 @@ def _check(table: str, row, prev: str | None, hash_of: Callable, case_id: int | 
 
 
 def verify_events(*, page: int = PAGE) -> Report:
-    """Every case's chain, in (case_id, id) order."""
+    """Every case's chain, in (case_id, id) order, and where it ends against the case's head."""
     report = Report(EVENTS)
-    case_id, prev, broken = None, None, False
+    heads = _Heads(page)
+    case_id, prev, last_id, broken = None, None, None, False
     for row in _pages(_EVENT_COLUMNS, (CaseEvent.case_id, CaseEvent.id), page=page):
         if row.case_id != case_id:
+            _end_chain(report, heads, case_id, last_id, prev, broken)
             case_id, prev, broken = row.case_id, None, False
             report.chains += 1
         report.rows += 1
         if not broken and (found := _check(EVENTS, row, prev, event_hash, row.case_id)):
             report.breaks.append(found)
             broken = True
-        prev = row.hash
+        prev, last_id = row.hash, row.id
+    _end_chain(report, heads, case_id, last_id, prev, broken)
+    report.breaks.extend(heads.rest())
     return report
+
+
+def _end_chain(report: Report, heads: "_Heads", case_id, last_id, last_hash, broken: bool) -> None:
+    if case_id is not None:
+        report.breaks.extend(heads.check(case_id, last_hash, skip=broken))
+
+
+class _Heads:
+    """The cases' recorded heads (`case.event_head`, docs/AUDIT.md), walked alongside the chains in
+    case order. A chain that ends before its head (its newest events cut, with nothing after them)
+    or a head whose case has no events left is a `head` break."""
+
+    def __init__(self, page: int):
+        self._rows = _pages([Case.id, Case.event_head], (Case.id,), page=page, where=Case.event_head.is_not(None))
+        self._next = next(self._rows, None)
+
+    def check(self, case_id: int, last_hash: str | None, *, skip: bool = False) -> list[Break]:
+        """At the end of case `case_id`'s chain (ascending case ids); `skip`: its break is named."""
+        found = []
+        while self._next is not None and self._next.id <= case_id:
+            head, self._next = self._next, next(self._rows, None)
+            if head.id < case_id or (head.event_head != last_hash and not skip):
+                found.append(_confirmed_head_break(head.id))
+        return [f for f in found if f is not None]
+
+    def rest(self) -> list[Break]:
+        """Heads of cases after the last chain: none of them has an event."""
+        found = []
+        while self._next is not None:
+            found.append(_confirmed_head_break(self._next.id))
+            self._next = next(self._rows, None)
+        return [f for f in found if f is not None]
+
+
+def _confirmed_head_break(case_id: int) -> Break | None:
+    """The case's head against its newest event, in one statement (one snapshot): the walk read the
+    two in different transactions, and a case action committed in between moves both."""
+    newest = (select(CaseEvent.id, CaseEvent.hash).where(CaseEvent.case_id == case_id)
+              .order_by(CaseEvent.id.desc()).limit(1).subquery())
+    row = db.session.execute(select(Case.event_head, newest.c.id, newest.c.hash)
+                             .select_from(Case).outerjoin(newest, true()).where(Case.id == case_id)).one_or_none()
+    db.session.rollback()
+    if row is None or row.event_head is None or row.event_head == row.hash:
+        return None
+    return Break(EVENTS, row.id or 0, case_id, "head", row.event_head, row.hash)
 
 
 def verify_changes(*, page: int = PAGE, after_id: int | None = None) -> Report:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 
 from engine import cases as cases_domain
 from engine.cases import actions
 from engine.db import db, utcnow
-from engine.models import CaseEvent, ConfigChange
+from engine.models import Case, CaseEvent, ConfigChange
 from engine.models.audit_chain import event_hash
 from engine.models.audit_verify import verify_anchors, verify_changes, verify_events, write_anchors
 from engine.organisation import settings
@@ -145,6 +145,10 @@ def test_anchors_find_a_case_whose_every_event_was_deleted(actor, dept):
     assert write_anchors(utcnow() + timedelta(hours=1)) == []        # nothing new since
     db.session.execute(delete(CaseEvent).where(CaseEvent.case_id == erased.id))
     db.session.commit()
+    (lost,) = verify_events().breaks                  # the case row still names the head it lost
+    assert (lost.case_id, lost.problem, lost.stored) == (erased.id, "head", None)
+    db.session.execute(update(Case).where(Case.id == erased.id).values(event_head=None))   # a case from before
+    db.session.commit()                                                                     # the column
     assert verify_events().breaks == []               # the remaining chain is whole...
     (found,) = verify_anchors().breaks                # ...but its anchor's range is not
     assert (found.row_id, found.problem) == (anchors[0].id, "range of case_event")

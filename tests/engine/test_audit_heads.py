@@ -69,14 +69,30 @@ def test_a_case_whose_head_is_unknown_reads_the_trail(actor, dept):
     assert head_of(case.id) == events_of(case.id)[-1].hash and verify_events().breaks == []
 
 
-def test_deleting_the_newest_events_is_found_by_the_next_append(actor, dept):
+def test_deleting_the_newest_events_is_found_by_verify_and_by_the_next_append(actor, dept):
     case = to_handling(actor, dept, lead="xs_xs")
     events = events_of(case.id)
     db.session.execute(delete(CaseEvent).where(CaseEvent.id == events[-1].id))
     db.session.commit()
-    assert verify_events().breaks == []      # a cut tail alone looks like a shorter chain ...
+    # the chain that is left holds, but it ends before the head the case row keeps
+    (cut,) = verify_events().breaks
+    assert (cut.row_id, cut.case_id, cut.problem, cut.expected, cut.stored) == (
+        events[-2].id, case.id, "head", events[-1].hash, events[-2].hash)
     actions.reply(case_id=case.id, actor=actor("xs_xs_handler"), result="resolved", reply_text="已修复。")
-    (found,) = verify_events().breaks        # ... until the next event links to the deleted one
+    (found,) = verify_events().breaks        # the next event links to the deleted one
     appended = events_of(case.id)[-1]
     assert (found.row_id, found.problem, found.expected, found.stored) == (
         appended.id, "link", events[-2].hash, events[-1].hash)
+
+
+def test_verify_finds_a_head_without_its_trail_or_a_head_rewritten(actor, dept):
+    first, rewritten, intact, last = (to_handling(actor, dept, lead="xs_xs") for _ in range(4))
+    db.session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_([first.id, last.id])))  # before and after
+    db.session.execute(update(Case).where(Case.id == rewritten.id).values(event_head="0" * 64))   # every chain
+    db.session.commit()
+    found = {b.case_id: b for b in verify_events().breaks}
+    assert set(found) == {first.id, rewritten.id, last.id}
+    for emptied in (first, last):
+        assert (found[emptied.id].problem, found[emptied.id].row_id, found[emptied.id].stored) == ("head", 0, None)
+    assert (found[rewritten.id].expected, found[rewritten.id].stored) == ("0" * 64, events_of(rewritten.id)[-1].hash)
+    assert head_of(intact.id) == events_of(intact.id)[-1].hash
