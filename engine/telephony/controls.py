@@ -104,6 +104,7 @@ def _queue(actor: Actor, kind: str, command: str, call_id: str) -> TelephonyComm
 def control(*, actor: Actor, call_id: str, action: str, target: str = "") -> TelephonyCommand:
     """One control on the actor's own call: answer, hangup, hold, unhold, transfer, consult,
     xfer_complete, xfer_cancel."""
+    actor.require(*call_center.PHONE_ROLES)      # first: who may not control calls learns nothing else
     if action not in CALL_KINDS or action == "pickup":
         raise ValidationFailed({"action": [msg("not_an_option", "must be one of: %(options)s",
                                                options=", ".join(k for k in CALL_KINDS if k != "pickup"))]})

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.db import db
-from engine.errors import NotFound, WrongState
+from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState
 from engine.models import AgentStatus, CallFeed, CallRecord, TelephonyCommand
 from engine.telephony import call_center, controls, supervision
 from tests.factories import open_case
@@ -180,3 +180,12 @@ def test_the_simulator_refuses_controls_on_unknown_channels(app):
                     "uuid_send_dtmf nope 2", "uuid_recv_dtmf nope 2", "uuid_bridge nope other"):
         assert sim.run_api(command) == "-ERR No such channel!\n", command
     sim.close()
+
+
+def test_who_may_not_control_calls_is_refused_before_the_request_is_read(app, actor):
+    """A department handler learns nothing of the controls, not even that the action is unknown."""
+    for action in ("hangup", "explode"):
+        with pytest.raises(PermissionDenied):
+            controls.control(actor=actor("dh_handler"), call_id="any", action=action)
+    with pytest.raises(ValidationFailed):        # an agent is told what is wrong with the request
+        controls.control(actor=actor("agent"), call_id="any", action="explode")
