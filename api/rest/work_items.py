@@ -76,6 +76,6 @@ class WorkItemComplete(MethodView):
         """Complete the item with its form's data; 409 if it is closed or `version` is stale.
         Answers the case and its open work items after the step."""
         actor = current_actor()
-        case = work_items.complete(item_id=item_id, actor=actor, data=body["data"],
-                                   expected_version=body.get("version"))
-        return presenters.case_step(case, actor, work_items.open_of_case(case.id))
+        case, open_items = work_items.complete_step(item_id=item_id, actor=actor, data=body["data"],
+                                                    expected_version=body.get("version"))
+        return presenters.case_step(case, actor, open_items)

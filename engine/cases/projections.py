@@ -48,8 +48,9 @@ def due_fields(case: Case, stage: str | None, department_id: int | None) -> dict
 
 
 def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], actor_id: int | None,
-         completed_task_id: str | None, now) -> None:
-    """Bring work items and case columns in line with the workflow's ready tasks.
+         completed_task_id: str | None, now) -> list[WorkItem]:
+    """Bring work items and case columns in line with the workflow's ready tasks; returns the work
+    items it opened (detached copies of the rows, with their ids).
 
     `open_items` are the case's open work items, read once under the row lock by the caller.
     """
@@ -62,9 +63,7 @@ def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], acto
         known.add(item.task_id)
         if item.task_id not in ready_ids:
             _close_item(item, "done" if item.task_id == completed_task_id else "cancelled", actor_id, now)
-    new_rows = [_new_item(case, task, now) for task in ready if task.task_id not in known]
-    if new_rows:
-        db.session.execute(insert(WorkItem.__table__), new_rows)   # Core: ORM's bulk insert costs ~0.07 ms more
+    opened = _insert_items([_new_item(case, task, now) for task in ready if task.task_id not in known])
     case.stage = case_stage(ready)
     case.status = STATUS_BY_STAGE.get(case.stage, "handling")
     case.updated_at = now
@@ -74,6 +73,7 @@ def sync(case: Case, workflow: CaseWorkflow, *, open_items: list[WorkItem], acto
         for item in open_items:
             if item.kind in ("urge", "escalation") and item.state == "open":
                 _close_item(item, "cancelled", None, now)
+    return opened
 
 
 def set_stage(case: Case, workflow: CaseWorkflow) -> None:
@@ -84,9 +84,16 @@ def set_stage(case: Case, workflow: CaseWorkflow) -> None:
 
 def insert_items(case: Case, workflow: CaseWorkflow, now) -> None:
     """Work items of a new case's ready tasks (nothing to compare with yet)."""
-    rows = [_new_item(case, task, now) for task in workflow.ready_tasks()]
-    if rows:
-        db.session.execute(insert(WorkItem.__table__), rows)
+    _insert_items([_new_item(case, task, now) for task in workflow.ready_tasks()])
+
+
+def _insert_items(rows: list[dict]) -> list[WorkItem]:
+    """One Core INSERT (the ORM's bulk insert costs ~0.07 ms more) returning the ids, in order."""
+    if not rows:
+        return []
+    ids = db.session.execute(insert(WorkItem.__table__).returning(WorkItem.__table__.c.id, sort_by_parameter_order=True),
+                             rows).scalars().all()
+    return [WorkItem(id=item_id, claimed_by_id=None, **row) for item_id, row in zip(ids, rows)]
 
 
 def refresh_due_dates(case: Case, open_items: list[WorkItem]) -> None:

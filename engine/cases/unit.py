@@ -39,6 +39,7 @@ class CaseAction:
     workflow: CaseWorkflow | None = None
     completed_task_id: str | None = None
     events: list[dict] = field(default_factory=list)
+    created_items: list[WorkItem] = field(default_factory=list)     # opened by this action
     # Rows an action's steps share (e.g. the case's deadlines), read at most once per action.
     cache: dict = field(default_factory=dict)
 
@@ -61,6 +62,12 @@ class CaseAction:
             raise WrongState(msg("item_done", "work item %(id)s is done already", id=item_id) if state == "done"
                              else msg("item_cancelled", "work item %(id)s was cancelled: the case moved on", id=item_id))
         raise WrongState(msg("item_elsewhere", "work item %(id)s does not belong to this case", id=item_id))
+
+    def open_after(self) -> list[WorkItem]:
+        """The case's open work items once the action committed, oldest first: every open item is
+        read under the lock or opened by the action (work items change only in case actions)."""
+        still = [item for item in self.open_items if item.state == "open"]
+        return sorted(still + [item for item in self.created_items if item.state == "open"], key=lambda i: i.id)
 
     def event(self, action: str, *, actor_id: int | None, data: dict | None = None) -> None:
         """Queue an audit event; stages are filled in when the action commits."""
@@ -135,14 +142,17 @@ def case_action(case_id: int | None, *, expected_version: int | None = None, wit
 def _finish(action: CaseAction, *, actor_id: int | None, touch: bool) -> None:
     case = action.case
     if action.workflow is not None:
-        projections.sync(case, action.workflow, open_items=action.open_items, actor_id=actor_id,
-                         completed_task_id=action.completed_task_id, now=action.now)
+        action.created_items += projections.sync(case, action.workflow, open_items=action.open_items,
+                                                 actor_id=actor_id, completed_task_id=action.completed_task_id,
+                                                 now=action.now)
         case.blob = RawJson(action.workflow.dump())
     if touch:
         case.version += 1
     first_contact.after_action(action, actor_id=actor_id)     # 首问责任人: named in triage, told of each stage
     if case.closed_at == action.now:       # closed by this action: the citizen is told (送达)
         delivery.closed(action, actor_id=actor_id)
+    # items an action's steps added through the session (an urge, an escalation) get their ids at commit
+    action.created_items += [obj for obj in db.session.new if isinstance(obj, WorkItem)]
     audit.record_many([dict(case_id=case.id, created_at=action.now, to_stage=case.stage, **ev,
                             from_stage=case.stage if ev["action"] in SIDE_EVENTS else action.start_stage)
                        for ev in action.events], locked=True)     # lock_case holds the row

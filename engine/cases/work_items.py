@@ -187,16 +187,29 @@ def _item_closed(item_id: int, state: str) -> str:
 def complete(*, item_id: int, actor: Actor, data: dict | None, expected_version: int | None = None) -> Case:
     """Complete a work item with its form's data; returns the updated case (its case is found
     and locked in one statement; NotFound if the item does not exist)."""
-    return complete_on_case(case_id=None, of_item=item_id, actor=actor, data=data, expected_version=expected_version,
-                            pick=lambda action: action.open_item(item_id))
+    return complete_step(item_id=item_id, actor=actor, data=data, expected_version=expected_version)[0]
+
+
+def complete_step(*, item_id: int, actor: Actor, data: dict | None,
+                  expected_version: int | None = None) -> tuple[Case, list[WorkItem]]:
+    """`complete`, and the case's open work items after the step, oldest first: what the action
+    left open and what it opened, known without reading them again."""
+    action = _complete(case_id=None, of_item=item_id, actor=actor, data=data, expected_version=expected_version,
+                       pick=lambda action: action.open_item(item_id))
+    return action.case, action.open_after()
 
 
 def complete_on_case(*, case_id: int | None, actor: Actor, data: dict | None, pick: Callable,
-                     expected_version: int | None = None, after: Callable | None = None,
-                     of_item: int | None = None) -> Case:
+                     expected_version: int | None = None, after: Callable | None = None) -> Case:
     """Complete the open item that `pick(action)` chooses among the locked case's open items;
-    `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited).
-    `of_item` instead of `case_id`: the case of that work item."""
+    `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited)."""
+    return _complete(case_id=case_id, actor=actor, data=data, pick=pick, expected_version=expected_version,
+                     after=after).case
+
+
+def _complete(*, case_id: int | None, actor: Actor, data: dict | None, pick: Callable,
+              expected_version: int | None = None, after: Callable | None = None, of_item: int | None = None):
+    """The action of a completion, committed. `of_item` instead of `case_id`: the case of that work item."""
     with case_action(case_id, expected_version=expected_version, with_blob=True,
                      actor_id=actor.user_id, of_item=of_item) as action:
         item = pick(action)
@@ -212,7 +225,7 @@ def complete_on_case(*, case_id: int | None, actor: Actor, data: dict | None, pi
             _complete_task(action, item, actor, clean)
         if after is not None:
             after(action)
-    return action.case
+    return action
 
 
 def _complete_task(action, item: WorkItem, actor: Actor, clean: dict) -> None:

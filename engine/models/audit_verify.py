@@ -16,7 +16,6 @@ from sqlalchemy import func, select, true, tuple_
 
 from engine.db import db, utcnow
 from engine.models.audit import CaseEvent
-from engine.models.case import Case
 from engine.models.audit_chain import (
     ANCHORS_LOCK,
     CHANGES,
@@ -26,6 +25,7 @@ from engine.models.audit_chain import (
     change_hash,
     event_hash,
 )
+from engine.models.case import Case
 from engine.models.settings import ConfigChange
 
 ANCHORS = "audit_anchor"
