@@ -61,7 +61,7 @@ def seed(with_cases: bool = True) -> list[tuple[str, str, str, str]]:
     db.session.commit()
     seed_catalogue()
     seed_risk_types()
-    from engine.telephony.queues import seed_demo as seed_queues   # the IVR menu's queues (issue 18)
+    from engine.telephony.queues import seed_demo as seed_queues  # the IVR menu's queues (issue 18)
     seed_queues(_actor("admin"))
     if not db.session.execute(select(func.count()).select_from(ProcessVersion)).scalar():
         processes.load_version(xml=WORKFLOW_FILE.read_bytes(), publish=True)

@@ -24,6 +24,7 @@ from engine.models.contact import (  # noqa: F401  (contacts, call notes, import
     ImportJob,
 )
 from engine.models.deadline import Deadline, NaturalCompletion, OvertimeReport
+from engine.models.intake_key import IntakeKey
 from engine.models.knowledge import KbArticle, KbArticleEvent, KbArticleVersion, KbCategory, KbRecording  # noqa: F401  (issue 15)
 from engine.models.mail import ImapCursor, InboundMail
 from engine.models.notification import Notification
@@ -33,7 +34,6 @@ from engine.models.reexamination import CitizenRating, Reexamination  # noqa: F4
 from engine.models.screening import CaseRiskFlag, DisputeRecord, RiskType
 from engine.models.settings import ConfigChange, Parameter
 from engine.models.statistics import KpiDay, KpiMonth, RollupState, SavedReport
-from engine.models.intake_key import IntakeKey
 from engine.models.telephony import AgentStatus, CallCdr, CallFeed, TelephonyCommand, TelephonyState
 from engine.models.work_item import WorkItem
 

@@ -19,8 +19,8 @@ from engine.cases import answers, query
 from engine.deadlines.colours import colour_of
 from engine.deadlines.workdays import TZ
 from engine.errors import ValidationFailed
-from engine.paging import COUNT_CAP
 from engine.organisation.actor import Actor
+from engine.paging import COUNT_CAP
 from engine.ports import mask_phone, now as clock_now
 from forms import get_form
 from forms.definitions import CATEGORY_OPTIONS, CHANNEL_OPTIONS
