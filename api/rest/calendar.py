@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import UtcDateTime
 from engine.deadlines import calendar
 from engine.errors import ValidationFailed

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.rest import presenters
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import (
     CaseCreatedSchema,
     CaseCreateSchema,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from engine.documents import service as documents
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/cases", description="Documents (公文打印)")

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import Id, PagingSchema, UtcDateTime
 from engine.models.notification import KINDS, STATUSES
 from engine.notifications import outbox as notifications

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import ParameterSchema, ParameterUpdateSchema
 from engine.errors import NotFound
 from engine.organisation import parameters, settings

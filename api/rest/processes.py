@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.rest import process_schemas as S
+from api.rest.blueprint import Blueprint
 from engine.bpmn.validation import MAX_BPMN_BYTES
 from engine.cases import migration
 from engine.errors import ValidationFailed

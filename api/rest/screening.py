@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import PagingSchema
 from api.rest.statistics import Day
 from engine import screening

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.schemas import Id
 from engine import statistics
 from engine.models.case import CATEGORIES, CHANNELS

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.auth import current_actor
+from api.rest.blueprint import Blueprint
 from api.rest.statistics import KpiSchema
 from engine import statistics
 from engine.errors import ValidationFailed

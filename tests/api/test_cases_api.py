@@ -208,3 +208,15 @@ def test_process_upload_refuses_scripts_with_a_clear_message(api):
     assert api("agent").post("/api/v1/process-versions", data=xml.encode()).status_code == 403
     ok = api("designer").post("/api/v1/process-versions", data=xml.replace("办理完成", "办理完毕").encode())
     assert ok.status_code == 201 and ok.json["version"] == 2
+
+
+def test_argument_schemas_are_built_once_not_per_request(api, monkeypatch):
+    """webargs builds a schema given as a class on every request (deep-copying its fields)."""
+    from api.rest.schemas import CompleteSchema
+    built = []
+    original = CompleteSchema.__init__
+    monkeypatch.setattr(CompleteSchema, "__init__", lambda self, *a, **kw: built.append(1) or original(self, *a, **kw))
+    for _ in range(2):
+        answer = api("agent").post("/api/v1/work-items/99999999/complete", json={"data": {}})
+        assert answer.status_code == 404
+    assert built == []
