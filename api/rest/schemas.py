@@ -150,7 +150,7 @@ class CaseSummarySchema(Schema):
 
 class CaseStepSchema(CaseSummarySchema):
     """A completion's answer: the case after the step and what is open on it now."""
-    open_work_items = fields.List(fields.Dict(), metadata={
+    open_work_items = fields.List(fields.Nested(lambda: WorkItemSchema()), metadata={
         "description": "the case's open work items now, oldest first; a completion answers them "
                        "so that a client goes on to the next step without reading the case again"})
 

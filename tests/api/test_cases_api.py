@@ -140,6 +140,8 @@ def test_completion_answers_the_items_open_after_the_step(api, dept):
                                         json={"data": {"decision": "sign"}}).json
     opened = {(i["form_key"], i["department_id"]) for i in after_sign["open_work_items"]}
     assert opened == {("handle", dept("dh")), ("co_opinion", dept("zjj"))}
+    handle = next(i for i in after_sign["open_work_items"] if i["form_key"] == "handle")
+    assert handle["due_at"] == after_sign["due_at"] and handle["due_at"].endswith("+00:00")  # ISO 8601, as elsewhere
     # the same items, field for field, as the case's own read lists them
     detail = api("dh_handler").get(f"/api/v1/cases/{case_id}").json
     assert after_sign["open_work_items"] == detail["open_work_items"]
