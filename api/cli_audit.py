@@ -1,6 +1,6 @@
 """`flask --app wsgi audit verify`: walk every hash chain of the audit (case events, admin
-changes, anchors) and report each chain's first broken link; `audit anchor` writes the anchors
-now (the scheduler does it every hour). See docs/AUDIT.md."""
+changes, anchors, and the anchors published in a log) and report each chain's first broken link;
+`audit anchor` writes the anchors now (the scheduler does it every hour). See docs/AUDIT.md."""
 from __future__ import annotations
 
 import sys
@@ -15,12 +15,18 @@ audit_cli = AppGroup("audit", help="The audit's hash chains: verify them, anchor
 @audit_cli.command("verify")
 @click.option("--page", type=click.IntRange(100, 100_000), default=5000, show_default=True,
               help="Rows read per statement.")
-def verify_command(page: int) -> None:
+@click.option("--published", "logs", type=click.File(encoding="utf-8", errors="replace"), multiple=True,
+              help="A log (or any text) holding the 'audit anchor …' lines the scheduler published: each of "
+                   "those anchors must still be in the database with that hash.")
+def verify_command(page: int, logs) -> None:
     """Exit 1 when a chain is broken, naming its first broken row; else print the counts."""
-    from engine.models.audit_verify import verify_all
+    from engine.models.audit_verify import published_in, verify_all
 
     started = time.perf_counter()
-    reports = verify_all(page=page)
+    published = {key: value for log in logs for key, value in published_in(log.read()).items()}
+    if logs and not published:
+        raise click.UsageError("no 'audit anchor …' line in the --published text")
+    reports = verify_all(page=page, published=published)
     broken = [found for report in reports for found in report.breaks]
     for report in reports:
         state = f"{len(report.breaks)} broken" if report.breaks else "ok"
@@ -39,7 +45,8 @@ def anchor_command(margin: int) -> None:
     """Write the anchors of the rows since the last ones."""
     from datetime import timedelta
 
-    from engine.models.audit_verify import write_anchors
+    from engine.models.audit_verify import PUBLISHED, write_anchors
 
     for anchor in write_anchors(margin=timedelta(seconds=margin)):
-        click.echo(f"anchor {anchor.id}: {anchor.chain} up to id {anchor.last_id}, {anchor.row_count} rows")
+        click.echo(PUBLISHED.format(id=anchor.id, chain=anchor.chain, last_id=anchor.last_id, rows=anchor.row_count,
+                                    hash=anchor.hash))

@@ -8,6 +8,8 @@ memory, and each chain reports its first broken link only (what follows it is un
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
@@ -28,7 +30,12 @@ from engine.models.audit_chain import (
 from engine.models.case import Case
 from engine.models.settings import ConfigChange
 
+log = logging.getLogger("audit")
+
 ANCHORS = "audit_anchor"
+# How an anchor is published to the log (write_anchors) and found again there (published_in).
+PUBLISHED = "audit anchor {id}: {chain} up to id {last_id}, {rows} rows, hash {hash}"
+_PUBLISHED = re.compile(r"audit anchor (\d+): \S+ up to id \d+, \d+ rows, hash ([0-9a-f]{64})")
 PAGE = 5000
 # An anchor covers rows at least this old: a transaction still open when the anchor is written may
 # hold a lower id than rows already committed (PostgreSQL sequences), and must not land in its range.
@@ -50,7 +57,7 @@ class Break:
     table: str
     row_id: int
     case_id: int | None
-    problem: str            # altered | link | unsealed | head | range
+    problem: str            # altered | link | unsealed | head | range | published
     expected: str | None
     stored: str | None
 
@@ -214,8 +221,9 @@ def _fed(sha, row, rows: Iterator):
     return next(rows, None)
 
 
-def verify_all(*, page: int = PAGE) -> list[Report]:
-    return [verify_events(page=page), verify_changes(page=page), verify_anchors(page=page)]
+def verify_all(*, page: int = PAGE, published: dict[int, str] | None = None) -> list[Report]:
+    reports = [verify_events(page=page), verify_changes(page=page), verify_anchors(page=page)]
+    return reports + ([verify_published(published)] if published else [])
 
 
 def write_anchors(now: datetime | None = None, *, margin: timedelta = MARGIN, page: int = PAGE) -> list[AuditAnchor]:
@@ -247,4 +255,26 @@ def write_anchors(now: datetime | None = None, *, margin: timedelta = MARGIN, pa
     except BaseException:
         db.session.rollback()
         raise
+    for anchor in written:    # outside the database: whoever rewrites it all cannot reach the log
+        log.info(PUBLISHED.format(id=anchor.id, chain=anchor.chain, last_id=anchor.last_id, rows=anchor.row_count,
+                                  hash=anchor.hash))
     return written
+
+
+def published_in(text: str) -> dict[int, str]:
+    """The anchors' hashes found in a log's text (the lines write_anchors wrote), by anchor id."""
+    return {int(found.group(1)): found.group(2) for found in _PUBLISHED.finditer(text)}
+
+
+def verify_published(published: dict[int, str]) -> Report:
+    """Each published anchor against the database: gone, or with another hash, is a `published`
+    break. The chains can be rewritten and re-hashed whole inside the database; a hash kept outside
+    it cannot."""
+    report = Report("published anchors", chains=1 if published else 0, rows=len(published))
+    stored = dict(db.session.execute(select(AuditAnchor.id, AuditAnchor.hash)
+                                     .where(AuditAnchor.id.in_(list(published)))).all())
+    db.session.rollback()
+    for anchor_id, expected in sorted(published.items()):
+        if stored.get(anchor_id) != expected:
+            report.breaks.append(Break(ANCHORS, anchor_id, None, "published", expected, stored.get(anchor_id)))
+    return report
