@@ -54,6 +54,7 @@ def test_a_shift_lead_whispers_to_the_agent_from_the_wallboard(page: Page, app, 
         row = page.locator(f"#wb-supervision tr[data-call-id='{a}']")
         expect(row).to_contain_text("1001", timeout=8000)
         expect(row).to_contain_text("139****2222")
+        expect(row.locator("td").nth(2)).to_have_text("通话中")        # the call's state in words, not its key
         row.locator("[data-listen]").click()
         expect(page.locator("#supervision-message")).to_contain_text("监听：交换机应答 +OK", timeout=8000)
         expect(page.locator("#supervision-bar")).to_be_visible(timeout=8000)

@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from api.pages.filters import local_time
-from api.pages.telephony.phone import json_endpoint
+from api.pages.telephony.phone import STATE_LABELS, json_endpoint
 from api.pages.web import page_actor
 from engine.organisation import roles as R
 from engine.ports import mask_phone
@@ -69,8 +69,10 @@ def live_calls():
     actor.require(*supervision.SUPERVISE_ROLES)
     now = time.time()
     current = supervision.current(actor)
+    labels = STATE_LABELS()
     rows = [{"call_id": c["uuid"], "caller": mask_phone(c.get("caller") or ""),
              "agent": (c.get("agent") or "").split("@")[0], "stage": c.get("stage"),
+             "stage_label": labels.get(c.get("stage"), c.get("stage")),
              "queue": c.get("queue"), "seconds": int(now - c["since"]) if c.get("since") else None}
             for c in sorted(controls.agent_calls().values(), key=lambda c: c.get("since") or 0)]
     return jsonify(calls=rows, supervising=current.call_id if current else None,

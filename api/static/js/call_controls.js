@@ -4,14 +4,10 @@
 (function () {
   const box = document.getElementById("call-controls");
   if (!box) return;
-  const token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const message = document.getElementById("control-message");
   const select = document.getElementById("transfer-target");
+  const text = window.hotlineCommands.text;
   let call = {state: "logged_out"};
-
-  function text(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] == null ? "" : values[k]; });
-  }
 
   function draw() {
     const held = !!call.held, consulting = !!call.consulting, talking = call.state === "talking";
@@ -65,20 +61,8 @@
     if (!button) return;
     const action = button.dataset.control, label = button.textContent.trim();
     const url = action === "pickup" ? box.dataset.pickupUrl : box.dataset.controlUrl;
-    fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify({action: action, call_id: call.call_id, target: select.value})})
-      .then(function (r) { return r.json().then(function (j) { return {ok: r.ok, body: j}; }); })
-      .then(function (res) {
-        if (!res.ok) {
-          message.textContent = (res.body.message || "") + (res.body.code ? " (" + res.body.code + ")" : "");
-          message.dataset.status = "refused";
-          return;
-        }
-        message.textContent = text(box.dataset.labelPending, {control: label});
-        message.dataset.status = "pending";
-        follow(res.body.status_url, label, Date.now() + 20000);
-      });
+    window.hotlineCommands.send(url, {action: action, call_id: call.call_id, target: select.value}, label, message,
+      box.dataset.labelPending, function (statusUrl) { follow(statusUrl, label, Date.now() + 20000); });
   });
 
   // the seat's moments (screen feed) move the controls: answered, ended, held, transferred…

@@ -4,13 +4,9 @@
 (function () {
   const panel = document.getElementById("wb-supervision");
   if (!panel) return;
-  const token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const body = panel.querySelector("tbody"), bar = document.getElementById("supervision-bar");
   const message = document.getElementById("supervision-message");
-
-  function text(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] == null ? "" : values[k]; });
-  }
+  const text = window.hotlineCommands.text;
 
   function mmss(s) { return s == null ? "" : String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0"); }
 
@@ -24,7 +20,7 @@
     j.calls.forEach(function (c) {
       const tr = document.createElement("tr");
       tr.dataset.callId = c.call_id; tr.dataset.agent = c.agent;
-      [c.agent, c.caller, c.stage, mmss(c.seconds)].forEach(function (v) {
+      [c.agent, c.caller, c.stage_label || c.stage, mmss(c.seconds)].forEach(function (v) {
         const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
       });
       const td = document.createElement("td");
@@ -56,19 +52,8 @@
   }
 
   function send(url, payload, label) {
-    fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": token}, body: JSON.stringify(payload)})
-      .then(function (r) { return r.json().then(function (j) { return {ok: r.ok, body: j}; }); })
-      .then(function (res) {
-        if (!res.ok) {
-          message.textContent = (res.body.message || "") + (res.body.code ? " (" + res.body.code + ")" : "");
-          message.dataset.status = "refused";
-          return;
-        }
-        message.textContent = text(panel.dataset.labelPending, {control: label});
-        message.dataset.status = "pending";
-        follow(res.body.status_url, label, Date.now() + 40000);
-      });
+    window.hotlineCommands.send(url, payload, label, message, panel.dataset.labelPending,
+      function (statusUrl) { follow(statusUrl, label, Date.now() + 40000); });
   }
 
   panel.addEventListener("click", function (e) {
