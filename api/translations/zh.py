@@ -20,7 +20,7 @@ ZH = {
     "What you can do now": "当前可办理", "Nothing waits for you on this case.": "本工单暂无您的待办。",
     "Urge (督办) with an opinion": "督办意见", "Urge": "督办", "Overtime report: reason": "超时原因",
     "Measures": "整改措施", "Submit overtime report": "提交超时办结情况报告", "Deadlines": "办理时限",
-    "Stage": "环节", "Department": "单位", "Round": "轮次", "State": "结果", "lead": "主办", "co": "协办",
+    "Stage": "环节", "Department": "单位", "Round": "轮次", "lead": "主办", "co": "协办",
     "Departments and co-handling opinions": "承办单位与协办意见", "Urges": "督办记录",
     "not answered yet": "尚未反馈", "Timeline": "处理记录", "system": "系统", "Case number": "工单编号",
     "Phone": "联系电话", "All categories": "全部类型", "All colours": "全部状态", "Search": "查询",
@@ -38,16 +38,23 @@ ZH = {
 
 
 def all_strings() -> dict[str, str]:
-    """This file's strings plus every zh_<area>.py beside it."""
+    """This file's strings plus every zh_<area>.py beside it. A msgid translated two ways is refused:
+    one translation would silently win on every page that uses it (give one use its own msgid)."""
     import importlib.util
     from pathlib import Path
 
-    merged = dict(ZH)
+    merged, source = dict(ZH), dict.fromkeys(ZH, "zh.py")
+    clashes = []
     for path in sorted(Path(__file__).parent.glob("zh_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        merged.update(module.ZH)
+        for msgid, text in module.ZH.items():
+            if msgid in merged and merged[msgid] != text:
+                clashes.append(f"{msgid!r}: {source[msgid]} {merged[msgid]!r}, {path.name} {text!r}")
+            merged[msgid], source[msgid] = text, path.name
+    if clashes:
+        raise ValueError("msgids translated two ways:\n" + "\n".join(clashes))
     return merged
 
 

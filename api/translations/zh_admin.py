@@ -31,7 +31,7 @@ ZH = {
     "must be an integer": "须为整数", "out of range": "超出允许范围", "must be a time HH:MM": "须为时间 HH:MM",
     "must be a date YYYY-MM-DD": "须为日期 YYYY-MM-DD", "must be a workday or a holiday": "须为工作日或休息日",
     "an internal counter, not editable": "内部计数，不可修改",
-    "at most %(n)s characters": "最多 %(n)s 个字", "at least %(n)s characters": "至少 %(n)s 个字符",
+    "at least %(n)s characters": "至少 %(n)s 个字符",
     "must be between %(a)s and %(b)s": "须在 %(a)s 至 %(b)s 之间",
     "no calendar data for %(year)s: enter its holidays first": "%(year)s 年尚无日历数据：请先录入节假日",
     # users
@@ -40,7 +40,7 @@ ZH = {
     "%(shown)s of %(total)s shown": "显示 %(shown)s / 共 %(total)s", "Department (and below)": "单位(含下级)",
     "Role": "角色", "All roles": "全部角色", "Username, name or phone": "用户名、姓名或电话",
     "No user matches.": "没有符合条件的用户。", "New user": "新增用户", "Initial password": "初始密码",
-    "Create user": "创建用户", "Edit user": "修改用户", "inactive": "已停用",
+    "Create user": "创建用户", "Edit user": "修改用户",
     "Active (may sign in; deactivating also revokes the API tokens)": "启用(可登录；停用时同时吊销其 API 令牌)",
     "This is you: you cannot remove your own admin role or deactivate yourself.": "这是您本人的账号：不能取消自己的管理员角色，也不能停用自己。",
     "Reset password": "重置密码", "New password": "新密码",

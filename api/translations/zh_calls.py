@@ -28,7 +28,7 @@ ZH = {
         "高峰时段经智能劝阻挂机、等待回拨的来电人。请逐一回拨，并记录是否联系上。",
     "To call back": "待回拨", "Closed today": "今日已处理", "The oldest %(n)s are shown.": "仅显示最早的 %(n)s 条。",
     "Waiting for": "已等待", "caller": "来电", "Nobody waits for a callback.": "暂无待回拨来电。",
-    "Closed at": "处理时间", "Callback result": "回拨结果", "By": "处理人", "No callback closed today.": "今日尚无已处理的回拨。",
+    "Handled at": "处理时间", "Callback result": "回拨结果", "Handled by": "处理人", "No callback closed today.": "今日尚无已处理的回拨。",
     "%(m)s min": "%(m)s 分钟", "%(h)s h %(m)s min": "%(h)s 小时 %(m)s 分钟", "%(d)s d %(h)s h": "%(d)s 天 %(h)s 小时",
     "Callback closed: caller reached.": "回拨已完成：已联系上来电人。",
     "Callback closed: gave up on reaching the caller.": "回拨已结束：未能联系上来电人。",

@@ -1,7 +1,7 @@
 """Chinese strings of the conferences (会商, issue 18): the conference page, the case page's card,
 the phone bar's link and the services' messages."""
 ZH = {
-    "Calling…": "呼叫中…", "In the conference": "会商中", "Left": "已离开", "Not reached": "未接通",
+    "Calling…": "呼叫中…", "In the conference": "会商中", "Left": "已离开", "Not connected": "未接通",
     "In progress": "进行中", "Colleague's seat": "同事坐席", "Department contact": "部门联系人",
     "Caller in the room": "来电方",
     "Conferences": "会商", "Conference %(id)s": "会商 %(id)s", "Start a conference on this case": "发起本工单会商",

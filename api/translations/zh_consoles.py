@@ -28,7 +28,7 @@ ZH = {
     "Keyword": "关键词", "Priority": "优先级", "Active": "启用", "Changed": "修改时间", "Edit": "修改",
     "Deactivate": "停用", "No rules yet.": "尚无规则。", "Edit rule #%(id)s": "修改规则 #%(id)s", "New rule": "新增规则",
     "Reason for the change": "变更原因", "Save": "保存", "Try the catalogue": "试算派单目录",
-    "Title or content": "标题或内容", "Try": "试算", "Latest changes": "最近变更", "new": "新增", "deactivated": "停用",
+    "Title or content": "标题或内容", "Try": "试算", "Latest changes": "最近变更", "new": "新增",
 }
 ZH.update({"Dissatisfied cases to close": "不满意件办结确认", "Visit record": "回访记录", "Why close": "办结理由",
            "Visited at": "回访时间", "Satisfaction": "满意度", "Resolved": "问题是否解决",

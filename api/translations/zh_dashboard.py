@@ -10,8 +10,8 @@ ZH = {
     "By lead department": "主办单位分布", "Open the cases": "查看工单", "No lead department yet": "尚未派单",
     "Areas by volume (top %(n)s)": "区域受理量排名（前 %(n)s 名）", "Area": "区域",
     "No case with an area in this period.": "本期没有填写区域的工单。", "Figures by month": "考核指标月度趋势",
-    "Call loss by stage": "分环节呼损", "Calls": "话务量", "Rate": "比率", "No category": "未分类",
+    "Call loss by stage": "分环节呼损", "Call volume": "话务量", "Rate": "比率", "No category": "未分类",
     "no such department": "没有该单位", "by day at most %(days)s days: choose by month": "按日最多 %(days)s 天，请改为按月",
     "must be by day, by month or by year": "须为按日、按月或按年",
-    "Period": "时间", "Month": "月份", "Charts": "统计图表",
+    "Month": "月份", "Charts": "统计图表",
 }

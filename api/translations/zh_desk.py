@@ -5,7 +5,7 @@ ZH = {
         "录入联系电话、标题、诉求内容或地址时，可能属于同一诉求的在办工单会列在这里。",
     "No similar open case.": "没有相似的在办工单。",
     "Suggestions are unavailable right now.": "暂时无法获取重复诉求提示。",
-    "Why": "匹配原因",
+    "Why it matches": "匹配原因",
     "Same request as an open case? Register it, then choose “Merge into an open case” at triage and give that case number.":
         "与在办工单属同一诉求？请先登记，再在分类处置中选择“并单(并入在办工单)”并填写该工单编号。",
     "Caller history": "来电历史",

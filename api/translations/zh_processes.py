@@ -26,7 +26,7 @@ ZH = {
     "where they are.": "发布后新工单按此版本办理，当前已发布版本停用；在办工单不受影响。",
     "Retire this version": "停用此版本", "Why": "原因", "Retire": "停用",
     "No case can be registered until another version is published.": "停用后，在发布其他版本之前无法登记新工单。",
-    "When": "时间", "What": "事项", "v%(n)s retired": "第 %(n)s 版停用", "rolled back to v%(n)s": "回退到第 %(n)s 版",
+    "When": "时间", "v%(n)s retired": "第 %(n)s 版停用", "rolled back to v%(n)s": "回退到第 %(n)s 版",
     "v%(n)s published": "第 %(n)s 版发布", "replacing v%(n)s": "替代第 %(n)s 版", "Diagram": "流程图",
     "Forms uploaded with this version": "随此版本上传的表单", "Field": "字段", "Type": "类型", "Required": "必填",
     "Options": "选项", "when %(f)s is %(v)s": "当 %(f)s 为 %(v)s 时",
@@ -40,7 +40,7 @@ ZH = {
     "The two versions have the same process (only the layout may differ).": "两个版本的流程相同(可能仅布局不同)。",
     "Element": "元素", "Change": "变化", "added": "新增", "removed": "删除",
     "%(a)s added, %(r)s removed, %(c)s changed": "新增 %(a)s 个，删除 %(r)s 个，修改 %(c)s 个",
-    "name": "名称", "type": "类型", "from": "起点", "to": "指向", "condition": "条件", "properties": "属性",
+    "name": "名称", "type": "类型", "from": "起点", "flows to": "指向", "condition": "条件", "properties": "属性",
     "events": "事件", "lane members": "泳道成员", "attached to": "附着于", "default flow": "默认流向", "calls": "调用",
     "executable": "可执行",
     # migration

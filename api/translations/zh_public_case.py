@@ -5,7 +5,7 @@ ZH = {
     "provisional: the holiday schedule is not yet published": "暂定，节假日安排尚未公布",
     "Progress": "办理进度",
     "Accepted": "受理", "Sent to the department": "派单", "Received by the department": "签收",
-    "Being handled": "办理", "Replied": "答复", "in progress": "进行中",
+    "Being handled": "办理", "in progress": "进行中",
     "Look up another case": "查询其他工单",
     "Your rating": "满意度评价",
     "You rated:": "您的评价：",

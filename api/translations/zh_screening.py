@@ -6,7 +6,7 @@ ZH = {
     "Dispute register": "矛盾纠纷排查台账", "Keyword lists": "风险关键词", "Spikes": "异常激增",
     "week of %(monday)s: above %(percent)s%% of the mean of the 8 weeks before, at least %(n)s cases":
         "%(monday)s 当周：超过前 8 周周均量的 %(percent)s%%，且不少于 %(n)s 件",
-    "A day of the week": "所在周任一日", "By": "维度", "Category, matter and area": "诉求类型、事项分类和区域",
+    "A day of the week": "所在周任一日", "Group by": "维度", "Category, matter and area": "诉求类型、事项分类和区域",
     "Matter": "事项分类", "Area": "区域", "Which": "对象", "This week": "当周件数",
     "Mean of the 8 weeks before": "前 8 周周均", "Ratio": "倍数", "new": "新增", "No spike this week.": "当周无异常激增。",
     "Flagged cases": "风险预警工单", "Risk type": "风险类型", "All risk types": "全部风险类型",
@@ -17,7 +17,7 @@ ZH = {
         "新受理工单的标题或内容含有其中任一关键词，即标记为相应风险类型",
     "Keywords": "关键词", "active": "启用", "inactive": "停用", "No risk type yet.": "尚无风险类型。",
     "New risk type": "新增风险类型", "Keywords (separated by commas, spaces or new lines)": "关键词（以逗号、顿号、空格或换行分隔）",
-    "Order (lower first)": "排序（小者在前）", "Active": "启用", "Latest changes": "最近修改", "When": "时间",
+    "Order (lower first)": "排序（小者在前）", "Active": "启用", "When": "时间",
     "Who": "修改人", "What": "内容", "No change yet.": "尚无修改。",
     "Keyword list saved; it screens the next case.": "关键词已保存，自下一件工单起生效。",
     # disputes
@@ -38,5 +38,4 @@ ZH = {
     "list at least one keyword": "至少填写一个关键词", "a keyword has at most %(max)s characters": "每个关键词最多 %(max)s 个字符",
     "the code of a risk type cannot change (flags keep it)": "风险类型代码不可修改（预警记录引用该代码）",
     "the code %(value)s is already used": "代码 %(value)s 已被使用",
-    "department %(id)s is outside your department's scope": "单位 %(id)s 不在本单位范围内",
 }

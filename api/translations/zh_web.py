@@ -1,6 +1,6 @@
 """Chinese for the task-page decision facts, the timeline and the error pages."""
 ZH = {
-    "Reason given": "理由", "Working days asked": "申请天数(工作日)", "Result": "办理结果", "Reply": "答复内容",
+    "Reason given": "理由", "Working days asked": "申请天数(工作日)", "Handling result": "办理结果", "Reply": "答复内容",
     "Opinion of %(dept)s": "%(dept)s意见", "not submitted yet": "尚未提交",
     "Case registered": "受理登记", "Triaged": "分类处置", "Dispatched": "派单", "Signed for / returned": "签收/退回",
     "Return decided": "退回审核", "Handled": "办理", "Extension decided": "延期审批",

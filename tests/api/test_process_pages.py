@@ -51,7 +51,7 @@ def test_upload_diff_publish_roll_back_through_the_pages(signin):
     assert "草稿" in page and "发布" in page and "与第 1 版对比" in page
     diff = designer.get(f"/processes/{v2.id}/diff").get_data(as_text=True)
     assert 'data-id="quality_check"' in diff and "新增" in diff and "用户任务" in diff
-    assert '<span class="aspect">至</span>' in diff                # f_review_passed now leads elsewhere
+    assert '<span class="aspect">指向</span>' in diff                # f_review_passed now leads elsewhere
     res = designer.post(f"/processes/{v2.id}/publish", data={"csrf_token": csrf(designer), "reason": "增加质检"})
     assert res.status_code == 302
     page = designer.get(f"/processes/{v2.id}").get_data(as_text=True)

@@ -29,7 +29,7 @@ SHOW_OPINIONS = frozenset({"handle", "approve_reply", "review", "visit"})
 def _labels() -> dict[str, str]:
     return {"reason": _("Reason given"), "extension_days": _("Working days asked"),
             "extension_reason": _("Reason given"), "suspension_reason": _("Reason given"),
-            "result": _("Result"), "natural_reason": _("Natural completion because"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
+            "result": _("Handling result"), "natural_reason": _("Natural completion because"), "reply_text": _("Reply"), "satisfaction": _("Satisfaction"),
             "mode": _("Dispatch mode"), "instruction": _("Leader's instruction"), "opinion": _("Dispatch opinion"),
             "resolved": _("Resolved"), "note": _("Visit record"), "close_reason": _("Why close")}
 

@@ -102,7 +102,7 @@ def diff_page(version_id: int):
 
 def aspect_label(key: str) -> str:
     """What a diff calls an aspect of an element."""
-    return {"name": _("name"), "type": _("type"), "sourceRef": _("from"), "targetRef": _("to"),
+    return {"name": _("name"), "type": _("type"), "sourceRef": _("from"), "targetRef": _("flows to"),
             "condition": _("condition"), "properties": _("properties"), "events": _("events"),
             "members": _("lane members"), "attachedToRef": _("attached to"), "default": _("default flow"),
             "calledElement": _("calls"), "isExecutable": _("executable")}.get(key, key)

@@ -107,7 +107,7 @@ def dashboard_data(actor: Actor, c: dict) -> dict:
         "kpis": _kpi_rows(actor, c, whole_center), "call_loss": losses, "areas": areas,
         "whole_center": whole_center,
         "texts": {"current": _("This period"), "previous": _("Same period a year before"),
-                  "intake": _kpi_name("intake"), "calls": _("Calls"), "rate": _("Rate")},
+                  "intake": _kpi_name("intake"), "calls": _("Call volume"), "rate": _("Rate")},
     }
 
 

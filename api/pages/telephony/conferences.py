@@ -18,7 +18,7 @@ bp = Blueprint("conferences", __name__)
 
 def status_labels() -> dict[str, str]:
     return {"invited": _("Calling…"), "joined": _("In the conference"), "left": _("Left"),
-            "failed": _("Not reached"), "open": _("In progress"), "ended": _("Conference ended")}
+            "failed": _("Not connected"), "open": _("In progress"), "ended": _("Conference ended")}
 
 
 def kind_labels() -> dict[str, str]:
