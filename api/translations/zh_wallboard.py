@@ -28,6 +28,7 @@ ZH = {
     "Dissuaded (to callback)": "智能劝阻(转回拨)",
     "Live queues": "实时队列",
     "Queue name": "队列",
+    "Today by queue": "今日各队列", "Answered share": "接通比例", "No call to a queue today yet.": "今日尚无进入队列的来电。",
     "Ringing at agents": "振铃中",
     "No queue reported by the switch.": "交换机未上报任何队列。",
     "Smart dissuasion (peak)": "智能劝阻(高峰)",

@@ -21,7 +21,7 @@ from engine.models import AgentStatus, CallFeed, CallRecord, Case, TelephonyComm
 from engine.models.call import OUTCOMES
 from engine.organisation import Actor, roles as R, scope, settings
 from engine.ports import mask_phone, now as clock_now
-from engine.telephony import live as call_live, switches
+from engine.telephony import live as call_live, queues, switches
 from forms.messages import msg
 
 # roles that sit at a phone; visitors call citizens back (their seats take no queue calls: the
@@ -334,6 +334,7 @@ def wallboard(*, actor: Actor, day_start: datetime) -> dict:
         "answer_rate_15s": round(answered_quick / queued, 3) if queued else None,
         "loss": {k: counts[k] for k in ("trunk", "ivr", "queue", "agent")},
         "overflow": counts["overflow"], "dissuaded": counts["dissuaded"],
+        "queues_today": queues.today_by_queue(day_start),     # inbound calls and answers per queue
         "callbacks_open": db.session.execute(select(func.count()).where(CallRecord.callback_status == "open")).scalar(),
     }
 

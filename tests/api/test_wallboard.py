@@ -315,3 +315,30 @@ def test_the_peak_switch_needs_the_csrf_token(signin):
     res = lead.post("/wallboard/peak", data={"mode": "1"})
     assert res.status_code == 400
     assert settings.snapshot()["telephony.peak_mode"] == 2 and len(peak_changes()) == before
+
+
+def test_todays_calls_per_queue_with_their_answered_share(clock, signin):
+    morning = at(2026, 11, 2, 9, 0)
+    call("c-answered", "answered", morning, queued_after=5, answered_after=5, queue="complaint@default")
+    call("c-lost", "queue", morning + timedelta(minutes=1), queued_after=5, queue="complaint@default")
+    call("h-answered", "answered", morning + timedelta(minutes=2), queued_after=5, answered_after=3,
+         queue="hotline@default")
+    call("h-yesterday", "answered", at(2026, 11, 1, 23, 50), queued_after=5, answered_after=2,
+         queue="hotline@default")
+    lead = signin("shift_lead")
+    rows = {q["name"]: q for q in figures(lead)["queues_today"]}
+    assert set(rows) == {"complaint@default", "hotline@default"}
+    assert (rows["complaint@default"]["calls"], rows["complaint@default"]["answered"],
+            rows["complaint@default"]["answered_text"]) == (2, 1, "50.0%")
+    assert (rows["hotline@default"]["calls"], rows["hotline@default"]["answered"],
+            rows["hotline@default"]["answered_text"]) == (1, 1, "100.0%")
+    assert rows["complaint@default"]["label"] == "投诉"
+    html = lead.get("/wallboard").get_data(as_text=True)
+    assert re.search(r'<tr data-queue="complaint@default"><td>投诉</td><td>2</td><td>1</td><td>50.0%</td></tr>', html)
+    assert "今日各队列" in html
+
+
+def test_no_call_to_a_queue_yet_says_so(clock, signin):
+    lead = signin("shift_lead")
+    assert figures(lead)["queues_today"] == []
+    assert "今日尚无进入队列的来电。" in lead.get("/wallboard").get_data(as_text=True)

@@ -33,7 +33,7 @@ def answered_call(call_id: str) -> None:
     midnight = on_day(local_date(now), "00:00")
     at = [max(now - timedelta(seconds=s), midnight) for s in (30, 20, 12)]
     calls.record(call={"call_id": call_id, "outcome": "answered", "arrived_at": at[0], "queued_at": at[1],
-                       "answered_at": at[2]})
+                       "answered_at": at[2], "queue": "complaint@default"})
     db.session.rollback()
 
 
@@ -68,6 +68,9 @@ def test_the_board_follows_the_worker_without_a_reload(board: Page):
     expect(page.locator('[data-field="offered"]')).to_have_text("1", timeout=6000)
     expect(page.locator('[data-field="answered"]')).to_have_text("1")
     expect(page.locator('[data-field="answer_rate_text"]')).to_have_text("100.0%")
+    today = page.locator('table.wb-queues-today tr[data-queue="complaint@default"] td')   # and under its queue
+    expect(today).to_have_text(["投诉", "1", "1", "100.0%"])
+    shot(page, "wallboard-today-by-queue")
 
     # the worker stops writing: the board says so in red
     db.session.execute(update(TelephonyState).where(TelephonyState.name == "live")

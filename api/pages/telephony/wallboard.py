@@ -112,6 +112,9 @@ def board(actor) -> dict:
         "loss": [{"stage": s, "label": loss_names[s], "count": int(raw["loss"][s])} for s in LOSS_STAGES],
         "loss_total": sum(int(raw["loss"][s]) for s in LOSS_STAGES),
         "overflow": raw["overflow"], "dissuaded": raw["dissuaded"], "callbacks_open": raw["callbacks_open"],
+        "queues_today": [{"name": q["queue"], "label": q["label"], "calls": q["calls"], "answered": q["answered"],
+                          "answered_text": percent(q["answered"] / q["calls"] if q["calls"] else None)}
+                         for q in raw["queues_today"]],
         "peak": {"on": bool(raw["peak_on"]), "mode": mode, "queue_length": queue_length,
                  "state_label": _("Dissuasion on") if raw["peak_on"] else _("Dissuasion off"),
                  "mode_label": modes.get(str(mode), str(mode)), "mode_labels": modes},

@@ -53,6 +53,26 @@
     });
   }
 
+  function queuesToday(items) {
+    const body = board.querySelector("table.wb-queues-today tbody");
+    body.replaceChildren();
+    if (!items.length) {
+      const row = body.insertRow();
+      row.className = "wb-empty";
+      const td = row.insertCell();
+      td.colSpan = 4;
+      td.textContent = board.dataset.labelNoCallToday;
+      return;
+    }
+    items.forEach(function (q) {
+      const row = body.insertRow();
+      row.dataset.queue = q.name;
+      [q.label || q.name, q.calls, q.answered, q.answered_text].forEach(function (value) {
+        row.insertCell().textContent = String(value);
+      });
+    });
+  }
+
   function peak(p) {
     document.getElementById("wb-peak").classList.toggle("peak-on", Boolean(p.on));
     board.querySelectorAll("#peak-switch [data-mode]").forEach(function (button) {
@@ -69,6 +89,7 @@
     counts("data-agent", data.agents, "state");
     counts("data-loss", data.loss, "stage");
     queues(data.queues);
+    queuesToday(data.queues_today || []);
     peak(data.peak);
     stale.hidden = !data.live_stale;
     offline.hidden = true;
