@@ -217,27 +217,6 @@ def _dialable(phone: str) -> str:
     return digits
 
 
-def conference(*, actor: Actor, call_id: str, case_id: int, user_id: int) -> list[TelephonyCommand]:
-    """Three-way call: move the actor's live call into the case's conference and call a colleague
-    (e.g. the handling department's duty officer) into it."""
-    actor.require(*PHONE_ROLES)
-    seat = my_status(actor)
-    if seat is None or seat.state != "talking" or seat.call_id != call_id:
-        raise WrongState(msg("conference_needs_call", "a three-way call starts from the call you are talking on"))
-    case = cases.get_case(case_id=case_id, actor=actor)
-    number, _ = _number_for(actor, None, None, user_id)
-    room = f"case-{case.case_no}@default"
-    transfer = call_live.queue_command(kind="conference", command=f"uuid_transfer {call_id} -both conference:{room} inline",
-                                       actor_id=actor.user_id, case_id=case.id, call_id=call_id, commit=False)
-    ours = str(uuid.uuid4())
-    invite = call_live.queue_command(
-        kind="conference", actor_id=actor.user_id, case_id=case.id, call_id=ours, commit=False,
-        command=f"originate {{origination_uuid={ours},origination_caller_id_number={CALLER_ID},"
-                f"originate_timeout=30}}sofia/gateway/{TRUNK}/{number} &conference({room})")
-    db.session.commit()
-    return [transfer, invite]
-
-
 def conference_contacts(*, actor: Actor, case_id: int) -> list[tuple[int, str, str]]:
     """(user id, name, department) of the case's departments' staff with a phone, for a three-way
     call — only while the actor is talking on a call (otherwise there is nothing to join)."""

@@ -45,14 +45,40 @@ def _room_seat(room: Conference) -> str | None:
 def start(*, actor: Actor, case_id: int) -> Conference:
     """Open a conference on a case the actor may see; the actor is its host."""
     actor.require(*HOST_ROLES)
+    row = _open_room(actor, cases.get_case(case_id=case_id, actor=actor))
+    db.session.commit()
+    return row
+
+
+def three_way(*, actor: Actor, call_id: str, case_id: int, user_id: int) -> list[TelephonyCommand]:
+    """Three-way call (三方通话): the actor's live call moves into a new conference of the case,
+    hosted by the actor, and a colleague with a phone (e.g. the handling department's duty
+    officer) is called into it. A room like any other: the conference page lists it, and its host
+    mutes, removes or ends it there. Returns the two commands (the move, the call)."""
+    actor.require(*call_center.PHONE_ROLES)
+    seat = call_center.my_status(actor)
+    if seat is None or seat.state != "talking" or seat.call_id != call_id:
+        raise WrongState(msg("conference_needs_call", "a three-way call starts from the call you are talking on"))
     case = cases.get_case(case_id=case_id, actor=actor)
+    try:
+        parties = _parties(actor, [], [user_id], "")
+    except ValidationFailed as exc:            # the three-way form's field is the colleague's user_id
+        raise ValidationFailed({"user_id": exc.errors["contacts"]}) from None
+    room = _open_room(actor, case)
+    move = call_live.queue_command(kind="conference", actor_id=actor.user_id, case_id=case.id, call_id=call_id,
+                                   commit=False, command=f"uuid_transfer {call_id} -both conference:{room.name}@{PROFILE} inline")
+    [member] = _call_in(actor, room, parties)
+    db.session.commit()
+    return [move, db.session.get(TelephonyCommand, member.command_id)]
+
+
+def _open_room(actor: Actor, case: Case) -> Conference:
     now = clock_now()
     row = Conference(name=f"tmp-{uuid.uuid4()}", case_id=case.id, host_id=actor.user_id, status="open", started_at=now)
     db.session.add(row)
     db.session.flush()
     row.name = f"case-{case.case_no}-{row.id}"
     _timeline(case, actor.user_id, "conference_started", row, now)
-    db.session.commit()
     return row
 
 
@@ -60,7 +86,7 @@ def invite(*, actor: Actor, conference_id: int, seats: list[str] = (), contacts:
            number: str = "") -> list[ConferenceMember]:
     """Call parties into the conference: colleagues' seats, directory contacts, a citizen's number."""
     room = _hosted(actor, conference_id)
-    parties = _parties(actor, room, list(seats), list(contacts), number)
+    parties = _parties(actor, list(seats), list(contacts), number)
     if not parties:
         raise ValidationFailed({"invitees": [msg("conference_whom", "choose whom to invite")]})
     present = db.session.execute(select(func.count()).where(
@@ -68,6 +94,13 @@ def invite(*, actor: Actor, conference_id: int, seats: list[str] = (), contacts:
     if present + len(parties) > MAX_PARTIES:
         raise ValidationFailed({"invitees": [msg("conference_full", "a conference holds at most %(max)s parties "
                                                  "(%(n)s in it or invited)", max=MAX_PARTIES, n=present)]})
+    rows = _call_in(actor, room, parties)
+    db.session.commit()
+    return rows
+
+
+def _call_in(actor: Actor, room: Conference, parties: list[tuple]) -> list[ConferenceMember]:
+    """Queue the switch's dial of each party into the room, each an invited member (not committed)."""
     rows = []
     for kind, label, digits, dial in parties:
         ours = str(uuid.uuid4())
@@ -79,7 +112,7 @@ def invite(*, actor: Actor, conference_id: int, seats: list[str] = (), contacts:
         rows.append(ConferenceMember(conference_id=room.id, leg_id=ours, kind=kind, label=label[:120], number=digits,
                                      status="invited", command_id=command.id, invited_at=clock_now()))
     db.session.add_all(rows)
-    db.session.commit()
+    db.session.flush()
     return rows
 
 
@@ -118,7 +151,7 @@ def _hosted(actor: Actor, conference_id: int) -> Conference:
     return room
 
 
-def _parties(actor: Actor, room: Conference, seats: list[str], contacts: list, number: str) -> list[tuple]:
+def _parties(actor: Actor, seats: list[str], contacts: list, number: str) -> list[tuple]:
     """(kind, label, number, dial string) per party; each checked, nothing typed reaches the switch."""
     parties = []
     for ext in dict.fromkeys(s.strip() for s in seats if s and s.strip()):

@@ -239,9 +239,13 @@ def test_three_way_call_with_the_cases_department(signin, actor, dept):
         assert ok.status_code == 202 and len(ok.json["commands"]) == 2
         lines = db.session.execute(select(TelephonyCommand.command).where(TelephonyCommand.kind == "conference")
                                    .order_by(TelephonyCommand.id)).scalars().all()
-        room = f"case-{case.case_no}@default"
-        assert lines[0] == f"uuid_transfer c-3 -both conference:{room} inline"
-        assert lines[1].endswith(f"sofia/gateway/carrier/057188881234 &conference({room})")
+        # the room is a conference of the case like any other, hosted by the agent
+        from engine.models import Conference
+        room = db.session.execute(select(Conference).where(Conference.case_id == case.id)).scalar_one()
+        assert room.name == f"case-{case.case_no}-{room.id}" and room.host_id == org.get_user("agent").id
+        assert lines[0] == f"uuid_transfer c-3 -both conference:{room.name}@default inline"
+        assert lines[1].startswith(f"conference {room.name}@default dial {{origination_uuid=")
+        assert "sofia/gateway/carrier/057188881234 " in lines[1]
     finally:
         handler = db.session.get(User, handler.id)
         handler.phone = old_phone

@@ -7,11 +7,11 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.db import db
 from engine.errors import PermissionDenied, ValidationFailed, WrongState
-from engine.models import CaseEvent, Conference, ConferenceMember
+from engine.models import AgentStatus, CaseEvent, Conference, ConferenceMember, User
 from engine.telephony import calls, conference_events, conferences
 from engine.telephony.switch_hooks import SwitchHooks
 from telephony import conferences as worker_conferences, esl, protocol
@@ -217,3 +217,43 @@ def test_pages_scope_host_and_limits(app, actor, signin):
     visitor = signin("designer")   # no phone role: cannot host
     assert visitor.post(f"/cases/{case.id}/conferences", data={"csrf_token": csrf(visitor, "/inbox")}).status_code == 403
 
+
+
+def test_a_three_way_call_is_a_room_of_the_case_its_host_sees_and_runs(app, actor):
+    """三方通话: the agent's live call and a colleague meet in a conference of the case, listed like
+    any other (the phone bar's links, the case's conferences), so its host mutes, removes or ends it."""
+    case = open_case(actor("agent"))
+    seat(actor)
+    db.session.execute(update(AgentStatus).where(AgentStatus.extension == "1001").values(state="talking",
+                                                                                      call_id="call-3way"))
+    db.session.commit()
+    colleague = db.session.execute(select(User).where(User.username == "dh_handler")).scalar_one()
+    move, call = conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id,
+                                       user_id=colleague.id)
+    [room] = conferences.mine(actor=actor("agent"))
+    assert conferences.ROOM.fullmatch(room.name) and room.case_id == case.id
+    assert [r.id for r in conferences.of_case(actor=actor("dispatcher"), case_id=case.id)] == [room.id]
+    assert move.command == f"uuid_transfer call-3way -both conference:{room.name}@default inline"
+    assert call.command.startswith(f"conference {room.name}@default dial {{origination_uuid=")
+    view = conferences.view(actor=actor("agent"), conference_id=room.id)
+    assert [(m["kind"], m["label"], m["status"]) for m in view["members"]] == [
+        ("contact", colleague.display_name, "invited")]
+    assert view["is_host"] and db.session.execute(select(CaseEvent.action).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "conference_started")).scalar()
+    conferences.end(actor=actor("agent"), conference_id=room.id)
+    assert conferences.mine(actor=actor("agent")) == []
+
+
+def test_a_three_way_call_needs_the_call_and_a_colleague_with_a_phone(app, actor):
+    case = open_case(actor("agent"))
+    seat(actor)
+    colleague = db.session.execute(select(User).where(User.username == "dh_handler")).scalar_one()
+    with pytest.raises(WrongState):             # not talking on that call
+        conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id, user_id=colleague.id)
+    db.session.execute(update(AgentStatus).where(AgentStatus.extension == "1001").values(state="talking",
+                                                                                      call_id="call-3way"))
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id, user_id=99999999)
+    assert set(refused.value.errors) == {"user_id"}
+    assert conferences.mine(actor=actor("agent")) == []        # nothing opened

@@ -27,7 +27,7 @@ from engine.cases import duplicates, service as case_service
 from engine.db import db
 from engine.errors import DomainError, ValidationFailed
 from engine.ports import now as clock_now
-from engine.telephony import call_center, live as call_live, seats
+from engine.telephony import call_center, conferences, live as call_live, seats
 
 bp = Blueprint("phone", __name__)
 STREAM_SECONDS = 300      # a stream ends after this; EventSource reconnects with Last-Event-ID
@@ -213,9 +213,9 @@ def dial():
 def conference():
     """Three-way call: the agent's live call and a colleague in the case's conference."""
     data = request.get_json(silent=True) or request.form
-    commands = call_center.conference(actor=page_actor(), call_id=str(data.get("call_id", "")),
-                                      case_id=_int(data.get("case_id"), "case_id"),
-                                      user_id=_int(data.get("user_id"), "user_id"))
+    commands = conferences.three_way(actor=page_actor(), call_id=str(data.get("call_id", "")),
+                                     case_id=_int(data.get("case_id"), "case_id"),
+                                     user_id=_int(data.get("user_id"), "user_id"))
     return jsonify(commands=[{"command_id": c.id, "status_url": url_for("phone.command", command_id=c.id)}
                              for c in commands]), 202
 
