@@ -33,44 +33,35 @@
     });
   }
 
-  function queues(items) {
-    const body = board.querySelector("table.wb-queues tbody");
+  // A table's rows from `items` (`cells(item)` gives a row's values), or one row saying it is empty.
+  function rows(selector, items, empty, cells) {
+    const body = board.querySelector(selector + " tbody");
     body.replaceChildren();
     if (!items.length) {
       const row = body.insertRow();
       row.className = "wb-empty";
       const td = row.insertCell();
       td.colSpan = 4;
-      td.textContent = board.dataset.labelNoQueue;
-      return;
+      td.textContent = empty;
+      return [];
     }
-    items.forEach(function (q) {
+    return items.map(function (item) {
       const row = body.insertRow();
-      [q.label || q.name, q.waiting, q.ringing, q.longest_wait_text].forEach(function (value) {
-        row.insertCell().textContent = String(value);
-      });
-      row.cells[3].classList.toggle("alarm", Boolean(q.alarm));
+      cells(item).forEach(function (value) { row.insertCell().textContent = String(value); });
+      return row;
     });
   }
 
+  function queues(items) {
+    rows("table.wb-queues", items, board.dataset.labelNoQueue, function (q) {
+      return [q.label || q.name, q.waiting, q.ringing, q.longest_wait_text];
+    }).forEach(function (row, i) { row.cells[3].classList.toggle("alarm", Boolean(items[i].alarm)); });
+  }
+
   function queuesToday(items) {
-    const body = board.querySelector("table.wb-queues-today tbody");
-    body.replaceChildren();
-    if (!items.length) {
-      const row = body.insertRow();
-      row.className = "wb-empty";
-      const td = row.insertCell();
-      td.colSpan = 4;
-      td.textContent = board.dataset.labelNoCallToday;
-      return;
-    }
-    items.forEach(function (q) {
-      const row = body.insertRow();
-      row.dataset.queue = q.name;
-      [q.label || q.name, q.calls, q.answered, q.answered_text].forEach(function (value) {
-        row.insertCell().textContent = String(value);
-      });
-    });
+    rows("table.wb-queues-today", items, board.dataset.labelNoCallToday, function (q) {
+      return [q.label || q.name, q.calls, q.answered, q.answered_text];
+    }).forEach(function (row, i) { row.dataset.queue = items[i].name; });
   }
 
   function peak(p) {
