@@ -1,6 +1,8 @@
 """The Open311 intake queue: a POST is stored validated and answered with a token; the scheduler's
 round opens each request's case exactly once; a refused request is kept failed and can be put back;
 a database error inside the case's transaction leaves the request queued and no case."""
+import logging
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -83,3 +85,31 @@ def test_a_database_error_in_the_cases_transaction_leaves_the_request_queued(cli
     monkeypatch.undo()
     assert open311_queue.open_queued() == 1 and _cases() == before + 1
     assert open311_status.by_token(done.token)[1].startswith("GD")
+
+
+def test_the_open311_worker_opens_the_queue_and_stops_between_rounds(app, client):
+    from api.cli_open311 import work
+    done = [open311_requests.submit(client, {**PARAMS, "description": f"路灯不亮 第{i}处"}, {}) for i in range(3)]
+    before = _cases()
+    db.session.rollback()   # SQLite: the test's reads must not hold the database while the worker writes
+    rounds = []
+
+    def stop():             # a round that opens the three, an empty round (it rests), then the signal
+        rounds.append(1)
+        return len(rounds) > 2
+    assert work(app, idle=0.05, stop=stop) == 3
+    assert _cases() == before + 3 and open311_queue.state().queued == 0
+    assert {open311_status.by_token(d.token)[1] != "" for d in done} == {True}
+
+
+def test_open311_work_once_from_the_command_line(app, client, caplog):
+    open311_requests.submit(client, PARAMS, {})
+    db.session.rollback()   # SQLite: nothing of the test's may hold the database while the command writes
+    result = app.test_cli_runner().invoke(args=["open311", "work", "--once"])
+    assert result.exit_code == 0 and "opened 1 case(s)" in result.output, result.output
+    assert open311_queue.state().queued == 0
+    db.session.rollback()
+    with caplog.at_level(logging.ERROR, logger="open311"):
+        again = app.test_cli_runner().invoke(args=["open311", "work", "--once"])
+    assert again.exit_code == 0 and "opened 0 case(s)" in again.output
+    assert caplog.records == []                      # an empty round, not a failed one
