@@ -45,8 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     cli_scheduler.init_app(app)
     cli_telephony.init_app(app)
-    from api import cli_open311
-    cli_open311.init_app(app)       # `flask open311 work`: more openers of the Open311 queue
     from api import serving
     serving.init_app(app)       # request ids and log format, ProxyFix, HSTS, /healthz, /readyz, `flask backup`
     return app

@@ -109,3 +109,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     from api.cli_cases_check import cases_cli  # blob, work items, deadlines, events agree (issue 16)
     app.cli.add_command(cases_cli)
+    from api.cli_open311 import open311_cli  # more openers of the Open311 queue (issue 16)
+    app.cli.add_command(open311_cli)

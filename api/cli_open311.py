@@ -63,6 +63,3 @@ def work_command(idle: float, once: bool) -> None:
         stop = lambda: bool(stopping)  # noqa: E731
     click.echo(f"opened {work(app, idle=idle, stop=stop)} case(s)")
 
-
-def init_app(app) -> None:
-    app.cli.add_command(open311_cli)
