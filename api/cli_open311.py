@@ -62,4 +62,3 @@ def work_command(idle: float, once: bool) -> None:
             signal.signal(signum, lambda *_: stopping.append(True))
         stop = lambda: bool(stopping)  # noqa: E731
     click.echo(f"opened {work(app, idle=idle, stop=stop)} case(s)")
-

@@ -89,6 +89,7 @@ def test_a_database_error_in_the_cases_transaction_leaves_the_request_queued(cli
 
 def test_the_open311_worker_opens_the_queue_and_stops_between_rounds(app, client):
     from api.cli_open311 import work
+    open311_queue.open_queued()     # what earlier tests left queued is not this test's to count
     done = [open311_requests.submit(client, {**PARAMS, "description": f"路灯不亮 第{i}处"}, {}) for i in range(3)]
     before = _cases()
     db.session.rollback()   # SQLite: the test's reads must not hold the database while the worker writes
@@ -103,6 +104,7 @@ def test_the_open311_worker_opens_the_queue_and_stops_between_rounds(app, client
 
 
 def test_open311_work_once_from_the_command_line(app, client, caplog):
+    open311_queue.open_queued()     # what earlier tests left queued is not this test's to count
     open311_requests.submit(client, PARAMS, {})
     db.session.rollback()   # SQLite: nothing of the test's may hold the database while the command writes
     result = app.test_cli_runner().invoke(args=["open311", "work", "--once"])
@@ -112,4 +114,4 @@ def test_open311_work_once_from_the_command_line(app, client, caplog):
     with caplog.at_level(logging.ERROR, logger="open311"):
         again = app.test_cli_runner().invoke(args=["open311", "work", "--once"])
     assert again.exit_code == 0 and "opened 0 case(s)" in again.output
-    assert caplog.records == []                      # an empty round, not a failed one
+    assert [r for r in caplog.records if r.name == "open311"] == []      # an empty round, not a failed one
