@@ -111,7 +111,9 @@ def test_open311_work_once_from_the_command_line(app, client, caplog):
     assert result.exit_code == 0 and "opened 1 case(s)" in result.output, result.output
     assert open311_queue.state().queued == 0
     db.session.rollback()
+    caplog.clear()
     with caplog.at_level(logging.ERROR, logger="open311"):
         again = app.test_cli_runner().invoke(args=["open311", "work", "--once"])
     assert again.exit_code == 0 and "opened 0 case(s)" in again.output
-    assert [r for r in caplog.records if r.name == "open311"] == []      # an empty round, not a failed one
+    failed = [r for r in caplog.records if r.name == "open311" and r.levelno >= logging.ERROR]
+    assert failed == []                              # an empty round, not a failed one
