@@ -97,7 +97,8 @@ def _lock_statement(with_blob: bool, by_item: bool):
     return query.options(undefer(Case.blob)) if with_blob else query
 
 
-def _open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
+def open_items(case_id: int) -> tuple[list[WorkItem], dict[int, str | None]]:
+    """The case's open work items, oldest first, and each one's department path (scope checks)."""
     rows = db.session.execute(_open_items_statement(), {"case_id": case_id}).all()
     return [item for item, _ in rows], {item.id: path for item, path in rows}
 
@@ -123,7 +124,7 @@ def case_action(case_id: int | None, *, expected_version: int | None = None, wit
             case = lock_case(case_id, with_blob=with_blob, of_item=of_item)
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion(expected_version, case.version)
-            items, paths = _open_items(case.id)
+            items, paths = open_items(case.id)
             action = CaseAction(case=case, now=clock_now(), open_items=items, item_paths=paths)
             yield action
             _finish(action, actor_id=actor_id, touch=touch)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from engine import processes
 from engine.cases import audit, escalations, task_hooks
-from engine.cases.unit import case_action
-from engine.db import db, naive_utc, prebuilt
+from engine.cases.unit import case_action, open_items
+from engine.db import db, naive_utc
 from engine.deadlines import colour_condition
 from engine.errors import NotFound, PermissionDenied, ValidationFailed, WrongState, check_form
 from engine.models import Case, Urge, WorkItem
@@ -33,14 +33,9 @@ def get(*, item_id: int, actor: Actor) -> WorkItem:
 
 
 def open_of_case(case_id: int) -> list[WorkItem]:
-    """The case's open work items, oldest first (what a case page and a completion's answer list)."""
-    return db.session.execute(_open_of_case_statement(), {"case_id": case_id}).scalars().all()
-
-
-@prebuilt
-def _open_of_case_statement():
-    return (select(WorkItem).where(WorkItem.case_id == bindparam("case_id"), WorkItem.state == "open")
-            .order_by(WorkItem.id))
+    """The case's open work items, oldest first (what a case page and the case's read list): the
+    case actions' own read of them."""
+    return open_items(case_id)[0]
 
 
 def describe_form(*, item_id: int, actor: Actor, lang: str = "zh") -> dict:
@@ -199,7 +194,7 @@ def complete_step(*, item_id: int, actor: Actor, data: dict | None,
     return action.case, action.open_after()
 
 
-def complete_on_case(*, case_id: int | None, actor: Actor, data: dict | None, pick: Callable,
+def complete_on_case(*, case_id: int, actor: Actor, data: dict | None, pick: Callable,
                      expected_version: int | None = None, after: Callable | None = None) -> Case:
     """Complete the open item that `pick(action)` chooses among the locked case's open items;
     `after(action)` adds what must stand or fall with the step (e.g. the article an answer cited)."""
