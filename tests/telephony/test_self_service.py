@@ -174,7 +174,8 @@ def test_a_silent_switch_times_out_instead_of_hanging():
     server = OutboundServer(SelfService(lambda *_: None, traces.append).handle, port=0, timeout=0.3).start()
     mute = socket.create_connection(("127.0.0.1", server.port))      # connects, never answers `connect`
     deadline = time.monotonic() + 3
-    while not traces and time.monotonic() < deadline:
+    # the handler records its trace, then the server frees the call's slot: wait for both
+    while not (traces and server.active == 0) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert traces and traces[0]["result"] == "error" and server.active == 0
     mute.close(), server.close()
