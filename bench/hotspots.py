@@ -79,7 +79,7 @@ def install_phases(timer: "PhaseTimer") -> None:
     timer.wrap(runtime.CaseWorkflow, "dump", "engine: dump blob")
     timer.wrap(runtime.CaseWorkflow, "ready_tasks", "engine: ready_tasks (projections)")
     timer.wrap(unit, "lock_case", "sql: lock case row + blob (1st query: + pool checkout, BEGIN)")
-    timer.wrap(unit, "_open_items", "sql: the case's open work items + department paths")
+    timer.wrap(unit, "open_items", "sql: the case's open work items + department paths")
     timer.wrap(projections, "sync", "projections.sync (close done items, insert new ones)")
     timer.wrap(task_hooks, "run_before", "task hooks: before")
     timer.wrap(task_hooks, "run_after", "task hooks: after")
