@@ -16,7 +16,9 @@ for each N of --clients:
 Each client is a thread with one kept-alive http.client connection (the generator shares the
 server's cores; requests' own overhead was a third of a core at 200/s). In the same run, in this
 process: the raw engine's intake (no database) and `cases.open_case` one after another (bench/intake.py),
-so the ratios say what HTTP and concurrency add. --inbox-cases first loads that many cases set-based
+so the ratios say what HTTP and concurrency add. After each phase, the CPU the web processes and
+PostgreSQL (when it runs on this machine) used per request and per case (bench/cpu.py): on two
+cores that, not waiting, caps the figures. --inbox-cases first loads that many cases set-based
 (bench/inbox.py) and times a district handler's inbox page over HTTP.
 """
 from __future__ import annotations
@@ -38,6 +40,8 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+
+from bench.cpu import CpuMeter, postmaster_pid  # noqa: E402
 
 HTTP_LOGINS = common.LIFECYCLE_LOGINS + ("dh_hb_handler",)
 _local = threading.local()
@@ -220,13 +224,14 @@ def line(label: str, times: list[float], elapsed: float) -> str:
             f"p95 {common.percentile(ms, 95):6.2f}  p99 {common.percentile(ms, 99):6.2f} ms  ({len(ms)} requests)")
 
 
-def report(title: str, n: int, elapsed: float, tally: Tally) -> None:
+def report(title: str, n: int, elapsed: float, tally: Tally, meter: CpuMeter, before: tuple) -> None:
     print(f"-- {title}, N={n}, {elapsed:.1f} s: {len(tally.errors)} errors"
           + (f" (first: {tally.errors[0]})" if tally.errors else ""))
     for label, times in tally.times.items():
         print("   " + line(label, times, elapsed))
     if tally.cases:
         print(f"   full lifecycles: {tally.cases / elapsed:.1f} cases/s ({tally.cases} cases)")
+    print(meter.report(before, elapsed, sum(len(times) for times in tally.times.values()), tally.cases))
     if tally.errors:
         print("   the server's log ends:\n" + server_log_tail())
 
@@ -303,18 +308,21 @@ def main() -> None:
     tok = tokens(app)
     steps = walk_steps(common.lifecycle_people(app)[1])
     server, port = start_server(app.config["SQLALCHEMY_DATABASE_URI"], args.workers, args.threads)
+    meter = CpuMeter(server.pid, postmaster_pid(app))
     try:
         request(port, "POST", "/api/v1/cases", tok["agent"], common.intake_data(8_999_999))   # warm-up
         if args.inbox_cases:
             inbox(port, tok, 400)
         for n in [int(x) for x in args.clients.split(",")]:
+            before = meter.read()
             elapsed, tally = run_clients(intake_client, n, args.seconds, port, tok, 0)
-            report("intake over HTTP", n, elapsed, tally)
+            report("intake over HTTP", n, elapsed, tally, meter, before)
             http_rate = len(tally.times.get("intake", [])) / elapsed
             print(f"   HTTP ÷ open_case in process: {http_rate / svc_rate:.2f}×; ÷ raw engine: {http_rate / raw_rate:.3f}×")
+            before = meter.read()
             elapsed, tally = run_clients(lifecycle_client, n, args.seconds, port, tok, steps, args.read_each_step,
                                          100_000_000)
-            report("lifecycle over HTTP", n, elapsed, tally)
+            report("lifecycle over HTTP", n, elapsed, tally, meter, before)
     finally:
         stop_server(server)
     print(f"in process, same run: raw engine intake {raw_rate:,.0f}/s; open_case one after another {svc_rate:,.0f}/s")
