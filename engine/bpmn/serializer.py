@@ -133,12 +133,15 @@ class _SpecRefConverter(BpmnWorkflowConverter):
         spec, subprocess_specs = _resolver["fn"](spec_ref)
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.spec_ref = spec_ref
-        workflow.tasks = _tasks_from_dict(self, dct["tasks"], workflow)
+        workflow.tasks = self.tasks_from_dict(dct["tasks"], workflow)
         workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+    def tasks_from_dict(self, tasks: dict, workflow) -> dict:
+        return _tasks_from_dict(self, tasks, workflow)
 
 
 _config = dict(SPIFF_CONFIG)

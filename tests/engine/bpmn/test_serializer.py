@@ -2,21 +2,18 @@
 a co-handled lifecycle: the same blob bytes, the same tasks, the same data."""
 from __future__ import annotations
 
-from pathlib import Path
 from uuid import UUID
 
 import orjson
-import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.bpmn import serializer
-from engine.bpmn.registry import parse_process
 from engine.bpmn.runtime import CaseWorkflow
+from tests.engine.bpmn.test_runtime import process  # noqa: F401  (fixture: the case process, spec_ref "test")
 
-MODEL = (Path(__file__).resolve().parents[3] / "workflows" / "case_handling.bpmn").read_bytes()
 LEAD, CO_A, CO_B = 11, 12, 13
 
 # (form key, department, engine data): the services' walk of a co-handled case (bench/lifecycle.py)
@@ -37,27 +34,13 @@ STEPS = [
 ]
 
 
-class _StockSpecRef(BpmnWorkflowConverter):
-    """The spec by reference, everything else as SpiffWorkflow writes and reads it."""
+class _StockSpecRef(serializer._SpecRefConverter):
+    """Our spec by reference; the tasks' mapping written and read as SpiffWorkflow does."""
 
-    def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
-        dct["spec_ref"] = workflow.spec_ref
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
+    mapping_to_dict = BpmnWorkflowConverter.mapping_to_dict
 
-    def from_dict(self, dct):
-        spec_ref = dct.pop("spec_ref")
-        spec, subprocess_specs = serializer._resolver["fn"](spec_ref)
-        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.spec_ref = spec_ref
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        return workflow
+    def tasks_from_dict(self, tasks: dict, workflow) -> dict:
+        return self.mapping_from_dict(tasks, UUID, workflow=workflow)
 
 
 STOCK = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _StockSpecRef}))
@@ -73,16 +56,6 @@ def stock_loads(blob: bytes):
     dct = orjson.loads(blob)
     STOCK.migrate(dct)
     return STOCK.from_dict(dct)
-
-
-@pytest.fixture(scope="module")
-def process():
-    parsed = parse_process(MODEL)
-    parsed.spec_ref = "test"
-    serializer.set_spec_resolver(lambda ref: (parsed.spec, parsed.subprocess_specs))
-    yield parsed
-    from engine.processes import versions as processes
-    processes.REGISTRY.install()
 
 
 def _all_tasks(workflow) -> dict:
