@@ -61,7 +61,9 @@ def _tasks_from_dict(converter, tasks: dict, workflow) -> dict:
 class _TaskConverter(TaskConverter):
     """SpiffWorkflow's TaskConverter with the same dict and the same task, written for speed: ids
     parsed and printed once (`_uuid`, `_text`); a child's data copied from its parent's in one
-    comprehension (what DeepMerge.merge({}, parent.data) does, key by key)."""
+    comprehension (what DeepMerge.merge({}, parent.data) does, key by key). Written after
+    SpiffWorkflow 3.2.0's; tests/engine/bpmn/test_serializer.py holds both to the same bytes and
+    tasks, so an upgrade that changes SpiffWorkflow's format fails there first."""
 
     def to_dict(self, task: Task) -> dict:
         parent = task.parent
