@@ -42,11 +42,11 @@ class Cases(MethodView):
     @blp.arguments(IntakeHeadersSchema, location="headers")
     @blp.response(201, CaseCreatedSchema)
     def post(self, data, headers):
-        """Register a citizen's request (intake); answers the case number and query code.
+        """Register a citizen's request (intake); answers the case number, query code and open work items.
 
         With an `Idempotency-Key` a repeat answers the case the key opened (`Idempotent-Replayed: true`)."""
-        case, opened = open_case_once(actor=current_actor(), data=data, key=headers.get("idempotency_key"))
-        return case, 201, ({} if opened else {"Idempotent-Replayed": "true"})
+        case, items, opened = open_case_once(actor=current_actor(), data=data, key=headers.get("idempotency_key"))
+        return presenters.case_created(case, items), 201, ({} if opened else {"Idempotent-Replayed": "true"})
 
 
 @blp.route("/<id:case_id>")

@@ -40,6 +40,14 @@ def case_summary(case: Case, actor: Actor) -> dict:
     return out
 
 
+def case_created(case: Case, open_items: list[WorkItem]) -> dict:
+    """Intake's answer: the case's number and query code (the caller opened it) and its open items."""
+    return {"id": case.id, "case_no": case.case_no, "query_code": case.query_code, "status": case.status,
+            "stage": case.stage, "version": case.version,
+            "open_work_items": [work_item(i, case.case_no, case.title, case.category, case.version)
+                                for i in open_items]}
+
+
 def case_step(case: Case, actor: Actor, open_items: list[WorkItem]) -> dict:
     """The case after an action, with the items open on it now (the client's next step)."""
     out = case_summary(case, actor)

@@ -84,6 +84,9 @@ class CaseCreatedSchema(Schema):
     status = fields.String()
     stage = fields.String()
     version = fields.Integer()
+    open_work_items = fields.List(fields.Nested(lambda: WorkItemSchema()), metadata={
+        "description": "the case's open work items, oldest first (after intake: its triage), as a "
+                       "completion answers them, so that the agent goes on without reading the case"})
 
 
 class CaseDepartmentSchema(Schema):

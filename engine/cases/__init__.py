@@ -20,11 +20,11 @@ from engine.cases.duplicates import suggest as suggest_duplicates
 from engine.cases.intake_keys import open_case_once
 from engine.cases.natural import of_case as natural_completion_of
 from engine.cases.numbering import normalize_phone
-from engine.cases.service import check_intake, find_case, get_case, open_case
+from engine.cases.service import check_intake, find_case, get_case, open_case, open_case_step
 from engine.cases.unit import case_action as locked_case_action
 
 # The citizens' channels (engine.channels) open cases, check attached files, record events, find
 # duplicates, and rate and re-examine through the case actions and their lock.
 __all__ = ["MAX_FILES_AT_INTAKE", "actions", "answers_of", "check_attachment", "check_intake", "find_case",
-           "get_case", "locked_case_action", "natural_completion_of", "normalize_phone", "open_case", "open_case_once", "record_events",
-           "suggest_duplicates", "task_hooks"]
+           "get_case", "locked_case_action", "natural_completion_of", "normalize_phone", "open_case",
+           "open_case_once", "open_case_step", "record_events", "suggest_duplicates", "task_hooks"]

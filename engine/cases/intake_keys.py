@@ -14,10 +14,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from engine.cases.service import INTAKE_ROLES, open_case
+from engine.cases.service import INTAKE_ROLES, open_case_step
+from engine.cases.unit import open_items
 from engine.db import db
 from engine.errors import ValidationFailed
-from engine.models import Case, IntakeKey
+from engine.models import Case, IntakeKey, WorkItem
 from engine.organisation import Actor
 from forms.messages import msg
 
@@ -25,22 +26,28 @@ KEY = re.compile(r"[\x21-\x7e]{1,64}")
 FIELD = "Idempotency-Key"
 
 
-def open_case_once(*, actor: Actor, data: dict, key: str | None) -> tuple[Case, bool]:
-    """(the case, True if opened now / False if this key opened it before)."""
+def open_case_once(*, actor: Actor, data: dict, key: str | None) -> tuple[Case, list[WorkItem], bool]:
+    """(the case, its open work items, True if opened now / False if this key opened it before)."""
     if key is None:
-        return open_case(actor=actor, data=data), True
+        return *open_case_step(actor=actor, data=data), True
     actor.require(*INTAKE_ROLES)
     if not KEY.fullmatch(key):
         raise ValidationFailed({FIELD: [msg("bad_idempotency_key", "1 to 64 visible ASCII characters")]})
     if (earlier := _opened_with(actor.user_id, key)) is not None:
-        return earlier, False
+        return _replayed(earlier)
     try:
-        return open_case(actor=actor, data=data, before_commit=lambda case: _remember(case, actor.user_id, key)), True
+        return *open_case_step(actor=actor, data=data,
+                               before_commit=lambda case: _remember(case, actor.user_id, key)), True
     except IntegrityError:
         # the same key committed first in a concurrent request: answer its case
         if (earlier := _opened_with(actor.user_id, key)) is not None:
-            return earlier, False
+            return _replayed(earlier)
         raise
+
+
+def _replayed(case: Case) -> tuple[Case, list[WorkItem], bool]:
+    """A repeat answers the case as it is now: its open items are read (the first answer's may be done)."""
+    return case, open_items(case.id)[0], False
 
 
 def _remember(case: Case, user_id: int, key: str) -> None:

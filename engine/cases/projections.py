@@ -82,9 +82,9 @@ def set_stage(case: Case, workflow: CaseWorkflow) -> None:
     case.status = STATUS_BY_STAGE.get(case.stage, "handling")
 
 
-def insert_items(case: Case, workflow: CaseWorkflow, now) -> None:
-    """Work items of a new case's ready tasks (nothing to compare with yet)."""
-    _insert_items([_new_item(case, task, now) for task in workflow.ready_tasks()])
+def insert_items(case: Case, workflow: CaseWorkflow, now) -> list[WorkItem]:
+    """Work items of a new case's ready tasks (nothing to compare with yet), with their ids."""
+    return _insert_items([_new_item(case, task, now) for task in workflow.ready_tasks()])
 
 
 def _insert_items(rows: list[dict]) -> list[WorkItem]:

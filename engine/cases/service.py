@@ -14,7 +14,7 @@ from engine.cases.visible import get_case  # noqa: F401  (part of this module's 
 from engine.db import RawJson, db, naive_utc
 from engine.deadlines import colour_condition
 from engine.errors import NotFound, ValidationFailed, WrongState, check_form
-from engine.models import CallRecord, Case, CaseDepartment, CaseEvent, Urge
+from engine.models import CallRecord, Case, CaseDepartment, CaseEvent, Urge, WorkItem
 from engine.organisation import Actor, check_area, matters, roles as R, scope
 from engine.paging import Page
 from engine.ports import now as clock_now
@@ -28,13 +28,18 @@ SORTS = {"created_at": Case.created_at, "case_no": Case.case_no, "handle_due_at"
          "colour": Case.due_at}
 
 
-def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
-              call_id: str | None = None, another_request: bool = False,
-              files: list[tuple[str, bytes]] = (), before_commit: Callable[[Case], None] | None = None) -> Case:
-    """Register a citizen's request: start its workflow and complete intake, in one transaction.
+def open_case(**intake) -> Case:
+    """`open_case_step` (its arguments) without the work items it opened."""
+    return open_case_step(**intake)[0]
 
-    `call_id` is the telephone call it came from (the A leg's id): the call record links to it. A
-    call is registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
+
+def open_case_step(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_PROCESS,
+                   call_id: str | None = None, another_request: bool = False, files: list[tuple[str, bytes]] = (),
+                   before_commit: Callable[[Case], None] | None = None) -> tuple[Case, list[WorkItem]]:
+    """Register a citizen's request: start its workflow and complete intake, in one transaction;
+    answer the case and the work items intake opened (known without reading them). `call_id` is
+    the telephone call it came from (the A leg's id): the call record links to it. A call is
+    registered once (CallAlreadyRegistered, 409) unless the agent says the caller made
     `another_request` in the same call. `files` (name, bytes) are attached in the same
     transaction; one refused file refuses the intake, naming it, before anything is written.
     Six statements without files: the case, its first work item, its audit event and risk check
@@ -58,7 +63,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
         case.case_no = numbering.provisional_case_no(case.query_code)
         db.session.add(case)
         _flush_once_per_call(case)
-        projections.insert_items(case, workflow, now)
+        items = projections.insert_items(case, workflow, now)
         _record_intake(case, clean, accepted, actor, now)
         numbering.assign_case_no(case, now)  # last: the day's counter row stays locked until commit
         notifications.queue_receipt(case)   # in this transaction: no case without its receipt
@@ -67,7 +72,7 @@ def open_case(*, actor: Actor, data: dict, process_id: str = processes.DEFAULT_P
     except BaseException:
         db.session.rollback()
         raise
-    return case
+    return case, items
 
 
 def _link_sources(case: Case, call_id: str | None, actor: Actor, now, before_commit) -> None:

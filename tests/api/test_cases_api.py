@@ -124,10 +124,14 @@ def test_work_item_scopes_form_claim_and_complete(api, actor, dept):
     assert missing.status_code == 404 and missing.json["message"] == "work item 99999999 not found", missing.json
 
 
-def test_completion_answers_the_items_open_after_the_step(api, dept):
-    """A client walks on from each completion's answer, without reading the case again."""
-    case_id = create(api).json["id"]
-    [triage] = api("agent").get(f"/api/v1/cases/{case_id}").json["open_work_items"]
+def test_intake_and_each_completion_answer_the_items_open_after_them(api, dept):
+    """A client walks on from intake's and each completion's answer, without reading the case."""
+    created = create(api).json
+    case_id = created["id"]
+    [triage] = created["open_work_items"]
+    assert (triage["form_key"], triage["case_no"], triage["case_version"]) == ("triage", created["case_no"], 1)
+    # field for field what the case's own read lists (intake answers them without reading them back)
+    assert created["open_work_items"] == api("agent").get(f"/api/v1/cases/{case_id}").json["open_work_items"]
     after_triage = api("agent").post(f"/api/v1/work-items/{triage['id']}/complete",
                                      json={"data": {"decision": "dispatch"}}).json
     [dispatch] = after_triage["open_work_items"]

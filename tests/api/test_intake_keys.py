@@ -25,9 +25,21 @@ def test_a_repeat_with_the_same_key_answers_the_case_it_opened(api):
     first = post(api, "agent", "intake-7f3a-0001")
     again = post(api, "agent", "intake-7f3a-0001", title="重发时改了标题也不另开工单")
     assert first.status_code == again.status_code == 201, (first.json, again.json)
-    assert again.json == first.json
+    assert again.json == first.json      # the case and its open triage item, as first answered
+    assert [i["form_key"] for i in first.json["open_work_items"]] == ["triage"]
     assert "Idempotent-Replayed" not in first.headers and again.headers["Idempotent-Replayed"] == "true"
     assert cases_now() == 1
+
+
+def test_a_repeat_after_the_case_moved_on_answers_what_is_open_now(api):
+    first = post(api, "agent", "intake-7f3a-0002").json
+    [triage] = first["open_work_items"]
+    done = api("agent").post(f"/api/v1/work-items/{triage['id']}/complete", json={"data": {"decision": "dispatch"}})
+    assert done.status_code == 200, done.json
+    again = post(api, "agent", "intake-7f3a-0002")
+    assert again.status_code == 201 and again.json["id"] == first["id"]
+    assert again.json["open_work_items"] == done.json["open_work_items"]
+    assert [i["form_key"] for i in again.json["open_work_items"]] == ["dispatch"]
 
 
 def test_keys_are_each_users_own_and_no_key_means_a_new_case_each_time(api):
@@ -62,7 +74,7 @@ def test_two_copies_racing_open_one_case(app, actor):
     def send():
         with app.app_context():
             start.wait()
-            case, opened = open_case_once(actor=agent, data=dict(INTAKE), key="raced-key")
+            case, _, opened = open_case_once(actor=agent, data=dict(INTAKE), key="raced-key")
             answers.append((case.id, opened))
             db.session.remove()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.cases import work_items
+from engine.cases import open_case_step, work_items
 from engine.db import db
 from engine.models import WorkItem
 from tests.engine.cases.test_reminders import overdue_with_escalation
 from tests.engine.deadlines.test_deadlines import clock  # noqa: F401  (fixture)
-from tests.factories import open_case
+from tests.factories import INTAKE, open_case
 
 COLUMNS = (WorkItem.id, WorkItem.kind, WorkItem.form_key, WorkItem.department_id, WorkItem.state,
            WorkItem.claimed_by_id, WorkItem.due_at, WorkItem.warn_at, WorkItem.due_provisional)
@@ -31,6 +31,12 @@ def step(actor, items, login: str, form_key: str, data: dict, department: int | 
     case, after = work_items.complete_step(item_id=item.id, actor=actor(login), data=data)
     assert answered(after) == stored(case.id), form_key
     return after
+
+
+def test_intake_answers_the_items_it_opened_as_stored(actor):
+    case, items = open_case_step(actor=actor("agent"), data=dict(INTAKE))
+    assert [item.form_key for item in items] == ["triage"]
+    assert answered(items) == stored(case.id)
 
 
 def test_every_step_of_a_co_handled_case_answers_what_is_open(actor, dept):
