@@ -60,9 +60,10 @@ def test_a_saved_queue_reaches_the_switch_through_callcenter_config(app, live_se
             "callcenter_config queue load tax_t@default",
             "callcenter_config tier add tax_t@default 1001@default 4 1",
             "callcenter_config tier add tax_t@default 1002@default 4 2"]
-        # the menu key's global variables follow the data (the dialplan reads them)
-        wait_for(lambda: sim.globals.get("hotline_queue_7") == "tax_t@default", what="menu variable")
-        assert sim.globals["hotline_score_7"] == str(queues.base_score(4))
+        # the menu key's global variables follow the data (the dialplan reads them); they are set one
+        # after the other (queue, then score), so the test waits for both (it read between them once)
+        wanted = {"hotline_queue_7": "tax_t@default", "hotline_score_7": str(queues.base_score(4))}
+        wait_for(lambda: {name: sim.globals.get(name) for name in wanted} == wanted, what="menu variables")
 
         # a change: one seat leaves, the other gets level 1, the wait changes -> reload + tier commands
         queues.save(actor=actor("admin"), queue_id=row.id, data=form(agents="1001:1", max_wait_time="90"))
