@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.db import db
-from engine.models import AgentStatus, Case, TelephonyCommand
+from engine.models import AgentStatus, Case, Conference, TelephonyCommand
 from engine.telephony import calls, live as call_live
 from tests.api.test_pages import client, csrf, signin  # noqa: F401  (fixtures)
 from tests.factories import open_case
@@ -240,7 +240,6 @@ def test_three_way_call_with_the_cases_department(signin, actor, dept):
         lines = db.session.execute(select(TelephonyCommand.command).where(TelephonyCommand.kind == "conference")
                                    .order_by(TelephonyCommand.id)).scalars().all()
         # the room is a conference of the case like any other, hosted by the agent
-        from engine.models import Conference
         room = db.session.execute(select(Conference).where(Conference.case_id == case.id)).scalar_one()
         assert room.name == f"case-{case.case_no}-{room.id}" and room.host_id == org.get_user("agent").id
         assert lines[0] == f"uuid_transfer c-3 -both conference:{room.name}@default inline"

@@ -218,15 +218,19 @@ def test_pages_scope_host_and_limits(app, actor, signin):
     assert visitor.post(f"/cases/{case.id}/conferences", data={"csrf_token": csrf(visitor, "/inbox")}).status_code == 403
 
 
+def talking_on(call_id: str) -> None:
+    """The agent's seat (1001) is talking on that call, as the worker records a bridged call."""
+    db.session.execute(update(AgentStatus).where(AgentStatus.extension == "1001").values(state="talking",
+                                                                                      call_id=call_id))
+    db.session.commit()
+
 
 def test_a_three_way_call_is_a_room_of_the_case_its_host_sees_and_runs(app, actor):
     """三方通话: the agent's live call and a colleague meet in a conference of the case, listed like
     any other (the phone bar's links, the case's conferences), so its host mutes, removes or ends it."""
     case = open_case(actor("agent"))
     seat(actor)
-    db.session.execute(update(AgentStatus).where(AgentStatus.extension == "1001").values(state="talking",
-                                                                                      call_id="call-3way"))
-    db.session.commit()
+    talking_on("call-3way")
     colleague = db.session.execute(select(User).where(User.username == "dh_handler")).scalar_one()
     move, call = conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id,
                                        user_id=colleague.id)
@@ -250,9 +254,7 @@ def test_a_three_way_call_needs_the_call_and_a_colleague_with_a_phone(app, actor
     colleague = db.session.execute(select(User).where(User.username == "dh_handler")).scalar_one()
     with pytest.raises(WrongState):             # not talking on that call
         conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id, user_id=colleague.id)
-    db.session.execute(update(AgentStatus).where(AgentStatus.extension == "1001").values(state="talking",
-                                                                                      call_id="call-3way"))
-    db.session.commit()
+    talking_on("call-3way")
     with pytest.raises(ValidationFailed) as refused:
         conferences.three_way(actor=actor("agent"), call_id="call-3way", case_id=case.id, user_id=99999999)
     assert set(refused.value.errors) == {"user_id"}
