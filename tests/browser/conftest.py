@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -50,9 +51,12 @@ def browser_context_args(browser_context_args, base_url):
 @pytest.fixture
 def page(page):
     """A fresh tab per test; a step that hangs fails within 20 s (CI runs two suites' browsers on
-    two cores: a step can take several seconds there), not after Playwright's 30 s."""
+    two cores: a step can take several seconds there), not after Playwright's 30 s. `expect`
+    keeps its own default (5 s), which the page's does not change: it gets the same 20 s (a seat's
+    "ready" took longer than 5 s to show once in CI on SQLite); an explicit timeout still wins."""
     page.set_default_timeout(20_000)
     page.set_default_navigation_timeout(20_000)
+    expect.set_options(timeout=20_000)
     return page
 
 
