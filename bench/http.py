@@ -56,22 +56,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_uri: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn with the project's settings on the bench database; returns once it answers /readyz."""
+def start_server(database_uri: str, workers: int, threads: int, target: str = "wsgi:app",
+                 ready: str = "/readyz") -> tuple[subprocess.Popen, int]:
+    """gunicorn with the project's settings on the bench database; returns once `ready` answers 200."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_uri, "PORT": str(port), "WEB_WORKERS": str(workers),
            "WEB_THREADS": str(threads), "LOG_LEVEL": "warning", "SECRET_KEY": "bench-" + os.urandom(8).hex()}
     # The server's log goes to a file: a pipe nobody reads fills up after a few tracebacks and
     # then blocks every worker thread on its next log line (the run stalls, clients time out).
     log = open(SERVER_LOG, "wb")
-    server = subprocess.Popen([str(common.ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+    server = subprocess.Popen([str(common.ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", target],
                               cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
                               start_new_session=True)
     log.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _ = request(port, "GET", "/readyz", None, None)
+            status, _ = request(port, "GET", ready, None, None)
             if status == 200:
                 _local.conn = None
                 return server, port

@@ -1,0 +1,225 @@
+"""What the HTTP goals leave for our own code: the floors under a request on this machine, one run.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/hotline_bench .venv/bin/python bench/floor.py
+
+Issue 16 set goals over HTTP on the machine's 2 cores: intake >= 600/s, the full lifecycle
+(intake + 9 completions, 10 requests) >= 40 cases/s. At N = 4 clients both are capped by CPU,
+so each goal is a CPU budget per intake or case: the cores, less what the clients themselves use,
+divided by the goal's rate. This script measures, in the same run, the parts of that budget that
+no code of ours can give back, and prints the budget against their sum:
+
+1. gunicorn (gunicorn.conf.py: gthread, the access log) serving a bare WSGI callable, then a
+   one-route Flask app (bench/floor_apps.py), then our app's `GET /healthz`: every hook (request
+   id, CSRF, login manager, session, limiter, the unstorable-text guard), no database, no token;
+2. the raw SpiffWorkflow engine in process: an intake (start, complete, dump) and a lifecycle
+   (load, complete, dump per step), no database; and, on PostgreSQL, the client's CPU for one
+   prepared statement in raw psycopg, without SQLAlchemy (an intake runs 5 statements, a
+   lifecycle ≈ 92: bench/hotspots.py counts them);
+3. intake and the lifecycle over HTTP at N = 4 with CPU split between the web processes,
+   PostgreSQL and the clients (bench/cpu.py): PostgreSQL's share is the database's work for the
+   rows and statements, which a faster web process does not shrink.
+
+The floor of an intake is (1)'s `/healthz` + (2) + PostgreSQL's share; a lifecycle's is ten
+`/healthz` + (2) + PostgreSQL's share. What the budget leaves above the floor is all the time our
+own Python may take (the token, parsing, validation, the statements' client side, the ORM, the
+answer), printed beside what it takes now.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common, http  # noqa: E402
+from bench.cpu import CpuMeter, postmaster_pid, tree_seconds  # noqa: E402
+
+GOALS = {"intake": 600.0, "lifecycle": 40.0}      # per second, issue 16
+REQUESTS_PER_CASE = 10
+
+
+def hammer(port: int, path: str, n: int, seconds: float, server_pid: int) -> tuple[float, float, float]:
+    """(requests/s, web CPU ms per request, clients' cores) of n keep-alive clients GETting path."""
+    count = [0]
+    until = time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < until:
+            status, _ = http.request(port, "GET", path, None, None)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
+            count[0] += 1
+        http._local.conn = None
+
+    web0, own0, t0 = tree_seconds(server_pid), time.process_time(), time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    web, own = tree_seconds(server_pid) - web0, time.process_time() - own0
+    return count[0] / elapsed, 1000 * web / count[0], own / elapsed
+
+
+def request_floors(database_uri: str, seconds: float) -> dict[str, float]:
+    """Web CPU ms per request at N = 4 of the bare server, bare Flask and our /healthz."""
+    floors = {}
+    for label, target in (("gunicorn, bare WSGI", "bench.floor_apps:raw"),
+                          ("gunicorn + Flask, one route", "bench.floor_apps:flask_app"),
+                          ("our app's /healthz", "wsgi:app")):
+        server, port = http.start_server(database_uri, 2, 32, target=target, ready="/healthz")
+        try:
+            for n in (1, 4):
+                rate, web_ms, _ = hammer(port, "/healthz", n, seconds, server.pid)
+                print(f"   {label:<28} N={n}: {rate:7.0f} requests/s, web CPU {web_ms:.2f} ms a request")
+            floors[label] = web_ms
+        finally:
+            http.stop_server(server)
+    return floors
+
+
+def engine_floors(app, cases: int) -> tuple[float, float]:
+    """(raw engine ms per intake, raw engine ms per lifecycle), no database."""
+    from bench.intake import raw_intake
+    from bench.lifecycle import run_raw
+    from forms import get_form
+
+    parsed = common.raw_process()
+    clean = [get_form("intake").validate(common.intake_data(i)) for i in range(cases)]
+    D = common.lifecycle_people(app)[1]
+    raw_intake(parsed, clean[:20])
+    run_raw(parsed, D, clean[0], 5)
+    gc.collect()
+    intake_s, _, _ = raw_intake(parsed, clean)
+    gc.collect()
+    lifecycle_s, _, _ = run_raw(parsed, D, clean[0], max(20, cases // 10))
+    return 1000 * intake_s / cases, 1000 * lifecycle_s / max(20, cases // 10)
+
+
+def driver_floor(app, count: int = 3000) -> float | None:
+    """Client CPU ms of one prepared statement in raw psycopg (no SQLAlchemy), or None off PostgreSQL."""
+    from engine.db import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return None
+        raw = db.engine.raw_connection()
+    try:
+        cursor = raw.driver_connection.cursor()
+        ids = [row[0] for row in cursor.execute('SELECT id FROM "case" ORDER BY id LIMIT 100').fetchall()] or [0]
+        query = 'SELECT id, status FROM "case" WHERE id = %s'
+        for i in range(200):
+            cursor.execute(query, (ids[i % len(ids)],), prepare=True).fetchall()
+        t0 = time.process_time()
+        for i in range(count):
+            cursor.execute(query, (ids[i % len(ids)],), prepare=True).fetchall()
+        return 1000 * (time.process_time() - t0) / count
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def statements(app, cases: int = 20) -> tuple[float, float]:
+    """(statements per intake, per lifecycle) of the services in process, counted at the driver."""
+    from sqlalchemy import event
+
+    from bench.lifecycle import run_services
+    from engine.db import db
+
+    A, D = common.lifecycle_people(app)
+    seen = [0]
+
+    def count(*_args) -> None:
+        seen[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        _, _, _, _, ids = run_services(app, A, D, 7_000_000, cases)
+        per_case = seen[0] / len(ids)
+        seen[0] = 0
+        from bench.intake import service_intake
+        service_intake(app, A["agent"], 7_100_000, cases)
+        per_intake = seen[0] / cases
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return per_intake, per_case
+
+
+def over_http(app, seconds: float) -> dict[str, tuple[float, float, float, float]]:
+    """{phase: (rate, web ms, PostgreSQL ms, clients' cores)} per intake / per case at N = 4."""
+    tok = http.tokens(app)
+    steps = http.walk_steps(common.lifecycle_people(app)[1])
+    server, port = http.start_server(app.config["SQLALCHEMY_DATABASE_URI"], 2, 16)
+    meter = CpuMeter(server.pid, postmaster_pid(app))
+    found = {}
+    try:
+        http.request(port, "POST", "/api/v1/cases", tok["agent"], common.intake_data(8_999_998))
+        for phase, client, args in (("intake", http.intake_client, (port, tok, 0)),
+                                    ("lifecycle", http.lifecycle_client, (port, tok, steps, False, 100_000_000))):
+            (web0, pg0), own0 = meter.read(), time.process_time()
+            elapsed, tally = http.run_clients(client, 4, seconds, *args)
+            (web1, pg1), own1 = meter.read(), time.process_time()
+            done = tally.cases if phase == "lifecycle" else len(tally.times.get("intake", []))
+            if tally.errors or not done:
+                raise SystemExit(f"{phase}: {len(tally.errors)} errors, first {tally.errors[:1]}")
+            found[phase] = (done / elapsed, 1000 * (web1 - web0) / done, 1000 * ((pg1 or 0) - (pg0 or 0)) / done,
+                            (own1 - own0) / elapsed)
+            print(f"   {phase:<9} N=4: {done / elapsed:7.1f}/s, CPU per {'case' if phase == 'lifecycle' else 'intake'}:"
+                  f" web {found[phase][1]:.2f} ms, PostgreSQL {found[phase][2]:.2f} ms;"
+                  f" clients {found[phase][3]:.2f} cores")
+    finally:
+        http.stop_server(server)
+    return found
+
+
+def budget(phase: str, measured: tuple, request_floor: float, engine: float, requests: int,
+           driver: float | None, count: float) -> None:
+    rate, web, pg, clients = measured
+    cores = os.cpu_count() or 1
+    allowed = 1000 * (cores - clients) / GOALS[phase]
+    floor = requests * request_floor + engine + pg
+    ours_now = web - requests * request_floor - engine
+    unit = "case" if phase == "lifecycle" else "intake"
+    print(f"   {phase} >= {GOALS[phase]:.0f}/s: {allowed:.2f} ms of CPU per {unit} ({cores} cores less the clients')")
+    print(f"      floor {floor:.2f} ms = {requests} x request {request_floor:.2f} + raw engine {engine:.2f}"
+          f" + PostgreSQL {pg:.2f}")
+    print(f"      left for our own Python: {allowed - floor:.2f} ms; it takes {ours_now:.2f} ms now"
+          f" (measured {rate:.1f}/s, {rate / GOALS[phase]:.2f}x the goal)")
+    if driver is not None:
+        print(f"      of what is left, raw psycopg alone for its {count:.1f} statements: {count * driver:.2f} ms")
+
+
+def main() -> None:
+    parser = common.arg_parser(__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="seconds per phase")
+    parser.add_argument("--cases", type=int, default=500, help="raw engine intakes (a tenth as lifecycles)")
+    args = parser.parse_args()
+    app = common.make_app(reuse=args.reuse)
+    common.header(app, "floors under the HTTP goals")
+    print("-- the server alone (web CPU per request)")
+    floors = request_floors(app.config["SQLALCHEMY_DATABASE_URI"], args.seconds)
+    print("-- the raw engine in process")
+    intake_ms, lifecycle_ms = engine_floors(app, args.cases)
+    print(f"   intake {intake_ms:.2f} ms, lifecycle {lifecycle_ms:.2f} ms a case")
+    driver = driver_floor(app)
+    if driver is not None:
+        print(f"   one prepared SELECT by key in raw psycopg: {driver:.3f} ms of the client's CPU")
+    per_intake, per_case = statements(app)
+    print(f"   statements through the services: {per_intake:.2f} an intake, {per_case:.1f} a lifecycle")
+    print("-- the product over HTTP")
+    measured = over_http(app, args.seconds)
+    print("-- the goals as CPU budgets, against the floors")
+    request_floor = floors["our app's /healthz"]
+    budget("intake", measured["intake"], request_floor, intake_ms, 1, driver, per_intake)
+    budget("lifecycle", measured["lifecycle"], request_floor, lifecycle_ms, REQUESTS_PER_CASE, driver, per_case)
+
+
+if __name__ == "__main__":
+    main()
