@@ -254,11 +254,12 @@ def in_process(app, count: int) -> tuple[float, float]:
     return count / raw_s, count / svc_s
 
 
-def inbox(port: int, tok: dict, requests: int) -> None:
+def inbox(port: int, tok: dict, requests: int, meter: CpuMeter) -> None:
     """A district handler's department inbox, first page (the workbench's busiest read)."""
     for n in (1, 4):
         per = max(1, requests // n)
         tally = Tally()
+        before = meter.read()
         start = time.perf_counter()
 
         def reader(k: int) -> None:
@@ -270,7 +271,7 @@ def inbox(port: int, tok: dict, requests: int) -> None:
             t.start()
         for t in threads:
             t.join()
-        report("department inbox (dh_handler)", n, time.perf_counter() - start, tally)
+        report("department inbox (dh_handler)", n, time.perf_counter() - start, tally, meter, before)
 
 
 def load_cases(app, n: int) -> None:
@@ -313,7 +314,7 @@ def main() -> None:
     try:
         request(port, "POST", "/api/v1/cases", tok["agent"], common.intake_data(8_999_999))   # warm-up
         if args.inbox_cases:
-            inbox(port, tok, 400)
+            inbox(port, tok, 400, meter)
         for n in [int(x) for x in args.clients.split(",")]:
             before = meter.read()
             elapsed, tally = run_clients(intake_client, n, args.seconds, port, tok, 0)
