@@ -12,9 +12,9 @@ no code of ours can give back, and prints the budget against their sum:
    one-route Flask app (bench/floor_apps.py), then our app's `GET /healthz`: every hook (request
    id, CSRF, login manager, session, limiter, the unstorable-text guard), no database, no token;
 2. the raw SpiffWorkflow engine in process: an intake (start, complete, dump) and a lifecycle
-   (load, complete, dump per step), no database; and, on PostgreSQL, the client's CPU for one
-   prepared statement in raw psycopg, without SQLAlchemy (an intake runs 5 statements, a
-   lifecycle ≈ 92: bench/hotspots.py counts them);
+   (load, complete, dump per step), no database; on PostgreSQL, the client's CPU for one prepared
+   statement in raw psycopg, without SQLAlchemy, and the statements the services run (counted at
+   the driver); a completion in process, its wall time and how much of it waits for the database;
 3. intake and the lifecycle over HTTP at N = 4 with CPU split between the web processes,
    PostgreSQL and the clients (bench/cpu.py): PostgreSQL's share is the database's work for the
    rows and statements, which a faster web process does not shrink.
@@ -22,7 +22,9 @@ no code of ours can give back, and prints the budget against their sum:
 The floor of an intake is (1)'s `/healthz` + (2) + PostgreSQL's share; a lifecycle's is ten
 `/healthz` + (2) + PostgreSQL's share. What the budget leaves above the floor is all the time our
 own Python may take (the token, parsing, validation, the statements' client side, the ORM, the
-answer), printed beside what it takes now.
+answer), printed beside what it takes now. The completion's p50 <= 5 ms is a latency: its floor is
+a bare Flask request's wall time at N = 1 + the raw engine's step + the time a completion waits
+for the database.
 """
 from __future__ import annotations
 
@@ -66,21 +68,48 @@ def hammer(port: int, path: str, n: int, seconds: float, server_pid: int) -> tup
     return count[0] / elapsed, 1000 * web / count[0], own / elapsed
 
 
-def request_floors(database_uri: str, seconds: float) -> dict[str, float]:
-    """Web CPU ms per request at N = 4 of the bare server, bare Flask and our /healthz."""
+def request_floors(database_uri: str, seconds: float) -> dict[str, tuple[float, float]]:
+    """{server: (web CPU ms per request at N = 4, wall ms per request at N = 1)} of the bare server,
+    bare Flask and our /healthz."""
     floors = {}
     for label, target in (("gunicorn, bare WSGI", "bench.floor_apps:raw"),
                           ("gunicorn + Flask, one route", "bench.floor_apps:flask_app"),
                           ("our app's /healthz", "wsgi:app")):
         server, port = http.start_server(database_uri, 2, 32, target=target, ready="/healthz")
         try:
+            found = {}
             for n in (1, 4):
                 rate, web_ms, _ = hammer(port, "/healthz", n, seconds, server.pid)
+                found[n] = rate, web_ms
                 print(f"   {label:<28} N={n}: {rate:7.0f} requests/s, web CPU {web_ms:.2f} ms a request")
-            floors[label] = web_ms
+            floors[label] = found[4][1], 1000 / found[1][0]
         finally:
             http.stop_server(server)
     return floors
+
+
+def completion_wait(app, cases: int = 30) -> tuple[float, float]:
+    """(wall ms, ms waiting for the database) of a work-item completion in process, medians over
+    the lifecycle's 9 steps of `cases` cases; waiting is wall time less this thread's CPU."""
+    from bench.lifecycle import service_steps
+    from engine.cases import service as cases_service
+    from engine.db import db
+
+    A, D = common.lifecycle_people(app)
+    walls, waits = [], []
+    for i in range(cases):
+        with app.app_context():
+            case_id = cases_service.open_case(actor=A["agent"], data=common.intake_data(7_200_000 + i)).id
+            db.session.remove()
+        for _, step in service_steps(A, D):
+            with app.app_context():
+                w0, c0 = time.perf_counter(), time.thread_time()
+                step(case_id)
+                wall, cpu = time.perf_counter() - w0, time.thread_time() - c0
+                db.session.remove()
+            walls.append(1000 * wall)
+            waits.append(1000 * (wall - cpu))
+    return common.percentile(walls, 50), common.percentile(waits, 50)
 
 
 def engine_floors(app, cases: int) -> tuple[float, float]:
@@ -196,6 +225,14 @@ def budget(phase: str, measured: tuple, request_floor: float, engine: float, req
         print(f"      of what is left, raw psycopg alone for its {count:.1f} statements: {count * driver:.2f} ms")
 
 
+def latency(request_wall: float, engine_step: float, wall: float, wait: float) -> None:
+    floor = request_wall + engine_step + wait
+    print(f"   completion p50 <= 5 ms: floor {floor:.2f} ms = a bare request's wall {request_wall:.2f}"
+          f" + raw engine {engine_step:.2f} a step + waiting for the database {wait:.2f} (in process, p50)")
+    print(f"      in process now: p50 {wall:.2f} ms, of it our own Python {wall - wait - engine_step:.2f} ms;"
+          f" over HTTP add the request (bench/http.py prints that p50)")
+
+
 def main() -> None:
     parser = common.arg_parser(__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="seconds per phase")
@@ -213,12 +250,15 @@ def main() -> None:
         print(f"   one prepared SELECT by key in raw psycopg: {driver:.3f} ms of the client's CPU")
     per_intake, per_case = statements(app)
     print(f"   statements through the services: {per_intake:.2f} an intake, {per_case:.1f} a lifecycle")
+    wall, wait = completion_wait(app)
+    print(f"   a completion in process: p50 {wall:.2f} ms of wall time, {wait:.2f} ms of it waiting for the database")
     print("-- the product over HTTP")
     measured = over_http(app, args.seconds)
     print("-- the goals as CPU budgets, against the floors")
-    request_floor = floors["our app's /healthz"]
+    request_floor = floors["our app's /healthz"][0]
     budget("intake", measured["intake"], request_floor, intake_ms, 1, driver, per_intake)
     budget("lifecycle", measured["lifecycle"], request_floor, lifecycle_ms, REQUESTS_PER_CASE, driver, per_case)
+    latency(floors["gunicorn + Flask, one route"][1], (lifecycle_ms - intake_ms) / 9, wall, wait)
 
 
 if __name__ == "__main__":
