@@ -31,7 +31,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -44,28 +43,23 @@ GOALS = {"intake": 600.0, "lifecycle": 40.0}      # per second, issue 16
 REQUESTS_PER_CASE = 10
 
 
-def hammer(port: int, path: str, n: int, seconds: float, server_pid: int) -> tuple[float, float, float]:
-    """(requests/s, web CPU ms per request, clients' cores) of n keep-alive clients GETting path."""
-    count = [0]
-    until = time.perf_counter() + seconds
+def get_client(port: int, path: str, tally: http.Tally, until: float, _first: int) -> None:
+    """GET path back to back until `until` (bench/http.py's clients, for run_clients)."""
+    while time.perf_counter() < until:
+        try:
+            tally.timed(path, port, "GET", path, None, ok=(200,))
+        except RuntimeError:
+            return
 
-    def client() -> None:
-        while time.perf_counter() < until:
-            status, _ = http.request(port, "GET", path, None, None)
-            if status != 200:
-                raise SystemExit(f"{path} answered {status}")
-            count[0] += 1
-        http._local.conn = None
 
-    web0, own0, t0 = tree_seconds(server_pid), time.process_time(), time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    web, own = tree_seconds(server_pid) - web0, time.process_time() - own0
-    return count[0] / elapsed, 1000 * web / count[0], own / elapsed
+def hammer(port: int, path: str, n: int, seconds: float, server_pid: int) -> tuple[float, float]:
+    """(requests/s, web CPU ms per request) of n keep-alive clients GETting path."""
+    web0 = tree_seconds(server_pid)
+    elapsed, tally = http.run_clients(get_client, n, seconds, port, path, 0)
+    if tally.errors:
+        raise SystemExit(f"{path}: {tally.errors[0]}")
+    count = len(tally.times[path])
+    return count / elapsed, 1000 * (tree_seconds(server_pid) - web0) / count
 
 
 def request_floors(database_uri: str, seconds: float) -> dict[str, tuple[float, float]]:
@@ -79,7 +73,7 @@ def request_floors(database_uri: str, seconds: float) -> dict[str, tuple[float, 
         try:
             found = {}
             for n in (1, 4):
-                rate, web_ms, _ = hammer(port, "/healthz", n, seconds, server.pid)
+                rate, web_ms = hammer(port, "/healthz", n, seconds, server.pid)
                 found[n] = rate, web_ms
                 print(f"   {label:<28} N={n}: {rate:7.0f} requests/s, web CPU {web_ms:.2f} ms a request")
             floors[label] = found[4][1], 1000 / found[1][0]
@@ -126,8 +120,9 @@ def engine_floors(app, cases: int) -> tuple[float, float]:
     gc.collect()
     intake_s, _, _ = raw_intake(parsed, clean)
     gc.collect()
-    lifecycle_s, _, _ = run_raw(parsed, D, clean[0], max(20, cases // 10))
-    return 1000 * intake_s / cases, 1000 * lifecycle_s / max(20, cases // 10)
+    lifecycles = max(20, cases // 10)
+    lifecycle_s, _, _ = run_raw(parsed, D, clean[0], lifecycles)
+    return 1000 * intake_s / cases, 1000 * lifecycle_s / lifecycles
 
 
 def driver_floor(app, count: int = 3000) -> float | None:
@@ -157,6 +152,7 @@ def statements(app, cases: int = 20) -> tuple[float, float]:
     """(statements per intake, per lifecycle) of the services in process, counted at the driver."""
     from sqlalchemy import event
 
+    from bench.intake import service_intake
     from bench.lifecycle import run_services
     from engine.db import db
 
@@ -173,7 +169,6 @@ def statements(app, cases: int = 20) -> tuple[float, float]:
         _, _, _, _, ids = run_services(app, A, D, 7_000_000, cases)
         per_case = seen[0] / len(ids)
         seen[0] = 0
-        from bench.intake import service_intake
         service_intake(app, A["agent"], 7_100_000, cases)
         per_intake = seen[0] / cases
     finally:
